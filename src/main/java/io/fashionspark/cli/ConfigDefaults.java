@@ -1,0 +1,85 @@
+package io.fashionspark.cli;
+
+import io.fashionspark.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Option defaults from a properties file: {@code conf/fashion-spark.properties} as bundled in the jar, or the file
+ * given with {@code --config}. Keys are the long option names without dashes ({@code batch-size=100}).
+ */
+final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+    static final String BUNDLED = "/io/fashionspark/config/fashion-spark.properties";
+    private final Properties props;
+    private final String source;
+
+    private ConfigDefaults(Properties props, String source) {
+        this.props = props;
+        this.source = source;
+    }
+
+    /** The bundled defaults, or those of {@code file} when given. */
+    static ConfigDefaults load(Path file) {
+        Properties p = new Properties();
+        if (file == null) {
+            try (InputStream in = ConfigDefaults.class.getResourceAsStream(BUNDLED)) {
+                if (in == null) {
+                    throw new IllegalStateException("the jar lacks its bundled " + BUNDLED);
+                }
+                p.load(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
+            }
+            return new ConfigDefaults(p, "built-in defaults (conf/fashion-spark.properties)");
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": config file does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
+        }
+        return new ConfigDefaults(p, file.toString());
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Rejects keys no option of {@code command} has, naming the closest one. */
+    void checkKeys(CommandLine.Model.CommandSpec command) {
+        Set<String> known = new TreeSet<>();
+        for (OptionSpec o : command.options()) {
+            known.add(key(o));
+        }
+        for (String k : props.stringPropertyNames()) {
+            if (!known.contains(k)) {
+                throw new ConfigException(source + ": unknown key '" + k + "'" + Suggestions.didYouMean(k, known));
+            }
+        }
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        if (argSpec instanceof OptionSpec o) {
+            String v = props.getProperty(key(o));
+            return v == null ? null : v.trim();
+        }
+        return null;
+    }
+
+    private static String key(OptionSpec o) {
+        return o.longestName().replaceFirst("^-+", "");
+    }
+}

@@ -1,0 +1,74 @@
+package io.fashionspark.cli;
+
+import io.fashionspark.config.ConfigException;
+import io.fashionspark.io.BuildInfo;
+import io.fashionspark.train.NativeDefaults;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point for {@code java -jar} and {@code spark-submit --class io.fashionspark.cli.Main}. */
+@Command(name = "fashion-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging.",
+        subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line and returns the exit code; never exits the JVM (tests call this). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        // Before any ND4J class loads: choose the native build and enable DL4J's oneDNN helpers.
+        NativeDefaults.apply();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            ConfigDefaults defaults = ConfigDefaults.load(configFile(args));
+            defaults.checkKeys(cli.getSubcommands().get("train").getCommandSpec());
+            cli.setDefaultValueProvider(defaults);
+        } catch (ConfigException e) {
+            err.println("fashion-spark: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        cli.setExecutionExceptionHandler(new Failures(err));
+        cli.setParameterExceptionHandler(Failures::usage);
+        return cli.execute(args);
+    }
+
+    /** {@code --config FILE} is read before the rest of the command line: it supplies the other options' defaults. */
+    static Path configFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code --version}: this build and what it was built against. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "fashion-spark " + BuildInfo.version(),
+                "built against Spark " + BuildInfo.get("spark.version") + " (Scala "
+                        + BuildInfo.get("scala.binary.version") + "), DL4J " + BuildInfo.get("dl4j.version")
+                        + ", dl4j-spark " + BuildInfo.get("dl4j-spark.version") + ", ND4J backend "
+                        + BuildInfo.get("nd4j.backend") + " " + BuildInfo.get("nd4j.classifier"),
+                "running on Java " + System.getProperty("java.version")};
+        }
+    }
+}

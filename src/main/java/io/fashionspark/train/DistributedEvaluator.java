@@ -1,0 +1,93 @@
+package io.fashionspark.train;
+
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.data.MiniBatch;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Scores a model on the whole test set across the executors in one pass: the configuration and parameters are
+ * broadcast, each partition builds the network once and returns its confusion matrix and summed loss.
+ */
+final class DistributedEvaluator implements AutoCloseable {
+    /** Large batches: inference has no gradient memory, and fewer calls amortise per-call overhead. */
+    static final int EVAL_BATCH = 500;
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<MiniBatch> test;
+    private final long[] exampleShape;
+
+    DistributedEvaluator(JavaSparkContext sc, LabelledImages testSet, int partitions, long[] exampleShape) {
+        this.sc = sc;
+        this.exampleShape = exampleShape;
+        int[] order = new int[testSet.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        List<MiniBatch> batches = new ArrayList<>();
+        for (int from = 0; from < order.length; from += EVAL_BATCH) {
+            batches.add(testSet.batch(order, from, Math.min(order.length, from + EVAL_BATCH)));
+        }
+        this.test = sc.parallelize(batches, Math.min(partitions, batches.size())).setName("test set");
+        test.persist(StorageLevel.MEMORY_ONLY());
+    }
+
+    EvalCounts evaluate(MultiLayerNetwork net) {
+        String confJson = net.getLayerWiseConfigurations().toJson();
+        Broadcast<INDArray> params = sc.broadcast(net.params().dup());
+        long[] shape = exampleShape;
+        try {
+            return test.mapPartitions((Iterator<MiniBatch> it) -> {
+                NativeDefaults.apply();
+                MultiLayerNetwork replica = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
+                replica.init(params.value(), true);
+                EvalCounts counts = EvalCounts.empty(MiniBatch.NUM_CLASSES);
+                while (it.hasNext()) {
+                    counts = counts.merge(score(replica, it.next().toDataSet(shape)));
+                }
+                return List.of(counts).iterator();
+            }).reduce(EvalCounts::merge);
+        } finally {
+            params.destroy();
+        }
+    }
+
+    private static EvalCounts score(MultiLayerNetwork net, DataSet ds) {
+        INDArray probs = net.output(ds.getFeatures(), false);
+        int n = (int) probs.size(0);
+        int classes = (int) probs.size(1);
+        float[] p = probs.dup('c').data().asFloat();
+        float[] y = ds.getLabels().dup('c').data().asFloat();
+        long[][] confusion = new long[classes][classes];
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            int truth = 0;
+            int predicted = 0;
+            for (int c = 1; c < classes; c++) {
+                if (y[i * classes + c] > y[i * classes + truth]) {
+                    truth = c;
+                }
+                if (p[i * classes + c] > p[i * classes + predicted]) {
+                    predicted = c;
+                }
+            }
+            confusion[truth][predicted]++;
+            loss -= Math.log(Math.max(p[i * classes + truth], 1e-12));
+        }
+        return new EvalCounts(confusion, loss, n);
+    }
+
+    @Override
+    public void close() {
+        test.unpersist(false);
+    }
+}

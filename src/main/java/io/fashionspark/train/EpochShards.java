@@ -1,0 +1,86 @@
+package io.fashionspark.train;
+
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.data.MiniBatch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One epoch of training data, sharded on the cluster: the training set shuffled with the run's seed and the epoch
+ * number, cut into minibatches, one partition per worker, cached on the executors as compact bytes. Each averaging
+ * round then takes the next {@code averagingFrequency} minibatches of every partition where they already are.
+ */
+final class EpochShards implements AutoCloseable {
+    private final JavaRDD<MiniBatch> shards;
+    private final int stepsPerEpoch;
+    private final long[] exampleShape;
+
+    private EpochShards(JavaRDD<MiniBatch> shards, int stepsPerEpoch, long[] exampleShape) {
+        this.shards = shards;
+        this.stepsPerEpoch = stepsPerEpoch;
+        this.exampleShape = exampleShape;
+    }
+
+    /** Minibatches each worker fits per epoch; the remainder of the shuffled set (under one step) waits a turn. */
+    static int stepsPerEpoch(int trainSize, int workers, int batchSize) {
+        return trainSize / (workers * batchSize);
+    }
+
+    static EpochShards create(JavaSparkContext sc, LabelledImages train, int workers, int batchSize, long seed,
+                              int epoch, long[] exampleShape) {
+        int steps = stepsPerEpoch(train.size(), workers, batchSize);
+        int[] order = shuffledIndices(train.size(), seed, epoch);
+        // Worker-major order: parallelize() cuts a list into equal consecutive slices, one per partition.
+        List<MiniBatch> batches = new ArrayList<>(steps * workers);
+        for (int w = 0; w < workers; w++) {
+            for (int s = 0; s < steps; s++) {
+                int from = (s * workers + w) * batchSize;
+                batches.add(train.batch(order, from, from + batchSize));
+            }
+        }
+        JavaRDD<MiniBatch> rdd = sc.parallelize(batches, workers).setName("train epoch " + epoch);
+        rdd.persist(StorageLevel.MEMORY_ONLY());
+        return new EpochShards(rdd, steps, exampleShape);
+    }
+
+    static int[] shuffledIndices(int n, long seed, int epoch) {
+        List<Integer> idx = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(seed * 1_000_003L + epoch));
+        return idx.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    /** The minibatches {@code [fromStep, toStep)} of every worker, as the DataSets DL4J fits. */
+    JavaRDD<DataSet> steps(int fromStep, int toStep) {
+        long[] shape = exampleShape;
+        return shards.mapPartitions((Iterator<MiniBatch> it) -> {
+            NativeDefaults.apply();
+            List<DataSet> out = new ArrayList<>(toStep - fromStep);
+            for (int i = 0; it.hasNext() && i < toStep; i++) {
+                MiniBatch b = it.next();
+                if (i >= fromStep) {
+                    out.add(b.toDataSet(shape));
+                }
+            }
+            return out.iterator();
+        }, true);
+    }
+
+    @Override
+    public void close() {
+        shards.unpersist(false);
+    }
+}

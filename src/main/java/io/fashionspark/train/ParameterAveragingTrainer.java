@@ -1,0 +1,135 @@
+package io.fashionspark.train;
+
+import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.metrics.AveragingRound;
+import io.fashionspark.metrics.EpochEnd;
+import io.fashionspark.metrics.MetricsListener;
+import io.fashionspark.metrics.TestEvaluation;
+import io.fashionspark.metrics.WorkerIteration;
+import io.fashionspark.model.NetworkFactory;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/**
+ * Trains one model with dl4j-spark's parameter averaging. Each averaging round, every worker fits
+ * {@code averagingFrequency} minibatches of its own shard starting from the averaged parameters (and Adam state);
+ * the driver averages the replicas. One "iteration" is one synchronous step: every worker fits one minibatch.
+ * The driver drives the rounds itself so that it can test the averaged model every {@code evalEvery} iterations.
+ */
+public final class ParameterAveragingTrainer {
+    private final JavaSparkContext sc;
+    private final TrainingConfig config;
+    private final MetricsListener metrics;
+
+    public ParameterAveragingTrainer(JavaSparkContext sc, TrainingConfig config, MetricsListener metrics) {
+        this.sc = sc;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** The training master as configured by the run's settings. */
+    static ParameterAveragingTrainingMaster trainingMaster(TrainingConfig config) {
+        return new ParameterAveragingTrainingMaster.Builder(config.workers(), config.batchSize())
+                .batchSizePerWorker(config.batchSize())
+                .averagingFrequency(config.averagingFrequency())
+                // Adam's moment estimates are averaged with the parameters; without them each round restarts Adam.
+                .saveUpdater(true)
+                // Minibatches are made from cached bytes on the executors; prefetch overlaps that with fitting.
+                .workerPrefetchNumBatches(2)
+                // The shards are already balanced, one partition per worker, and cached by EpochShards.
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
+                .storageLevel(null)
+                .rngSeed(config.seed())
+                .build();
+    }
+
+    public TrainingOutcome train(LabelledImages train, LabelledImages test) {
+        NetworkFactory factory = config.model().factory();
+        int steps = EpochShards.stepsPerEpoch(train.size(), config.workers(), config.batchSize());
+        if (steps < 1) {
+            throw new ConfigException("--batch-size " + config.batchSize() + " times --workers " + config.workers()
+                    + " is more than the " + train.size() + " training images: each worker needs at least one"
+                    + " full minibatch; lower --batch-size or --workers");
+        }
+        MultiLayerConfiguration conf = factory.configuration(config.seed(), config.learningRate());
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, conf, trainingMaster(config));
+        WorkerLossCollector collector = new WorkerLossCollector();
+        sparkNet.setListeners(collector, List.of(new WorkerLossListener()));
+
+        long start = System.nanoTime();
+        long trainNanos = 0;
+        long evalNanos = 0;
+        long iteration = 0;
+        long imagesTrained = 0;
+        long round = 0;
+        long nextEval = config.evalEvery() > 0 ? config.evalEvery() : Long.MAX_VALUE;
+        EvalCounts last = null;
+        try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
+                factory.exampleShape())) {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long epochTrainNanos = 0;
+                int epochImages = 0;
+                try (EpochShards shards = EpochShards.create(sc, train, config.workers(), config.batchSize(),
+                        config.seed(), epoch, factory.exampleShape())) {
+                    for (int from = 0; from < steps; from += config.averagingFrequency()) {
+                        int to = Math.min(steps, from + config.averagingFrequency());
+                        long t0 = System.nanoTime();
+                        sparkNet.fit(shards.steps(from, to));
+                        long roundNanos = System.nanoTime() - t0;
+                        round++;
+                        int images = (to - from) * config.imagesPerStep();
+                        epochTrainNanos += roundNanos;
+                        epochImages += images;
+                        imagesTrained += images;
+                        publishWorkerLosses(collector.drain(), epoch, iteration);
+                        iteration += to - from;
+                        double score = sparkNet.getScore();
+                        double seconds = roundNanos / 1e9;
+                        metrics.onRound(new AveragingRound(System.currentTimeMillis(), epoch, round, iteration, score,
+                                images, seconds, images / seconds));
+                        if (!Double.isFinite(score)) {
+                            throw new TrainingDivergedException("the training loss became " + score
+                                    + " at iteration " + iteration + " (epoch " + epoch
+                                    + "); lower --learning-rate (now " + config.learningRate() + ")");
+                        }
+                        boolean epochDone = to == steps;
+                        if (iteration >= nextEval || epochDone) {
+                            long e0 = System.nanoTime();
+                            last = evaluator.evaluate(sparkNet.getNetwork());
+                            long evalTook = System.nanoTime() - e0;
+                            evalNanos += evalTook;
+                            metrics.onEvaluation(new TestEvaluation(System.currentTimeMillis(), epoch, iteration,
+                                    imagesTrained, last.accuracy(), last.loss(), epochDone, evalTook / 1e9));
+                            while (nextEval <= iteration) {
+                                nextEval += config.evalEvery();
+                            }
+                        }
+                    }
+                }
+                trainNanos += epochTrainNanos;
+                metrics.onEpochEnd(new EpochEnd(System.currentTimeMillis(), epoch, iteration, epochImages,
+                        epochTrainNanos / 1e9, epochImages / (epochTrainNanos / 1e9)));
+            }
+        }
+        return new TrainingOutcome(sparkNet.getNetwork(), last, iteration, imagesTrained, trainNanos / 1e9,
+                evalNanos / 1e9, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void publishWorkerLosses(List<WorkerLossRecord> records, int epoch, long iterationBeforeRound) {
+        records.sort(Comparator.comparingInt(WorkerLossRecord::localIteration)
+                .thenComparingInt(WorkerLossRecord::partition));
+        for (WorkerLossRecord r : records) {
+            metrics.onWorkerIteration(new WorkerIteration(r.getTimeStamp(), epoch,
+                    iterationBeforeRound + r.localIteration() + 1, r.partition(), r.loss(), r.examples()));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.fashionspark.train;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Creates the Spark context. Under spark-submit the master and settings come from the submitter and
+ * {@code spark-defaults.conf}; the code never overrides them. Run directly ({@code java -jar}), no master is set,
+ * so an embedded {@code local[workers]} one is used.
+ */
+public final class SparkContexts {
+    private SparkContexts() {
+    }
+
+    public static JavaSparkContext create(String appName, int workers) {
+        SparkConf conf = new SparkConf(true).setAppName(appName);
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[" + workers + "]");
+            conf.setIfMissing("spark.ui.enabled", "false");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        // ND4J arrays serialise far faster with Kryo and ND4J's registrator (also set in conf/spark-defaults.conf).
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        return new JavaSparkContext(conf);
+    }
+}
