@@ -23,34 +23,44 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     static final String BUNDLED = "/io/fashionspark/config/fashion-spark.properties";
     private final Properties props;
     private final String source;
+    /** The user's file alone, whose keys are checked; null for the bundled defaults. */
+    private final ConfigDefaults userFile;
 
     private ConfigDefaults(Properties props, String source) {
-        this.props = props;
-        this.source = source;
+        this(props, source, null);
     }
 
-    /** The bundled defaults, or those of {@code file} when given. */
+    private ConfigDefaults(Properties props, String source, ConfigDefaults userFile) {
+        this.props = props;
+        this.source = source;
+        this.userFile = userFile;
+    }
+
+    /** The bundled defaults, with the keys of {@code file} (when given) laid over them. */
     static ConfigDefaults load(Path file) {
         Properties p = new Properties();
-        if (file == null) {
-            try (InputStream in = ConfigDefaults.class.getResourceAsStream(BUNDLED)) {
-                if (in == null) {
-                    throw new IllegalStateException("the jar lacks its bundled " + BUNDLED);
-                }
-                p.load(in);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
+        try (InputStream in = ConfigDefaults.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks its bundled " + BUNDLED);
             }
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
+        }
+        if (file == null) {
             return new ConfigDefaults(p, "built-in defaults (conf/fashion-spark.properties)");
         }
+        Properties overrides = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
+            overrides.load(in);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": config file does not exist");
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
         }
-        return new ConfigDefaults(p, file.toString());
+        ConfigDefaults checked = new ConfigDefaults(overrides, file.toString());
+        p.putAll(overrides);
+        return new ConfigDefaults(p, file.toString(), checked);
     }
 
     String source() {
@@ -63,7 +73,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         for (OptionSpec o : command.options()) {
             known.add(key(o));
         }
-        for (String k : props.stringPropertyNames()) {
+        Properties checked = userFile == null ? props : userFile.props;
+        for (String k : checked.stringPropertyNames()) {
             if (!known.contains(k)) {
                 throw new ConfigException(source + ": unknown key '" + k + "'" + Suggestions.didYouMean(k, known));
             }

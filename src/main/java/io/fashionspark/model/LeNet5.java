@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -22,12 +23,14 @@ public final class LeNet5 implements NetworkFactory {
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nIn(1).nOut(6).padding(2, 2)
-                        .dataFormat(FashionCnn.FORMAT).activation(Activation.RELU)
+                        .dataFormat(FashionCnn.FORMAT).activation(Activation.IDENTITY)
                         .weightInit(Inits.torchDefault(25)).build())
+                .layer(relu("relu1"))
                 .layer(pool("pool1"))
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(16)
-                        .dataFormat(FashionCnn.FORMAT).activation(Activation.RELU)
+                        .dataFormat(FashionCnn.FORMAT).activation(Activation.IDENTITY)
                         .weightInit(Inits.torchDefault(6 * 25)).build())
+                .layer(relu("relu2"))
                 .layer(pool("pool2"))
                 .layer(new DenseLayer.Builder().name("fc1").nOut(120).activation(Activation.RELU)
                         .weightInit(Inits.torchDefault(400)).build())
@@ -37,6 +40,14 @@ public final class LeNet5 implements NetworkFactory {
                         .activation(Activation.SOFTMAX).weightInit(Inits.torchDefault(84)).build())
                 .setInputType(inputType())
                 .build();
+    }
+
+    /**
+     * ReLU as its own layer, not fused into the convolution: DL4J M2.1's oneDNN convolution helper produced NaN
+     * losses and native crashes with a fused ReLU here (measured; separate layers train correctly).
+     */
+    private static ActivationLayer relu(String name) {
+        return new ActivationLayer.Builder().name(name).activation(Activation.RELU).build();
     }
 
     private static SubsamplingLayer pool(String name) {

@@ -1,0 +1,2 @@
+/** The frozen, validated settings of a training run. */
+package io.fashionspark.config;

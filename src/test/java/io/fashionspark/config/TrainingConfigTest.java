@@ -1,0 +1,45 @@
+package io.fashionspark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.fashionspark.model.ModelKind;
+import org.junit.jupiter.api.Test;
+
+class TrainingConfigTest {
+    private static TrainingConfig with(int workers, int batch, int freq, int epochs, double lr, int evalEvery) {
+        return new TrainingConfig(ModelKind.DNN, "data", "out", false, workers, batch, freq, epochs, lr, 1,
+                evalEvery, 0, 0);
+    }
+
+    private static String rejection(Runnable r) {
+        return assertThrows(ConfigException.class, r::run).getMessage();
+    }
+
+    @Test
+    void acceptsTheReferenceSettings() {
+        TrainingConfig c = with(2, 100, 5, 5, 0.001, 50);
+        assertEquals(200, c.imagesPerStep());
+    }
+
+    @Test
+    void rejectsNonPositiveCountsNamingTheFlag() {
+        assertEquals("--workers (the number of parallel model replicas) must be at least 1, got 0",
+                rejection(() -> with(0, 100, 5, 5, 0.001, 50)));
+        assertEquals("--batch-size (examples per minibatch on each worker) must be at least 1, got -3",
+                rejection(() -> with(2, -3, 5, 5, 0.001, 50)));
+        assertEquals("--averaging-frequency (minibatches between parameter averagings) must be at least 1, got 0",
+                rejection(() -> with(2, 100, 0, 5, 0.001, 50)));
+        assertEquals("--epochs (passes over the training set) must be at least 1, got 0",
+                rejection(() -> with(2, 100, 5, 0, 0.001, 50)));
+        assertEquals("--eval-every must be 0 or more, got -1", rejection(() -> with(2, 100, 5, 5, 0.001, -1)));
+    }
+
+    @Test
+    void rejectsALearningRateThatIsNotAPositiveNumber() {
+        for (double lr : new double[] {0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertEquals("--learning-rate must be a positive number, got " + lr + " (the reference uses 0.001)",
+                    rejection(() -> with(2, 100, 5, 5, lr, 50)));
+        }
+    }
+}
