@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.io.BuildInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,13 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code spark.executor.extraJavaOptions}) is left alone.
  */
 public final class NativeDefaults {
-    /** JavaCPP picks the native build of ND4J by this suffix; the build bundles the oneDNN + AVX2 one. */
+    /** JavaCPP picks the native build of ND4J by this suffix. */
     static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
     /** DL4J 1.0.0-M2.1 keeps its oneDNN layer helpers off unless this is "false". */
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
     /** Cap on the process's resident memory before JavaCPP forces a GC to free off-heap buffers. */
     static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxphysicalbytes";
-    static final String ONEDNN_AVX2 = "-onednn-avx2";
+    private static final String PLATFORM = "linux-x86_64";
 
     private static final AtomicBoolean APPLIED = new AtomicBoolean();
 
@@ -27,10 +28,12 @@ public final class NativeDefaults {
         if (!APPLIED.compareAndSet(false, true)) {
             return;
         }
-        boolean onednnBuildPresent = NativeDefaults.class.getClassLoader().getResource(
-                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + ONEDNN_AVX2 + "/libnd4jcpu.so") != null;
-        if (onednnBuildPresent && cpuHasAvx2()) {
-            setIfAbsent(PLATFORM_EXTENSION, ONEDNN_AVX2);
+        // The build bundles one native variant (nd4j.classifier, e.g. linux-x86_64-onednn-avx2 or, with -Pcuda,
+        // linux-x86_64-cudnn); JavaCPP finds it only when told its suffix.
+        String classifier = BuildInfo.get("nd4j.classifier");
+        String extension = classifier.startsWith(PLATFORM) ? classifier.substring(PLATFORM.length()) : "";
+        if (!extension.isEmpty() && (!extension.contains("avx2") || cpuHasAvx2())) {
+            setIfAbsent(PLATFORM_EXTENSION, extension);
         }
         setIfAbsent(HELPERS_DISABLE, "false");
         // Without a cap JavaCPP lets off-heap garbage grow to twice the heap before it asks for a GC.
