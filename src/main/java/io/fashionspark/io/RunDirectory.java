@@ -88,21 +88,30 @@ public final class RunDirectory {
     }
 
     /**
-     * Writes {@code name} aside, then renames it over the old one: readers see the old file or the complete new one,
-     * never a half-written one. On failure the old file stays and the partial one is removed.
+     * Writes {@code name} aside, then renames it into place: readers see the old file or the complete new one,
+     * never a half-written one. The old file is moved to a backup name first (a Hadoop rename does not replace an
+     * existing file) and put back if the new one cannot take its place. On failure the partial file is removed.
      */
     public void writeAtomically(String name, ContentWriter content) {
         Path target = path(name);
         Path temp = path("." + name + ".tmp");
+        Path backup = path("." + name + ".previous");
         try {
             try (OutputStream out = root.fs().create(temp, true)) {
                 content.write(out);
             }
-            if (root.fs().exists(target) && !root.fs().delete(target, false)) {
-                throw new IOException("cannot remove the previous " + name);
+            boolean hadOld = root.fs().exists(target);
+            if (hadOld && !root.fs().rename(target, backup)) {
+                throw new IOException("cannot move the previous " + name + " aside");
             }
             if (!root.fs().rename(temp, target)) {
+                if (hadOld) {
+                    root.fs().rename(backup, target);
+                }
                 throw new IOException("rename from " + temp.getName() + " failed");
+            }
+            if (hadOld) {
+                root.fs().delete(backup, false);
             }
         } catch (IOException | UncheckedIOException e) {
             try {

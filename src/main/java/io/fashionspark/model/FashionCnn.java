@@ -5,25 +5,20 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * FashionCNN of the reference notes: two conv/batch-norm/ReLU/max-pool blocks, then 2304-600-(dropout)-120-10.
- *
- * <p>Channels-last (NHWC) throughout: with oneDNN it trains faster than NCHW on the CPU backend (README, "Speed").
- * For one input channel the 28x28 image bytes are the same in both layouts.
  */
 public final class FashionCnn implements NetworkFactory {
-    static final CNN2DFormat FORMAT = CNN2DFormat.NHWC;
+    private static final CNN2DFormat FORMAT = Layers.FORMAT;
     /** PyTorch's BatchNorm2d momentum 0.1 is DL4J's decay 0.9; eps as PyTorch's. */
     private static final double BN_DECAY = 0.9;
     private static final double BN_EPS = 1e-5;
@@ -36,24 +31,24 @@ public final class FashionCnn implements NetworkFactory {
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nIn(1).nOut(32).stride(1, 1).padding(1, 1)
-                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Inits.torchDefault(9)).build())
+                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Layers.torchDefault(9)).build())
                 .layer(batchNorm("bn1"))
-                .layer(new ActivationLayer.Builder().name("relu1").activation(Activation.RELU).build())
-                .layer(pool("pool1"))
+                .layer(Layers.relu("relu1"))
+                .layer(Layers.maxPool("pool1"))
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv2").nOut(64).stride(1, 1).padding(0, 0)
-                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Inits.torchDefault(32 * 9))
+                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Layers.torchDefault(32 * 9))
                         .build())
                 .layer(batchNorm("bn2"))
-                .layer(new ActivationLayer.Builder().name("relu2").activation(Activation.RELU).build())
-                .layer(pool("pool2"))
+                .layer(Layers.relu("relu2"))
+                .layer(Layers.maxPool("pool2"))
                 // The original has no activation on fc1 and fc2; kept as in the notes.
                 .layer(new DenseLayer.Builder().name("fc1").nOut(600).activation(Activation.IDENTITY)
-                        .weightInit(Inits.torchDefault(64 * 6 * 6)).build())
+                        .weightInit(Layers.torchDefault(64 * 6 * 6)).build())
                 .layer(new DropoutLayer.Builder(FashionDnn.KEEP_PROBABILITY).name("drop").build())
                 .layer(new DenseLayer.Builder().name("fc2").nOut(120).activation(Activation.IDENTITY)
-                        .weightInit(Inits.torchDefault(600)).build())
+                        .weightInit(Layers.torchDefault(600)).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc3").nOut(10)
-                        .activation(Activation.SOFTMAX).weightInit(Inits.torchDefault(120)).build())
+                        .activation(Activation.SOFTMAX).weightInit(Layers.torchDefault(120)).build())
                 .setInputType(inputType())
                 .build();
     }
@@ -62,10 +57,6 @@ public final class FashionCnn implements NetworkFactory {
         return new BatchNormalization.Builder().name(name).decay(BN_DECAY).eps(BN_EPS).dataFormat(FORMAT).build();
     }
 
-    private static SubsamplingLayer pool(String name) {
-        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name(name)
-                .kernelSize(2, 2).stride(2, 2).dataFormat(FORMAT).build();
-    }
 
     @Override
     public InputType inputType() {

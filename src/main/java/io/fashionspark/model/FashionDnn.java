@@ -22,12 +22,12 @@ public final class FashionDnn implements NetworkFactory {
                 .updater(new Adam(learningRate))
                 .list()
                 .layer(new DenseLayer.Builder().name("fc1").nIn(784).nOut(256)
-                        .activation(Activation.RELU).weightInit(Inits.torchDefault(784)).build())
+                        .activation(Activation.RELU).weightInit(Layers.torchDefault(784)).build())
                 .layer(new DropoutLayer.Builder(KEEP_PROBABILITY).name("drop").build())
                 .layer(new DenseLayer.Builder().name("fc2").nIn(256).nOut(128)
-                        .activation(Activation.RELU).weightInit(Inits.torchDefault(256)).build())
+                        .activation(Activation.RELU).weightInit(Layers.torchDefault(256)).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc3").nIn(128).nOut(10)
-                        .activation(Activation.SOFTMAX).weightInit(Inits.torchDefault(128)).build())
+                        .activation(Activation.SOFTMAX).weightInit(Layers.torchDefault(128)).build())
                 .setInputType(inputType())
                 .build();
     }

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One epoch of training data, sharded on the cluster: the training set shuffled with the run's seed and the epoch
@@ -21,11 +22,13 @@ final class EpochShards implements AutoCloseable {
     private final JavaRDD<MiniBatch> shards;
     private final int stepsPerEpoch;
     private final long[] exampleShape;
+    private final long epochSeed;
 
-    private EpochShards(JavaRDD<MiniBatch> shards, int stepsPerEpoch, long[] exampleShape) {
+    private EpochShards(JavaRDD<MiniBatch> shards, int stepsPerEpoch, long[] exampleShape, long epochSeed) {
         this.shards = shards;
         this.stepsPerEpoch = stepsPerEpoch;
         this.exampleShape = exampleShape;
+        this.epochSeed = epochSeed;
     }
 
     /** Minibatches each worker fits per epoch; the remainder of the shuffled set (under one step) waits a turn. */
@@ -47,7 +50,7 @@ final class EpochShards implements AutoCloseable {
         }
         JavaRDD<MiniBatch> rdd = sc.parallelize(batches, workers).setName("train epoch " + epoch);
         rdd.persist(StorageLevel.MEMORY_ONLY());
-        return new EpochShards(rdd, steps, exampleShape);
+        return new EpochShards(rdd, steps, exampleShape, seed * 1_000_003L + epoch);
     }
 
     static int[] shuffledIndices(int n, long seed, int epoch) {
@@ -63,11 +66,18 @@ final class EpochShards implements AutoCloseable {
         return stepsPerEpoch;
     }
 
-    /** The minibatches {@code [fromStep, toStep)} of every worker, as the DataSets DL4J fits. */
+    /**
+     * The minibatches {@code [fromStep, toStep)} of every worker, as the DataSets DL4J fits.
+     *
+     * <p>Also seeds the task thread's ND4J random generator (dropout masks) from the run's seed, the epoch, the step
+     * and the worker: dl4j-spark fits in that thread, so a run is reproducible whichever executor thread takes it.
+     */
     JavaRDD<DataSet> steps(int fromStep, int toStep) {
         long[] shape = exampleShape;
-        return shards.mapPartitions((Iterator<MiniBatch> it) -> {
+        long roundSeed = epochSeed * 7919L + fromStep;
+        return shards.mapPartitionsWithIndex((Integer worker, Iterator<MiniBatch> it) -> {
             NativeDefaults.apply();
+            Nd4j.getRandom().setSeed(roundSeed * 31L + worker);
             List<DataSet> out = new ArrayList<>(toStep - fromStep);
             for (int i = 0; it.hasNext() && i < toStep; i++) {
                 MiniBatch b = it.next();

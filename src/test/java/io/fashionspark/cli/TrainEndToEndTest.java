@@ -153,6 +153,19 @@ class TrainEndToEndTest {
     }
 
     @Test
+    void theSameSeedReproducesTheRunExactly() throws Exception {
+        Path again = tmp.resolve("again");
+        Result r = CommandLineTest.run("train", "--model", "dnn", "--data", data.toString(), "--output",
+                again.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2", "--epochs",
+                "2", "--eval-every", "10", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        MultiLayerNetwork first = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
+        MultiLayerNetwork second = ModelSerializer.restoreMultiLayerNetwork(again.resolve("model.zip").toFile(), true);
+        assertEquals(first.params(), second.params());
+        assertEquals(first.getUpdater().getStateViewArray(), second.getUpdater().getStateViewArray());
+    }
+
+    @Test
     void batchLargerThanAWorkersShardIsAUsageError() {
         Result r = CommandLineTest.run("train", "--model", "dnn", "--data", data.toString(), "--output",
                 tmp.resolve("big-batch").toString(), "--workers", "2", "--batch-size", "700");
