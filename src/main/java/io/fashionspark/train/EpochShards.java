@@ -50,7 +50,12 @@ final class EpochShards implements AutoCloseable {
         }
         JavaRDD<MiniBatch> rdd = sc.parallelize(batches, workers).setName("train epoch " + epoch);
         rdd.persist(StorageLevel.MEMORY_ONLY());
-        return new EpochShards(rdd, steps, exampleShape, seed * 1_000_003L + epoch);
+        return new EpochShards(rdd, steps, exampleShape, epochSeed(seed, epoch));
+    }
+
+    /** One seed per (run seed, epoch): drives the epoch's shuffle and, mixed with the step, its dropout masks. */
+    private static long epochSeed(long seed, int epoch) {
+        return seed * 1_000_003L + epoch;
     }
 
     static int[] shuffledIndices(int n, long seed, int epoch) {
@@ -58,7 +63,7 @@ final class EpochShards implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             idx.add(i);
         }
-        Collections.shuffle(idx, new Random(seed * 1_000_003L + epoch));
+        Collections.shuffle(idx, new Random(epochSeed(seed, epoch)));
         return idx.stream().mapToInt(Integer::intValue).toArray();
     }
 
