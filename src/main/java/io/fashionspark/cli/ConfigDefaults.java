@@ -23,17 +23,13 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     static final String BUNDLED = "/io/fashionspark/config/fashion-spark.properties";
     private final Properties props;
     private final String source;
-    /** The user's file alone, whose keys are checked; null for the bundled defaults. */
-    private final ConfigDefaults userFile;
+    /** The keys to check against the options: the user's file alone (the bundled file is the jar's own). */
+    private final Set<String> userKeys;
 
-    private ConfigDefaults(Properties props, String source) {
-        this(props, source, null);
-    }
-
-    private ConfigDefaults(Properties props, String source, ConfigDefaults userFile) {
+    private ConfigDefaults(Properties props, String source, Set<String> userKeys) {
         this.props = props;
         this.source = source;
-        this.userFile = userFile;
+        this.userKeys = userKeys;
     }
 
     /** The bundled defaults, with the keys of {@code file} (when given) laid over them. */
@@ -48,7 +44,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
         }
         if (file == null) {
-            return new ConfigDefaults(p, "built-in defaults (conf/fashion-spark.properties)");
+            return new ConfigDefaults(p, "built-in defaults (conf/fashion-spark.properties)", p.stringPropertyNames());
         }
         Properties overrides = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -58,9 +54,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
         }
-        ConfigDefaults checked = new ConfigDefaults(overrides, file.toString());
         p.putAll(overrides);
-        return new ConfigDefaults(p, file.toString(), checked);
+        return new ConfigDefaults(p, file.toString(), overrides.stringPropertyNames());
     }
 
     String source() {
@@ -73,8 +68,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         for (OptionSpec o : command.options()) {
             known.add(key(o));
         }
-        Properties checked = userFile == null ? props : userFile.props;
-        for (String k : checked.stringPropertyNames()) {
+        for (String k : userKeys) {
             if (!known.contains(k)) {
                 throw new ConfigException(source + ": unknown key '" + k + "'" + Suggestions.didYouMean(k, known));
             }

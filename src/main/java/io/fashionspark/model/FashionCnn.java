@@ -1,6 +1,5 @@
 package io.fashionspark.model;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * FashionCNN of the reference notes: two conv/batch-norm/ReLU/max-pool blocks, then 2304-600-(dropout)-120-10.
  */
 public final class FashionCnn implements NetworkFactory {
-    private static final CNN2DFormat FORMAT = Layers.FORMAT;
     /** PyTorch's BatchNorm2d momentum 0.1 is DL4J's decay 0.9; eps as PyTorch's. */
     private static final double BN_DECAY = 0.9;
     private static final double BN_EPS = 1e-5;
@@ -31,13 +29,14 @@ public final class FashionCnn implements NetworkFactory {
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nIn(1).nOut(32).stride(1, 1).padding(1, 1)
-                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Layers.torchDefault(9)).build())
+                        .dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
+                        .weightInit(Layers.torchDefault(9)).build())
                 .layer(batchNorm("bn1"))
                 .layer(Layers.relu("relu1"))
                 .layer(Layers.maxPool("pool1"))
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv2").nOut(64).stride(1, 1).padding(0, 0)
-                        .dataFormat(FORMAT).activation(Activation.IDENTITY).weightInit(Layers.torchDefault(32 * 9))
-                        .build())
+                        .dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
+                        .weightInit(Layers.torchDefault(32 * 9)).build())
                 .layer(batchNorm("bn2"))
                 .layer(Layers.relu("relu2"))
                 .layer(Layers.maxPool("pool2"))
@@ -54,13 +53,13 @@ public final class FashionCnn implements NetworkFactory {
     }
 
     private static BatchNormalization batchNorm(String name) {
-        return new BatchNormalization.Builder().name(name).decay(BN_DECAY).eps(BN_EPS).dataFormat(FORMAT).build();
+        return new BatchNormalization.Builder().name(name).decay(BN_DECAY).eps(BN_EPS).dataFormat(Layers.FORMAT)
+                .build();
     }
-
 
     @Override
     public InputType inputType() {
-        return InputType.convolutional(28, 28, 1, FORMAT);
+        return InputType.convolutional(28, 28, 1, Layers.FORMAT);
     }
 
     @Override

@@ -40,8 +40,6 @@ public final class LeNet5 implements NetworkFactory {
                 .build();
     }
 
-
-
     @Override
     public InputType inputType() {
         return InputType.convolutional(28, 28, 1, Layers.FORMAT);
