@@ -1,0 +1,96 @@
+package io.fashionspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fashionspark.IdxFixtures;
+import io.fashionspark.cli.CommandLineTest.Result;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data read from and a run written to {@code hdfs://} URIs, against a real HDFS (NameNode and DataNode of the
+ * Hadoop minicluster) started in this JVM: nothing about the file system is mocked.
+ */
+class HdfsRunTest {
+    @TempDir
+    static Path tmp;
+    static MiniDFSCluster cluster;
+    static FileSystem hdfs;
+    static String base;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        hdfs = cluster.getFileSystem();
+        base = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+
+        Path local = IdxFixtures.writeDataset(tmp.resolve("data"), 400, 100, 11);
+        try (Stream<Path> files = Files.list(local)) {
+            for (Path f : files.toList()) {
+                hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toString()),
+                        new org.apache.hadoop.fs.Path("/fashion/" + f.getFileName()));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    @Test
+    void trainsFromHdfsDataIntoAnHdfsRunDirectory() throws Exception {
+        Result result = CommandLineTest.run("train", "--model", "dnn", "--data", base + "/fashion", "--output",
+                base + "/runs/first", "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2",
+                "--epochs", "1", "--eval-every", "5", "--seed", "5");
+        assertEquals(0, result.code(), result.err());
+
+        org.apache.hadoop.fs.Path run = new org.apache.hadoop.fs.Path("/runs/first");
+        for (String name : new String[] {"model.zip", "metrics.jsonl", "metrics.csv", "summary.json"}) {
+            assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path(run, name)).getLen() > 0, name);
+        }
+        // Nothing left aside from the atomic writes.
+        org.apache.hadoop.fs.FileStatus[] entries = hdfs.listStatus(run);
+        assertEquals(4, entries.length, () -> java.util.Arrays.toString(entries));
+        String metrics;
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"))) {
+            metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // 400 images / (2 workers x 20) = 10 iterations, each worker's loss logged.
+        assertEquals(20, metrics.lines().filter(l -> l.contains("\"" + io.fashionspark.metrics.EventNames.TRAIN_LOSS + "\"")).count(), metrics);
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "model.zip"))) {
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            assertEquals(235_146, net.numParams());
+        }
+    }
+
+    @Test
+    void refusesAnHdfsRunDirectoryThatHoldsARun() throws Exception {
+        hdfs.mkdirs(new org.apache.hadoop.fs.Path("/runs/taken"));
+        hdfs.create(new org.apache.hadoop.fs.Path("/runs/taken/model.zip")).close();
+        Result result = CommandLineTest.run("train", "--model", "dnn", "--data", base + "/fashion", "--output",
+                base + "/runs/taken", "--epochs", "1", "--batch-size", "20");
+        assertEquals(ExitCodes.OUTPUT, result.code(), result.err());
+        assertTrue(result.err().contains(base + "/runs/taken"), result.err());
+        assertTrue(result.err().contains("--overwrite"), result.err());
+        assertEquals(0, hdfs.getFileStatus(new org.apache.hadoop.fs.Path("/runs/taken/model.zip")).getLen());
+    }
+}
