@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
 import io.fashionspark.io.OutputException;
+import io.fashionspark.train.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -32,6 +33,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         } else if (cause instanceof TrainingDivergedException) {
             code = ExitCodes.DIVERGED;
             message = "training diverged: " + cause.getMessage();
+        } else if (cause instanceof IncompatibleRuntimeException) {
+            code = ExitCodes.RUNTIME_FAILURE;
+            message = cause.getMessage();
         } else {
             code = ExitCodes.RUNTIME_FAILURE;
             message = "failed: " + ex + (verbose(parsed) ? "" : " (run with --verbose for the stack trace)");
@@ -48,7 +52,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     private static Throwable rootUserError(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof ConfigException || t instanceof DataException || t instanceof OutputException
-                    || t instanceof TrainingDivergedException) {
+                    || t instanceof TrainingDivergedException || t instanceof IncompatibleRuntimeException) {
                 return t;
             }
         }

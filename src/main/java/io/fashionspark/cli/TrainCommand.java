@@ -13,7 +13,10 @@ import io.fashionspark.metrics.JsonLinesSink;
 import io.fashionspark.metrics.MetricsCollector;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
+import io.fashionspark.train.NativeDefaults;
+import io.fashionspark.train.OffHeapCheck;
 import io.fashionspark.train.ParameterAveragingTrainer;
+import io.fashionspark.train.RuntimeVersions;
 import io.fashionspark.train.SparkContexts;
 import io.fashionspark.train.TrainingOutcome;
 import java.io.PrintWriter;
@@ -118,11 +121,23 @@ final class TrainCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         long wallStart = System.nanoTime();
+        RuntimeVersions versions = RuntimeVersions.detect();
+        out.printf("fashion-spark %s on Spark %s, Scala %s, Java %s; DL4J %s, dl4j-spark %s, ND4J backend %s %s%n",
+                BuildInfo.version(), versions.spark(), versions.scala(), versions.java(), BuildInfo.get("dl4j.version"),
+                BuildInfo.get("dl4j-spark.version"), BuildInfo.get("nd4j.backend"), BuildInfo.get("nd4j.classifier"));
+        out.flush();
+        versions.requireCompatible();
+        if (!versions.isTestedSpark()) {
+            warn("built and tested against Spark " + BuildInfo.get("spark.version") + "; this is Spark "
+                    + versions.spark());
+        }
         try (JavaSparkContext sc = SparkContexts.create("fashion-spark " + cfg.model().cliName(), cfg.workers())) {
-            out.printf("fashion-spark %s: Spark %s (master %s, app %s), Scala %s, DL4J %s, ND4J %s, Java %s%n",
-                    BuildInfo.version(), sc.version(), sc.master(), sc.sc().applicationId(),
-                    scala.util.Properties.versionNumberString(), BuildInfo.get("dl4j.version"),
-                    Nd4j.getBackend().getClass().getSimpleName(), System.getProperty("java.version"));
+            out.printf("Spark master %s, application %s; ND4J %s%n", sc.master(), sc.sc().applicationId(),
+                    Nd4j.getBackend().getClass().getSimpleName());
+            for (String warning : OffHeapCheck.warnings(sc.getConf(), modelSummary, cfg.batchSize(), cfg.workers(),
+                    Runtime.getRuntime().maxMemory(), System.getProperty(NativeDefaults.MAX_PHYSICAL_BYTES))) {
+                warn(warning);
+            }
             FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
             LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
             LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
@@ -150,6 +165,12 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private void warn(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("fashion-spark: warning: " + message);
+        err.flush();
+    }
+
     private String resolveOutput() {
         if (output != null && !output.isBlank()) {
             return output;
@@ -163,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("fashion-spark", BuildInfo.version());
         versions.put("spark", sc.version());
-        versions.put("scala", scala.util.Properties.versionNumberString());
+        versions.put("scala", RuntimeVersions.detect().scala());
         versions.put("dl4j", BuildInfo.get("dl4j.version"));
         versions.put("dl4j-spark", BuildInfo.get("dl4j-spark.version"));
         versions.put("nd4j-backend", BuildInfo.get("nd4j.backend") + " " + BuildInfo.get("nd4j.classifier"));

@@ -11,7 +11,8 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Layer-by-layer shapes and parameter counts of a network, as MODELS.md tabulates them. */
-public record ModelSummary(String model, List<Row> rows, long trainableParams, long totalParams) {
+public record ModelSummary(String model, List<Row> rows, long trainableParams, long totalParams,
+                           long activationsPerImage) {
 
     /** One layer: output shape without the minibatch dimension, (channels, height, width) for images. */
     public record Row(int index, String name, String type, String outputShape, long trainableParams) {
@@ -29,7 +30,9 @@ public record ModelSummary(String model, List<Row> rows, long trainableParams, l
         List<InputType> outputs = conf.getLayerActivationTypes(kind.factory().inputType());
         List<Row> rows = new ArrayList<>();
         long trainable = 0;
+        long activations = 0;
         for (int i = 0; i < net.getnLayers(); i++) {
+            activations += outputs.get(i).arrayElementsPerExample();
             long layerTrainable = 0;
             for (Map.Entry<String, INDArray> p : net.getLayer(i).paramTable().entrySet()) {
                 if (isTrainable(p.getKey())) {
@@ -41,7 +44,7 @@ public record ModelSummary(String model, List<Row> rows, long trainableParams, l
             rows.add(new Row(i, layerConf.getLayerName(), layerConf.getClass().getSimpleName(),
                     shape(outputs.get(i)), layerTrainable));
         }
-        return new ModelSummary(kind.displayName(), List.copyOf(rows), trainable, net.numParams());
+        return new ModelSummary(kind.displayName(), List.copyOf(rows), trainable, net.numParams(), activations);
     }
 
     private static String shape(InputType t) {

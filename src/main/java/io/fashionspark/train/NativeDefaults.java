@@ -16,7 +16,7 @@ public final class NativeDefaults {
     /** DL4J 1.0.0-M2.1 keeps its oneDNN layer helpers off unless this is "false". */
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
     /** Cap on the process's resident memory before JavaCPP forces a GC to free off-heap buffers. */
-    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxphysicalbytes";
+    public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxphysicalbytes";
     private static final String PLATFORM = "linux-x86_64";
 
     private static final AtomicBoolean APPLIED = new AtomicBoolean();
