@@ -1,0 +1,86 @@
+# Sourced by the deploy scripts: where the project, its job jar and Spark are, and how to call spark-submit.
+# Nothing here hard-codes a host or a jar name: the jar name is the build's <finalName> in pom.xml.
+
+FS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+die() {
+  echo "fashion-spark deploy: $*" >&2
+  exit 2
+}
+
+# The job jar the build makes: target/<finalName>.jar (override with FASHION_SPARK_JAR).
+job_jar() {
+  if [[ -n "${FASHION_SPARK_JAR:-}" ]]; then
+    echo "$FASHION_SPARK_JAR"
+    return
+  fi
+  local name
+  name="$(sed -n 's:.*<finalName>\(.*\)</finalName>.*:\1:p' "$FS_ROOT/pom.xml" | head -n 1)"
+  [[ -n "$name" ]] || die "no <finalName> in $FS_ROOT/pom.xml"
+  echo "$FS_ROOT/target/$name.jar"
+}
+
+require_jar() {
+  local jar
+  jar="$(job_jar)"
+  [[ -f "$jar" ]] || die "$jar not found; build it first: mvn -B -DskipTests package"
+  echo "$jar"
+}
+
+# spark.driver.extraJavaOptions of conf/spark-defaults.conf: what spark-submit's launcher would give a client-mode
+# driver JVM (the Java 17 opens, ND4J's native build and memory cap).
+driver_java_options() {
+  sed -n 's/^spark\.driver\.extraJavaOptions[[:space:]]*//p' "$FS_ROOT/conf/spark-defaults.conf"
+}
+
+# Just the Java 17 --add-opens/--add-exports options of that list, for Spark's own daemons.
+java17_opens() {
+  driver_java_options | tr ' ' '\n' | grep -E '^--add-(opens|exports)=' | tr '\n' ' '
+}
+
+# Spark's jars: a Spark distribution's ($SPARK_HOME/jars) or, without one, the project's own provided
+# dependencies (target/lib, copied there by `mvn package`).
+spark_classpath() {
+  if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
+    echo "$SPARK_HOME/jars/*"
+  else
+    [[ -d "$FS_ROOT/target/lib" ]] || die "$FS_ROOT/target/lib not found (Spark's jars); run mvn -B -DskipTests package, or set SPARK_HOME"
+    echo "$FS_ROOT/target/lib/*"
+  fi
+}
+
+# spark-submit: the distribution's script when SPARK_HOME is set, otherwise the class it runs
+# (org.apache.spark.deploy.SparkSubmit) on the project's own Spark jars. conf/spark-defaults.conf is always
+# passed: Kryo, the Java 17 options and the off-heap settings.
+spark_submit() {
+  if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+    "$SPARK_HOME/bin/spark-submit" --properties-file "$FS_ROOT/conf/spark-defaults.conf" "$@"
+  else
+    # shellcheck disable=SC2046 # the options are separate words
+    java $(driver_java_options) -Xmx"${DRIVER_MEMORY:-2g}" -cp "$(spark_classpath)" \
+      -Dlog4j2.configurationFile="$FS_ROOT/conf/log4j2.properties" \
+      org.apache.spark.deploy.SparkSubmit --properties-file "$FS_ROOT/conf/spark-defaults.conf" "$@"
+  fi
+}
+
+# The value of --workers among the application's arguments, else the default in conf/fashion-spark.properties.
+app_workers() {
+  local prev=""
+  for arg in "$@"; do
+    case "$arg" in
+      --workers=*) echo "${arg#--workers=}"; return ;;
+    esac
+    if [[ "$prev" == "--workers" ]]; then
+      echo "$arg"
+      return
+    fi
+    prev="$arg"
+  done
+  sed -n 's/^workers=//p' "$FS_ROOT/conf/fashion-spark.properties"
+}
+
+# Executors to ask for so that executors x cores = the training's worker count (one task slot per worker).
+executor_count() {
+  local workers="$1" cores="$2"
+  echo $(((workers + cores - 1) / cores))
+}

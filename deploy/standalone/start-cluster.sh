@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Starts a Spark standalone cluster for fashion-spark: a master on this host and workers on this host and/or on
+# other hosts (over ssh), from the project's own Spark jars (target/lib) or $SPARK_HOME. No Spark distribution
+# is needed. Waits until every worker has registered, then prints the master URL.
+#
+#   deploy/standalone/start-cluster.sh [--host HOST] [--port 7077] [--ui-port 8080]
+#       [--workers N] [--worker-cores C] [--worker-memory M] [--worker-hosts h1,h2,...] [--state-dir DIR]
+#   deploy/standalone/start-cluster.sh --worker-only --master spark://HOST:PORT [--host HOST] ...
+#
+#   --host          address the master (and local workers) bind to and advertise; default: this host's name
+#   --workers       workers to start on this host (default 1; 0 with --worker-hosts for a master-only host)
+#   --worker-cores  task slots per worker (default 1: one training replica per worker)
+#   --worker-memory memory a worker may give its executors (default 4g: a 2g heap + ND4J off-heap)
+#   --worker-hosts  other hosts to start one worker on each, over ssh; the project must be at the same path there
+#   --state-dir     where pid files and logs go (default ${TMPDIR:-/tmp}/fashion-spark-standalone-$USER)
+# Stop it with deploy/standalone/stop-cluster.sh [--state-dir DIR].
+set -euo pipefail
+# shellcheck source=../common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+
+host="$(hostname -f 2>/dev/null || hostname)"
+port=7077
+ui_port=8080
+workers=1
+worker_cores=1
+worker_memory=4g
+worker_hosts=""
+worker_only=false
+master=""
+state_dir="${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}"
+wait_seconds=120
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --host) host="$2"; shift 2 ;;
+    --port) port="$2"; shift 2 ;;
+    --ui-port) ui_port="$2"; shift 2 ;;
+    --workers) workers="$2"; shift 2 ;;
+    --worker-cores) worker_cores="$2"; shift 2 ;;
+    --worker-memory) worker_memory="$2"; shift 2 ;;
+    --worker-hosts) worker_hosts="$2"; shift 2 ;;
+    --worker-only) worker_only=true; shift ;;
+    --master) master="$2"; shift 2 ;;
+    --state-dir) state_dir="$2"; shift 2 ;;
+    --wait) wait_seconds="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ "$workers" =~ ^[0-9]+$ ]] || die "--workers must be a number, not '$workers'"
+[[ "$worker_cores" =~ ^[1-9][0-9]*$ ]] || die "--worker-cores must be a positive number, not '$worker_cores'"
+
+mkdir -p "$state_dir/logs"
+classpath="$(spark_classpath)"
+
+# Spark's Worker builds each executor's class path from $SPARK_HOME/jars ("Cannot find any build directories"
+# without it); with no distribution, a folder of links to the project's Spark jars stands in for one.
+if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
+  worker_spark_home="$SPARK_HOME"
+else
+  worker_spark_home="$state_dir/spark-home"
+  rm -rf "$worker_spark_home"
+  mkdir -p "$worker_spark_home/jars"
+  ln -s "$FS_ROOT"/target/lib/*.jar "$worker_spark_home/jars/"
+fi
+
+# One daemon JVM, in the background, its pid and log in the state dir. Spark's own INFO logging (its default
+# configuration) is kept: the start-up waits below read it.
+start_daemon() {
+  local name="$1"; shift
+  local log="$state_dir/logs/$name.log"
+  # shellcheck disable=SC2046 # the options are separate words
+  SPARK_HOME="$worker_spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host" \
+    nohup java $(java17_opens) -Xmx512m -cp "$classpath" "$@" >"$log" 2>&1 &
+  echo $! >"$state_dir/$name.pid"
+  echo "started $name (pid $!), log $log"
+}
+
+# Waits until the log shows the line, or the process died, or time ran out.
+wait_for_log() {
+  local name="$1" pattern="$2" count="${3:-1}"
+  local log="$state_dir/logs/$name.log" pid
+  pid="$(cat "$state_dir/$name.pid")"
+  for _ in $(seq "$wait_seconds"); do
+    if [[ "$(grep -c -- "$pattern" "$log" 2>/dev/null || true)" -ge "$count" ]]; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || die "$name exited; see $log: $(tail -n 3 "$log")"
+    sleep 1
+  done
+  die "$name did not log '$pattern' within ${wait_seconds}s; see $log"
+}
+
+if ! $worker_only; then
+  master="spark://$host:$port"
+  start_daemon master org.apache.spark.deploy.master.Master --host "$host" --port "$port" --webui-port "$ui_port"
+  wait_for_log master "Starting Spark master at"
+fi
+[[ -n "$master" ]] || die "--worker-only needs --master spark://HOST:PORT"
+
+for i in $(seq 1 "$workers"); do
+  start_daemon "worker-$i" org.apache.spark.deploy.worker.Worker --host "$host" --cores "$worker_cores" \
+    --memory "$worker_memory" --webui-port 0 --work-dir "$state_dir/work-$i" "$master"
+done
+IFS=',' read -r -a remote_hosts <<<"$worker_hosts"
+for remote in "${remote_hosts[@]}"; do
+  [[ -n "$remote" ]] || continue
+  echo "starting a worker on $remote over ssh"
+  ssh "$remote" "cd '$FS_ROOT' && deploy/standalone/start-cluster.sh --worker-only --master '$master' \
+    --host '$remote' --workers 1 --worker-cores '$worker_cores' --worker-memory '$worker_memory' \
+    --state-dir '$state_dir'"
+done
+
+for i in $(seq 1 "$workers"); do
+  wait_for_log "worker-$i" "Successfully registered with master"
+done
+if ! $worker_only; then
+  expected=$((workers + ${#remote_hosts[@]}))
+  wait_for_log master "Registering worker" "$expected"
+  echo "cluster up: $expected worker(s) x $worker_cores core(s) at $master (web UI http://$host:$ui_port)"
+  echo "$master" >"$state_dir/master-url"
+fi

@@ -1,0 +1,127 @@
+package io.fashionspark.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fashionspark.IdxFixtures;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The multi-process run a cluster engineer does: {@code deploy/standalone/start-cluster.sh} starts a standalone
+ * master and two workers as separate JVMs on 127.0.0.1, {@code deploy/standalone/submit.sh} submits the packaged job
+ * jar through {@code org.apache.spark.deploy.SparkSubmit}, the executors (JVMs the workers launch) train, and
+ * {@code stop-cluster.sh} stops it all. Runs after {@code package} (failsafe): it needs the real jar.
+ */
+class StandaloneClusterIT {
+    @TempDir
+    static Path tmp;
+    static Path state;
+    static int masterPort;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        state = tmp.resolve("state");
+        masterPort = freePort();
+        Proc started = script(List.of("deploy/standalone/start-cluster.sh", "--host", "127.0.0.1", "--port",
+                Integer.toString(masterPort), "--ui-port", Integer.toString(freePort()), "--workers", "2",
+                "--worker-cores", "1", "--worker-memory", "3g", "--state-dir", state.toString()), Map.of(), 180);
+        assertEquals(0, started.code(), started.output());
+        assertTrue(started.output().contains("cluster up: 2 worker(s) x 1 core(s) at spark://127.0.0.1:" + masterPort),
+                started.output());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        List<String> pids = new ArrayList<>();
+        try (Stream<Path> files = Files.list(state)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                pids.add(Files.readString(p).trim());
+            }
+        }
+        Proc stopped = script(List.of("deploy/standalone/stop-cluster.sh", "--state-dir", state.toString()),
+                Map.of(), 60);
+        assertEquals(0, stopped.code(), stopped.output());
+        for (String pid : pids) {
+            assertTrue(ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true),
+                    "still running after stop-cluster.sh: pid " + pid);
+        }
+    }
+
+    @Test
+    void submittedJobTrainsOnExecutorsInOtherJvmsAndWritesItsRun() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 800, 200, 5);
+        Path run = tmp.resolve("run");
+        Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
+                data.toString(), "--output", run.toString(), "--workers", "2", "--batch-size", "20",
+                "--averaging-frequency", "2", "--epochs", "2", "--eval-every", "5", "--seed", "9"),
+                Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP", "127.0.0.1"), 600);
+        assertEquals(0, submitted.code(), submitted.output());
+        assertTrue(submitted.output().contains("Spark master spark://127.0.0.1:" + masterPort), submitted.output());
+
+        for (String f : List.of("model.zip", "metrics.jsonl", "metrics.csv", "summary.json")) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
+        assertEquals("spark://127.0.0.1:" + masterPort, summary.get("sparkMaster").asText());
+        // 800 images / (2 workers x 20) = 20 iterations an epoch; both workers' losses came back from the executors.
+        Set<String> losses = new HashSet<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.get("event").asText().equals("train_loss")) {
+                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
+            }
+        }
+        assertEquals(2 * 40, losses.size());
+        assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
+
+        // Each worker launched its own executor JVM for the application (Spark's work dir per executor).
+        for (int w = 1; w <= 2; w++) {
+            try (Stream<Path> apps = Files.list(state.resolve("work-" + w))) {
+                List<Path> executorDirs = apps.filter(p -> p.getFileName().toString().startsWith("app-"))
+                        .toList();
+                assertEquals(1, executorDirs.size(), "worker " + w + ": " + executorDirs);
+            }
+        }
+    }
+
+    record Proc(int code, String output) {
+    }
+
+    static Proc script(List<String> command, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile(tmp, "script", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Proc(-1, "timed out after " + timeoutSeconds + " s: " + Files.readString(log));
+        }
+        return new Proc(p.exitValue(), Files.readString(log));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
