@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the deploy scripts: where the project, its job jar and Spark are, and how to call spark-submit.
 # Nothing here hard-codes a host or a jar name: the jar name is the build's <finalName> in pom.xml.
 

@@ -5,7 +5,7 @@
 #
 #   deploy/standalone/start-cluster.sh [--host HOST] [--port 7077] [--ui-port 8080]
 #       [--workers N] [--worker-cores C] [--worker-memory M] [--worker-hosts h1,h2,...] [--state-dir DIR]
-#   deploy/standalone/start-cluster.sh --worker-only --master spark://HOST:PORT [--host HOST] ...
+#   deploy/standalone/start-cluster.sh --worker-only --master spark://HOST:PORT [--host HOST] [--foreground] ...
 #
 #   --host          address the master (and local workers) bind to and advertise; default: this host's name
 #   --workers       workers to start on this host (default 1; 0 with --worker-hosts for a master-only host)
@@ -13,9 +13,10 @@
 #   --worker-memory memory a worker may give its executors (default 4g: a 2g heap + ND4J off-heap)
 #   --worker-hosts  other hosts to start one worker on each, over ssh; the project must be at the same path there
 #   --state-dir     where pid files and logs go (default ${TMPDIR:-/tmp}/fashion-spark-standalone-$USER)
+#   --foreground    with --worker-only: run one worker in the foreground (under srun, which stops what it started)
 # Stop it with deploy/standalone/stop-cluster.sh [--state-dir DIR].
 set -euo pipefail
-# shellcheck source=../common.sh
+# shellcheck source=deploy/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 host="$(hostname -f 2>/dev/null || hostname)"
@@ -26,6 +27,7 @@ worker_cores=1
 worker_memory=4g
 worker_hosts=""
 worker_only=false
+foreground=false
 master=""
 state_dir="${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}"
 wait_seconds=120
@@ -40,10 +42,11 @@ while [[ $# -gt 0 ]]; do
     --worker-memory) worker_memory="$2"; shift 2 ;;
     --worker-hosts) worker_hosts="$2"; shift 2 ;;
     --worker-only) worker_only=true; shift ;;
+    --foreground) foreground=true; shift ;;
     --master) master="$2"; shift 2 ;;
     --state-dir) state_dir="$2"; shift 2 ;;
     --wait) wait_seconds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -58,7 +61,7 @@ classpath="$(spark_classpath)"
 if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
   worker_spark_home="$SPARK_HOME"
 else
-  worker_spark_home="$state_dir/spark-home"
+  worker_spark_home="$state_dir/spark-home-$host"
   rm -rf "$worker_spark_home"
   mkdir -p "$worker_spark_home/jars"
   ln -s "$FS_ROOT"/target/lib/*.jar "$worker_spark_home/jars/"
@@ -98,6 +101,14 @@ if ! $worker_only; then
 fi
 [[ -n "$master" ]] || die "--worker-only needs --master spark://HOST:PORT"
 
+if $foreground; then
+  $worker_only || die "--foreground needs --worker-only"
+  # shellcheck disable=SC2046 # the options are separate words
+  SPARK_HOME="$worker_spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host" \
+    exec java $(java17_opens) -Xmx512m -cp "$classpath" org.apache.spark.deploy.worker.Worker --host "$host" \
+    --cores "$worker_cores" --memory "$worker_memory" --webui-port 0 --work-dir "$state_dir/work-$host" "$master"
+fi
+
 for i in $(seq 1 "$workers"); do
   start_daemon "worker-$i" org.apache.spark.deploy.worker.Worker --host "$host" --cores "$worker_cores" \
     --memory "$worker_memory" --webui-port 0 --work-dir "$state_dir/work-$i" "$master"
@@ -106,6 +117,7 @@ IFS=',' read -r -a remote_hosts <<<"$worker_hosts"
 for remote in "${remote_hosts[@]}"; do
   [[ -n "$remote" ]] || continue
   echo "starting a worker on $remote over ssh"
+  # shellcheck disable=SC2029 # expanded here on purpose: the same paths on every host
   ssh "$remote" "cd '$FS_ROOT' && deploy/standalone/start-cluster.sh --worker-only --master '$master' \
     --host '$remote' --workers 1 --worker-cores '$worker_cores' --worker-memory '$worker_memory' \
     --state-dir '$state_dir'"

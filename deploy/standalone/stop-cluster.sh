@@ -3,7 +3,7 @@
 # the workers it started on other hosts when given the same --worker-hosts.
 #   deploy/standalone/stop-cluster.sh [--state-dir DIR] [--worker-hosts h1,h2,...]
 set -euo pipefail
-# shellcheck source=../common.sh
+# shellcheck source=deploy/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 state_dir="${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}"
@@ -19,6 +19,7 @@ done
 
 IFS=',' read -r -a remote_hosts <<<"$worker_hosts"
 for remote in "${remote_hosts[@]}"; do
+  # shellcheck disable=SC2029 # expanded here on purpose: the same paths on every host
   [[ -n "$remote" ]] && ssh "$remote" "cd '$FS_ROOT' && deploy/standalone/stop-cluster.sh --state-dir '$state_dir'"
 done
 
@@ -41,5 +42,5 @@ stop_pid_file() {
 
 shopt -s nullglob
 for f in "$state_dir"/worker-*.pid; do stop_pid_file "$f"; done
-for f in "$state_dir"/master.pid; do stop_pid_file "$f"; done
+[[ -f "$state_dir/master.pid" ]] && stop_pid_file "$state_dir/master.pid"
 rm -f "$state_dir/master-url"

@@ -7,7 +7,7 @@
 # Environment: SPARK_MASTER (default: the URL start-cluster.sh wrote), EXECUTOR_CORES, EXECUTOR_MEMORY,
 # DRIVER_MEMORY, DEPLOY_MODE (client|cluster), SPARK_HOME (use its spark-submit), FASHION_SPARK_JAR.
 set -euo pipefail
-# shellcheck source=../common.sh
+# shellcheck source=deploy/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 state_dir="${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}"
