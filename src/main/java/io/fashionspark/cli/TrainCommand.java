@@ -1,10 +1,12 @@
 package io.fashionspark.cli;
 
+import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.io.BuildInfo;
+import io.fashionspark.io.OutputException;
 import io.fashionspark.io.RunDirectory;
 import io.fashionspark.io.RunSummary;
 import io.fashionspark.metrics.ConsoleSink;
@@ -16,6 +18,8 @@ import io.fashionspark.model.ModelSummary;
 import io.fashionspark.train.NativeDefaults;
 import io.fashionspark.train.OffHeapCheck;
 import io.fashionspark.train.ParameterAveragingTrainer;
+import io.fashionspark.train.RunCheckpoints;
+import io.fashionspark.train.TrainingProgress;
 import io.fashionspark.train.RuntimeVersions;
 import io.fashionspark.train.SparkContexts;
 import io.fashionspark.train.TrainingOutcome;
@@ -27,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
@@ -102,16 +107,45 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", paramLabel = "N", description = "Test on the first N images only (0: all).")
     Integer testLimit;
 
+    @Option(names = "--checkpoint-every-epochs", paramLabel = "EPOCHS",
+            description = "Write a checkpoint (model, Adam state, progress) at the end of every this many epochs "
+                    + "(0: not at epoch ends). Each costs one model write (2.7 MB DNN, 17 MB CNN).")
+    Integer checkpointEveryEpochs;
+
+    @Option(names = "--checkpoint-every", paramLabel = "ITERATIONS",
+            description = "Also write one every this many iterations, at the end of the averaging round that passes "
+                    + "it (0: off). Less work lost to a crash, more writes.")
+    Integer checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "N",
+            description = "Newest checkpoints kept in <run>/checkpoints; older ones are deleted once a newer one is "
+                    + "complete.")
+    Integer keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
+                    + "(config.json); only --epochs may be given, to train longer. Metrics logged after that "
+                    + "checkpoint are dropped and logged again as training redoes them.")
+    String resume;
+
     @Option(names = "--dry-run", description = "Print the resolved configuration and the model summary; train nothing.")
     boolean dryRun;
 
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
+    /** Options that define what a run trains; a resumed run keeps its own. */
+    private static final List<String> RUN_DEFINING = List.of("--model", "--data", "--output", "--overwrite",
+            "--workers", "--batch-size", "--averaging-frequency", "--learning-rate", "--seed", "--eval-every",
+            "--train-limit", "--test-limit", "--checkpoint-every-epochs", "--checkpoint-every",
+            "--keep-checkpoints", "--config", "--dry-run");
+
     @Override
     public Integer call() throws Exception {
-        TrainingConfig cfg = new TrainingConfig(model, data, resolveOutput(), overwrite, workers, batchSize,
-                averagingFrequency, epochs, learningRate, seed, evalEvery, trainLimit, testLimit);
+        TrainingConfig cfg = resume != null ? resumedConfig()
+                : new TrainingConfig(model, data, resolveOutput(), overwrite, workers, batchSize, averagingFrequency,
+                        epochs, learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs,
+                        checkpointEvery, keepCheckpoints);
         PrintWriter out = spec.commandLine().getOut();
         ModelSummary modelSummary = SummaryCommand.summarize(cfg.model(), cfg.seed());
         if (dryRun) {
@@ -141,18 +175,37 @@ final class TrainCommand implements Callable<Integer> {
             FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
             LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
             LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
-            RunDirectory run = RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
+
+            RunDirectory run;
+            RunCheckpoints.Loaded from = null;
+            if (resume != null) {
+                run = RunDirectory.existing(resume, sc.hadoopConfiguration());
+                from = resumePoint(run, cfg, train.size());
+            } else {
+                run = RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
+            }
+            run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
             out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
                     + "%d epochs; run directory %s%n", cfg.model().displayName(), train.size(), test.size(),
                     cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(), run.location());
+            if (from != null) {
+                out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
+                        from.progress().iteration());
+            }
             out.flush();
 
             TrainingOutcome outcome;
+            long keepUpTo = from == null ? -1 : from.progress().iteration();
             try (MetricsCollector metrics = new MetricsCollector(List.of(
-                    new JsonLinesSink(run.openStream(RunDirectory.METRICS_JSONL)),
-                    new CsvSink(run.openStream(RunDirectory.METRICS_CSV)),
+                    new JsonLinesSink(from == null ? run.openStream(RunDirectory.METRICS_JSONL)
+                            : run.continueStream(RunDirectory.METRICS_JSONL, JsonLinesSink.loggedUpTo(keepUpTo))),
+                    from == null ? new CsvSink(run.openStream(RunDirectory.METRICS_CSV), true)
+                            : new CsvSink(run.continueStream(RunDirectory.METRICS_CSV, CsvSink.loggedUpTo(keepUpTo)),
+                                    false),
                     new ConsoleSink(System.out)))) {
-                outcome = new ParameterAveragingTrainer(sc, cfg, metrics).train(train, test);
+                outcome = new ParameterAveragingTrainer(sc, cfg, metrics).train(train, test,
+                        from == null ? null : from.model(), from == null ? null : from.progress(),
+                        new RunCheckpoints(run, cfg.keepCheckpoints()));
             }
             run.writeAtomically(RunDirectory.MODEL, o -> ModelSerializer.writeModel(outcome.model(), o, true));
             RunSummary summary = summary(cfg, sc, modelSummary, outcome, (System.nanoTime() - wallStart) / 1e9);
@@ -163,6 +216,42 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The resumed run's own settings; --epochs alone may change (to train longer). */
+    private TrainingConfig resumedConfig() {
+        for (String option : RUN_DEFINING) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ConfigException("--resume continues " + resume + " with its own settings (its "
+                        + RunDirectory.CONFIG + "); " + option + " cannot be changed, only --epochs");
+            }
+        }
+        RunDirectory run = RunDirectory.existing(resume, new Configuration());
+        TrainingConfig stored;
+        try {
+            stored = RunSummary.mapper().readValue(run.read(RunDirectory.CONFIG), TrainingConfig.class);
+        } catch (java.io.IOException e) {
+            throw new OutputException(run.path(RunDirectory.CONFIG) + ": cannot be read as a run configuration: "
+                    + e.getMessage(), e);
+        }
+        boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        return epochsGiven ? stored.withEpochs(epochs) : stored;
+    }
+
+    /** The last complete checkpoint, checked against what is left to train. */
+    private static RunCheckpoints.Loaded resumePoint(RunDirectory run, TrainingConfig cfg, int trainImages) {
+        RunCheckpoints.Loaded from = new RunCheckpoints(run, cfg.keepCheckpoints()).latest()
+                .orElseThrow(() -> new OutputException(run.location() + ": has no complete checkpoint to resume from"
+                        + " (checkpoints are written every --checkpoint-every-epochs epochs and --checkpoint-every"
+                        + " iterations)"));
+        int steps = ParameterAveragingTrainer.stepsPerEpoch(cfg, trainImages);
+        TrainingProgress p = from.progress();
+        boolean finished = p.epoch() > cfg.epochs() || (p.epoch() == cfg.epochs() && p.stepsDoneInEpoch() >= steps);
+        if (finished) {
+            throw new ConfigException(run.location() + " has already trained " + p.epoch() + " epochs (iteration "
+                    + p.iteration() + "); give --epochs with more than " + p.epoch() + " to train longer");
+        }
+        return from;
     }
 
     private void warn(String message) {

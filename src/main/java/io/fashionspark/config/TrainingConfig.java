@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param evalEvery        evaluate on the test set every this many iterations (0: only at each epoch's end)
  * @param trainLimit       use only the first N training images (0: all)
  * @param testLimit        use only the first N test images (0: all)
+ * @param checkpointEveryEpochs write a checkpoint at the end of every this many epochs (0: not at epoch ends)
+ * @param checkpointEvery  also write one every this many iterations, at the next averaging round's end (0: off)
+ * @param keepCheckpoints  how many of the newest checkpoints to keep
  */
 public record TrainingConfig(
         ModelKind model,
@@ -34,7 +37,10 @@ public record TrainingConfig(
         long seed,
         int evalEvery,
         int trainLimit,
-        int testLimit) {
+        int testLimit,
+        int checkpointEveryEpochs,
+        int checkpointEvery,
+        int keepCheckpoints) {
 
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
@@ -51,6 +57,16 @@ public record TrainingConfig(
         requireNonNegative(evalEvery, "eval-every");
         requireNonNegative(trainLimit, "train-limit");
         requireNonNegative(testLimit, "test-limit");
+        requireNonNegative(checkpointEveryEpochs, "checkpoint-every-epochs");
+        requireNonNegative(checkpointEvery, "checkpoint-every");
+        requirePositive(keepCheckpoints, "keep-checkpoints", "checkpoints kept in the run directory");
+    }
+
+    /** The same run trained for a different number of epochs (resuming to train longer). */
+    public TrainingConfig withEpochs(int newEpochs) {
+        return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, newEpochs,
+                learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
+                keepCheckpoints);
     }
 
     private static void requireText(String value, String name) {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -20,6 +21,9 @@ public final class RunDirectory {
     public static final String METRICS_JSONL = "metrics.jsonl";
     public static final String METRICS_CSV = "metrics.csv";
     public static final String SUMMARY = "summary.json";
+    /** The resolved configuration, written when the run starts: what {@code --resume} continues. */
+    public static final String CONFIG = "config.json";
+    public static final String CHECKPOINTS = "checkpoints";
 
     private final HadoopPaths.Location root;
 
@@ -53,6 +57,23 @@ public final class RunDirectory {
         return new RunDirectory(loc);
     }
 
+    /** Opens the run directory of an earlier run, to resume it: it must exist and hold that run's config.json. */
+    public static RunDirectory existing(String pathOrUri, Configuration conf) {
+        HadoopPaths.Location loc = HadoopPaths.resolve(pathOrUri, conf);
+        RunDirectory run = new RunDirectory(loc);
+        try {
+            if (!loc.fs().exists(loc.path()) || !loc.fs().getFileStatus(loc.path()).isDirectory()) {
+                throw new OutputException(loc + ": no such run directory to resume");
+            }
+        } catch (IOException e) {
+            throw new OutputException(loc + ": cannot read the run directory: " + e.getMessage(), e);
+        }
+        if (!run.exists(CONFIG)) {
+            throw new OutputException(loc + ": not a fashion-spark run directory (no " + CONFIG + ") to resume");
+        }
+        return run;
+    }
+
     public HadoopPaths.Location location() {
         return root;
     }
@@ -64,7 +85,89 @@ public final class RunDirectory {
     /** A stream whose {@code flush()} makes what was written visible on the file system (hflush). */
     public OutputStream openStream(String name) {
         try {
-            FSDataOutputStream stream = root.fs().create(path(name), true);
+            return flushing(root.fs().create(path(name), true));
+        } catch (IOException e) {
+            throw new OutputException(path(name) + ": cannot create: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Continues a line-oriented log after a resume: the lines {@code keep} accepts are kept (those logged up to the
+     * checkpoint), the rest dropped, and the stream appends after them. The old file is renamed aside until the kept
+     * lines are safely in the new one, and a left-over aside copy (a crash during an earlier resume) is the one read.
+     */
+    public OutputStream continueStream(String name, java.util.function.Predicate<String> keep) {
+        Path target = path(name);
+        Path aside = sibling(target, ".before-resume");
+        try {
+            FileSystem fs = root.fs();
+            if (!fs.exists(aside)) {
+                if (!fs.exists(target)) {
+                    return openStream(name);
+                }
+                if (!fs.rename(target, aside)) {
+                    throw new IOException("cannot move it aside");
+                }
+            }
+            OutputStream out = flushing(fs.create(target, true));
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(aside),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (keep.test(line)) {
+                        out.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            out.flush();
+            fs.delete(aside, false);
+            return out;
+        } catch (IOException e) {
+            throw new OutputException(target + ": cannot continue after the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a whole file of the run directory. */
+    public byte[] read(String name) {
+        try (java.io.InputStream in = root.fs().open(path(name))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new OutputException(path(name) + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The names of the files in a sub-directory (none when it does not exist). */
+    public java.util.List<String> list(String dir) {
+        try {
+            if (!root.fs().exists(path(dir))) {
+                return java.util.List.of();
+            }
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (FileStatus f : root.fs().listStatus(path(dir))) {
+                if (f.isFile()) {
+                    names.add(f.getPath().getName());
+                }
+            }
+            java.util.Collections.sort(names);
+            return names;
+        } catch (IOException e) {
+            throw new OutputException(path(dir) + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    public void delete(String name) {
+        try {
+            root.fs().delete(path(name), false);
+        } catch (IOException e) {
+            throw new OutputException(path(name) + ": cannot delete: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return new Path(file.getParent(), "." + file.getName() + suffix);
+    }
+
+    private static OutputStream flushing(FSDataOutputStream stream) {
+        {
             return new FilterOutputStream(stream) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -76,8 +179,6 @@ public final class RunDirectory {
                     stream.hflush();
                 }
             };
-        } catch (IOException e) {
-            throw new OutputException(path(name) + ": cannot create: " + e.getMessage(), e);
         }
     }
 
@@ -94,8 +195,8 @@ public final class RunDirectory {
      */
     public void writeAtomically(String name, ContentWriter content) {
         Path target = path(name);
-        Path temp = path("." + name + ".tmp");
-        Path backup = path("." + name + ".previous");
+        Path temp = sibling(target, ".tmp");
+        Path backup = sibling(target, ".previous");
         try {
             try (OutputStream out = root.fs().create(temp, true)) {
                 content.write(out);

@@ -17,14 +17,33 @@ public final class CsvSink implements MetricsListener {
         "images", "seconds", "images_per_sec"};
     private final CSVPrinter csv;
 
-    public CsvSink(OutputStream out) {
+    /** {@code writeHeader} false: the stream continues a file that has its header already (a resumed run). */
+    public CsvSink(OutputStream out, boolean writeHeader) {
         try {
-            csv = new CSVPrinter(new OutputStreamWriter(out, StandardCharsets.UTF_8),
-                    CSVFormat.DEFAULT.builder().setHeader(HEADER).setRecordSeparator('\n').build());
+            CSVFormat.Builder format = CSVFormat.DEFAULT.builder().setRecordSeparator('\n');
+            if (writeHeader) {
+                format.setHeader(HEADER);
+            }
+            csv = new CSVPrinter(new OutputStreamWriter(out, StandardCharsets.UTF_8), format.build());
             csv.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics.csv: " + e.getMessage(), e);
         }
+    }
+
+    /** For a resumed run: the header and the rows logged up to {@code iteration} (the checkpoint's). */
+    public static java.util.function.Predicate<String> loggedUpTo(long iteration) {
+        return line -> {
+            String[] cells = line.split(",", -1);
+            if (cells.length < 4 || cells[0].equals(HEADER[0])) {
+                return true;
+            }
+            try {
+                return Long.parseLong(cells[3]) <= iteration;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        };
     }
 
     @Override

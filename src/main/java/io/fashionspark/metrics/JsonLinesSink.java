@@ -15,6 +15,20 @@ public final class JsonLinesSink implements MetricsListener {
         this.out = out;
     }
 
+    /**
+     * For a resumed run: the events logged up to {@code iteration} (the checkpoint's); later ones, and a line cut
+     * short by a crash, are dropped.
+     */
+    public static java.util.function.Predicate<String> loggedUpTo(long iteration) {
+        return line -> {
+            try {
+                return MAPPER.readTree(line).path("iteration").asLong(Long.MAX_VALUE) <= iteration;
+            } catch (IOException e) {
+                return false;
+            }
+        };
+    }
+
     @Override
     public void onWorkerIteration(WorkerIteration event) {
         write(EventNames.TRAIN_LOSS, event, false);

@@ -12,7 +12,7 @@ import io.fashionspark.model.NetworkFactory;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -52,7 +52,22 @@ public final class ParameterAveragingTrainer {
                 .build();
     }
 
+    /** Synchronous steps in one epoch: every worker fits one minibatch per step; a partial last batch is dropped. */
+    public static int stepsPerEpoch(TrainingConfig config, int trainImages) {
+        return EpochShards.stepsPerEpoch(trainImages, config.workers(), config.batchSize());
+    }
+
     public TrainingOutcome train(LabelledImages train, LabelledImages test) {
+        return train(train, test, null, null, CheckpointWriter.NONE);
+    }
+
+    /**
+     * Trains from the start ({@code resumeModel} null) or from a checkpoint's model and progress, calling
+     * {@code checkpoints} at the end of every {@code checkpointEveryEpochs}-th epoch and, when
+     * {@code checkpointEvery} is set, at the first round end past each multiple of it.
+     */
+    public TrainingOutcome train(LabelledImages train, LabelledImages test, MultiLayerNetwork resumeModel,
+                                 TrainingProgress resumeProgress, CheckpointWriter checkpoints) {
         NetworkFactory factory = config.model().factory();
         int steps = EpochShards.stepsPerEpoch(train.size(), config.workers(), config.batchSize());
         if (steps < 1) {
@@ -60,27 +75,42 @@ public final class ParameterAveragingTrainer {
                     + " is more than the " + train.size() + " training images: each worker needs at least one"
                     + " full minibatch; lower --batch-size or --workers");
         }
-        MultiLayerConfiguration conf = factory.configuration(config.seed(), config.learningRate());
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, conf, trainingMaster(config));
+        SparkDl4jMultiLayer sparkNet = resumeModel == null
+                ? new SparkDl4jMultiLayer(sc, factory.configuration(config.seed(), config.learningRate()),
+                        trainingMaster(config))
+                : new SparkDl4jMultiLayer(sc, resumeModel, trainingMaster(config));
         WorkerLossCollector collector = new WorkerLossCollector();
         sparkNet.setListeners(collector, List.of(new WorkerLossListener()));
 
+        TrainingProgress p = resumeProgress != null ? resumeProgress
+                : TrainingProgress.initial(config.evalEvery(), config.checkpointEvery());
         long start = System.nanoTime();
-        long trainNanos = 0;
-        long evalNanos = 0;
-        long iteration = 0;
-        long imagesTrained = 0;
-        long round = 0;
-        long nextEval = config.evalEvery() > 0 ? config.evalEvery() : Long.MAX_VALUE;
+        long trainNanos = (long) (p.trainSeconds() * 1e9);
+        long evalNanos = (long) (p.evalSeconds() * 1e9);
+        long iteration = p.iteration();
+        long imagesTrained = p.imagesTrained();
+        long round = p.round();
+        long nextEval = p.nextEval();
+        long nextCheckpoint = p.nextCheckpoint();
+        int firstEpoch = p.epoch();
+        int firstStep = p.stepsDoneInEpoch();
+        long epochTrainNanos = (long) (p.epochTrainSeconds() * 1e9);
+        int epochImages = p.epochImages();
+        if (firstStep >= steps) {
+            // The checkpoint closed its epoch: carry on with the next one.
+            firstEpoch++;
+            firstStep = 0;
+            epochTrainNanos = 0;
+            epochImages = 0;
+        }
         EvalCounts last = null;
         try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
                 factory.exampleShape())) {
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                long epochTrainNanos = 0;
-                int epochImages = 0;
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 try (EpochShards shards = EpochShards.create(sc, train, config.workers(), config.batchSize(),
                         config.seed(), epoch, factory.exampleShape())) {
-                    for (int from = 0; from < steps; from += config.averagingFrequency()) {
+                    for (int from = epoch == firstEpoch ? firstStep : 0; from < steps;
+                         from += config.averagingFrequency()) {
                         int to = Math.min(steps, from + config.averagingFrequency());
                         long t0 = System.nanoTime();
                         sparkNet.fit(shards.steps(from, to));
@@ -88,6 +118,7 @@ public final class ParameterAveragingTrainer {
                         round++;
                         int images = (to - from) * config.imagesPerStep();
                         epochTrainNanos += roundNanos;
+                        trainNanos += roundNanos;
                         epochImages += images;
                         imagesTrained += images;
                         publishWorkerLosses(collector.drain(), epoch, iteration);
@@ -113,11 +144,31 @@ public final class ParameterAveragingTrainer {
                                 nextEval += config.evalEvery();
                             }
                         }
+                        if (epochDone) {
+                            metrics.onEpochEnd(new EpochEnd(System.currentTimeMillis(), epoch, iteration, epochImages,
+                                    epochTrainNanos / 1e9, epochImages / (epochTrainNanos / 1e9)));
+                        }
+                        boolean epochCheckpoint = epochDone && config.checkpointEveryEpochs() > 0
+                                && epoch % config.checkpointEveryEpochs() == 0;
+                        if (epochCheckpoint || iteration >= nextCheckpoint) {
+                            while (nextCheckpoint <= iteration) {
+                                nextCheckpoint += config.checkpointEvery();
+                            }
+                            checkpoints.write(sparkNet.getNetwork(), new TrainingProgress(epoch, to, iteration, round,
+                                    imagesTrained, epochImages, epochTrainNanos / 1e9, trainNanos / 1e9,
+                                    evalNanos / 1e9, nextEval, nextCheckpoint));
+                        }
                     }
                 }
-                trainNanos += epochTrainNanos;
-                metrics.onEpochEnd(new EpochEnd(System.currentTimeMillis(), epoch, iteration, epochImages,
-                        epochTrainNanos / 1e9, epochImages / (epochTrainNanos / 1e9)));
+                epochTrainNanos = 0;
+                epochImages = 0;
+            }
+        }
+        if (last == null) {
+            // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.
+            try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
+                    factory.exampleShape())) {
+                last = evaluator.evaluate(sparkNet.getNetwork());
             }
         }
         return new TrainingOutcome(sparkNet.getNetwork(), last, iteration, imagesTrained, trainNanos / 1e9,

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -68,8 +69,10 @@ class HdfsRunTest {
             assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path(run, name)).getLen() > 0, name);
         }
         // Nothing left aside from the atomic writes.
-        org.apache.hadoop.fs.FileStatus[] entries = hdfs.listStatus(run);
-        assertEquals(4, entries.length, () -> java.util.Arrays.toString(entries));
+        assertEquals(List.of("checkpoints", "config.json", "metrics.csv", "metrics.jsonl", "model.zip",
+                "summary.json"), names(run));
+        assertEquals(List.of("checkpoint-000000010.json", "checkpoint-000000010.zip"),
+                names(new org.apache.hadoop.fs.Path(run, "checkpoints")));
         String metrics;
         try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"))) {
             metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -80,6 +83,28 @@ class HdfsRunTest {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, false);
             assertEquals(235_146, net.numParams());
         }
+    }
+
+    private static List<String> names(org.apache.hadoop.fs.Path dir) throws java.io.IOException {
+        return java.util.Arrays.stream(hdfs.listStatus(dir)).map(f -> f.getPath().getName()).sorted().toList();
+    }
+
+    @Test
+    void resumesAnHdfsRunToTrainLonger() throws Exception {
+        Result first = CommandLineTest.run("train", "--model", "dnn", "--data", base + "/fashion", "--output",
+                base + "/runs/resumed", "--workers", "2", "--batch-size", "20", "--epochs", "1", "--eval-every", "5");
+        assertEquals(0, first.code(), first.err());
+        Result resumed = CommandLineTest.run("train", "--resume", base + "/runs/resumed", "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.err());
+        org.apache.hadoop.fs.Path run = new org.apache.hadoop.fs.Path("/runs/resumed");
+        String metrics;
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"))) {
+            metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(2 * 20, metrics.lines().filter(l -> l.contains("\"train_loss\"")).count(), metrics);
+        assertEquals(2, metrics.lines().filter(l -> l.contains("\"epoch\",")).count(), metrics);
+        assertEquals(List.of("checkpoint-000000010.json", "checkpoint-000000010.zip", "checkpoint-000000020.json",
+                "checkpoint-000000020.zip"), names(new org.apache.hadoop.fs.Path(run, "checkpoints")));
     }
 
     @Test

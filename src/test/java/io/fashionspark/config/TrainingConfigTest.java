@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
     private static TrainingConfig with(int workers, int batch, int freq, int epochs, double lr, int evalEvery) {
         return new TrainingConfig(ModelKind.DNN, "data", "out", false, workers, batch, freq, epochs, lr, 1,
-                evalEvery, 0, 0);
+                evalEvery, 0, 0, 1, 0, 2);
     }
 
     private static String rejection(Runnable r) {

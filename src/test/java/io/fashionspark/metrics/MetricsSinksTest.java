@@ -48,7 +48,7 @@ class MetricsSinksTest {
     @Test
     void csvHasAFixedHeaderAndOneRowPerEvent() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CsvSink sink = new CsvSink(bytes);
+        CsvSink sink = new CsvSink(bytes, true);
         emitAll(sink);
         sink.close();
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();

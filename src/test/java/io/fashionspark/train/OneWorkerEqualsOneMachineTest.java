@@ -28,7 +28,7 @@ class OneWorkerEqualsOneMachineTest {
         IdxFixtures.writeDataset(dir, 240, 40, 11);
         FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
         TrainingConfig cfg = new TrainingConfig(ModelKind.LENET, dir.toString(), dir.resolve("out").toString(), false,
-                1, 20, 1, 2, 1e-3, 5, 0, 0, 0);
+                1, 20, 1, 2, 1e-3, 5, 0, 0, 0, 0, 0, 1);
 
         MultiLayerNetwork spark;
         try (JavaSparkContext sc = SparkContexts.create("one-worker-test", 1)) {

@@ -1,0 +1,90 @@
+package io.fashionspark.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fashionspark.io.OutputException;
+import io.fashionspark.io.RunDirectory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of a run, in {@code <run>/checkpoints/}: {@code checkpoint-<iteration>.zip} (the averaged model
+ * with its Adam state) and {@code checkpoint-<iteration>.json} (the progress counters). Each file is written aside
+ * and renamed into place, the model first: a progress file exists only for a complete model, so the newest
+ * progress file names the last complete checkpoint. The newest {@code keep} are kept; older ones are deleted only
+ * after a newer one is complete.
+ */
+public final class RunCheckpoints implements CheckpointWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
+    private static final String PREFIX = "checkpoint-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunDirectory run;
+    private final int keep;
+
+    public RunCheckpoints(RunDirectory run, int keep) {
+        this.run = run;
+        this.keep = keep;
+    }
+
+    /** A checkpoint read back: the model with its updater, the progress and the file it came from. */
+    public record Loaded(MultiLayerNetwork model, TrainingProgress progress, String file) {
+    }
+
+    private static String name(long iteration, String extension) {
+        return RunDirectory.CHECKPOINTS + "/" + PREFIX + String.format("%09d", iteration) + extension;
+    }
+
+    @Override
+    public void write(MultiLayerNetwork model, TrainingProgress progress) {
+        run.writeAtomically(name(progress.iteration(), ".zip"), out -> ModelSerializer.writeModel(model, out, true));
+        run.writeAtomically(name(progress.iteration(), ".json"), out -> JSON.writeValue(out, progress));
+        LOG.info("checkpoint at iteration {} (epoch {}): {}", progress.iteration(), progress.epoch(),
+                run.path(name(progress.iteration(), ".zip")));
+        List<Long> complete = completeIterations();
+        for (int i = 0; i < complete.size() - keep; i++) {
+            // The progress file first: a checkpoint without it is not considered complete.
+            run.delete(name(complete.get(i), ".json"));
+            run.delete(name(complete.get(i), ".zip"));
+        }
+    }
+
+    /** Iterations of the complete checkpoints, oldest first. */
+    List<Long> completeIterations() {
+        List<Long> iterations = new ArrayList<>();
+        for (String f : run.list(RunDirectory.CHECKPOINTS)) {
+            if (f.startsWith(PREFIX) && f.endsWith(".json")) {
+                iterations.add(Long.parseLong(f.substring(PREFIX.length(), f.length() - ".json".length())));
+            }
+        }
+        iterations.sort(null);
+        return iterations;
+    }
+
+    /** The newest checkpoint that reads back whole; an unreadable one is reported and the one before it used. */
+    public Optional<Loaded> latest() {
+        List<Long> complete = completeIterations();
+        for (int i = complete.size() - 1; i >= 0; i--) {
+            long it = complete.get(i);
+            try {
+                TrainingProgress progress = JSON.readValue(run.read(name(it, ".json")), TrainingProgress.class);
+                MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(
+                        new ByteArrayInputStream(run.read(name(it, ".zip"))), true);
+                return Optional.of(new Loaded(model, progress, run.path(name(it, ".zip")).toString()));
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof OutputException && i == 0) {
+                    throw (OutputException) e;
+                }
+                LOG.warn("checkpoint at iteration {} cannot be read ({}); trying the one before it", it,
+                        e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+}
