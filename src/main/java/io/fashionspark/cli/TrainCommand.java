@@ -11,6 +11,7 @@ import io.fashionspark.io.RunDirectory;
 import io.fashionspark.io.RunSummary;
 import io.fashionspark.metrics.ConsoleSink;
 import io.fashionspark.metrics.CsvSink;
+import io.fashionspark.metrics.EpochProgress;
 import io.fashionspark.metrics.JsonLinesSink;
 import io.fashionspark.metrics.MetricsCollector;
 import io.fashionspark.model.ModelKind;
@@ -128,6 +129,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "checkpoint are dropped and logged again as training redoes them.")
     String resume;
 
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none",
+            description = "Progress through each epoch: a bar redrawn in place (bar), a line every tenth of an epoch "
+                    + "(lines), or none; auto: bar on a terminal, lines otherwise (logs, CI).")
+    String progress;
+
     @Option(names = "--dry-run", description = "Print the resolved configuration and the model summary; train nothing.")
     boolean dryRun;
 
@@ -142,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EpochProgress.Mode progressMode = progressMode();
         TrainingConfig cfg = resume != null ? resumedConfig()
                 : new TrainingConfig(model, data, resolveOutput(), overwrite, workers, batchSize, averagingFrequency,
                         epochs, learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs,
@@ -202,6 +209,8 @@ final class TrainCommand implements Callable<Integer> {
                     from == null ? new CsvSink(run.openStream(RunDirectory.METRICS_CSV), true)
                             : new CsvSink(run.continueStream(RunDirectory.METRICS_CSV, CsvSink.loggedUpTo(keepUpTo)),
                                     false),
+                    new EpochProgress(System.out, progressMode, ParameterAveragingTrainer.stepsPerEpoch(cfg,
+                            train.size()), cfg.epochs(), cfg.imagesPerStep()),
                     new ConsoleSink(System.out)))) {
                 outcome = new ParameterAveragingTrainer(sc, cfg, metrics).train(train, test,
                         from == null ? null : from.model(), from == null ? null : from.progress(),
@@ -216,6 +225,17 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    private EpochProgress.Mode progressMode() {
+        String mode = progress == null ? "auto" : progress.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (mode) {
+            case "auto" -> EpochProgress.detect();
+            case "bar" -> EpochProgress.Mode.BAR;
+            case "lines" -> EpochProgress.Mode.LINES;
+            case "none" -> EpochProgress.Mode.NONE;
+            default -> throw new ConfigException("--progress must be auto, bar, lines or none, got '" + progress + "'");
+        };
     }
 
     /** The resumed run's own settings; --epochs alone may change (to train longer). */
