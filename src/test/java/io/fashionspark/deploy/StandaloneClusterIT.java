@@ -92,14 +92,83 @@ class StandaloneClusterIT {
         assertEquals(2 * 40, losses.size());
         assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
 
-        // Each worker launched its own executor JVM for the application (Spark's work dir per executor).
+        // Each worker launched its own executor JVM for the application (Spark's work dir per application).
+        String appId = summary.get("sparkApplicationId").asText();
         for (int w = 1; w <= 2; w++) {
-            try (Stream<Path> apps = Files.list(state.resolve("work-" + w))) {
-                List<Path> executorDirs = apps.filter(p -> p.getFileName().toString().startsWith("app-"))
-                        .toList();
-                assertEquals(1, executorDirs.size(), "worker " + w + ": " + executorDirs);
+            assertTrue(Files.isDirectory(state.resolve("work-" + w).resolve(appId)), "worker " + w + " ran " + appId);
+        }
+    }
+
+    /**
+     * An executor JVM killed with SIGKILL mid-epoch: Spark retries its task on a new executor and the run completes,
+     * every iteration logged once, with the same final test accuracy as the undisturbed run above (the retried task
+     * redoes the same minibatches with the same dropout masks).
+     */
+    @Test
+    void aKilledExecutorsTaskIsRetriedAndTrainingCompletes() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data-kill"), 800, 200, 5);
+        Path killedRun = tmp.resolve("killed-executor");
+        Path undisturbed = tmp.resolve("undisturbed");
+        List<String> train = List.of("train", "--model", "dnn", "--data", data.toString(), "--workers", "2",
+                "--batch-size", "20", "--averaging-frequency", "2", "--epochs", "3", "--eval-every", "2", "--seed",
+                "9");
+        Map<String, String> env = Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP",
+                "127.0.0.1");
+
+        List<String> submit = new ArrayList<>(List.of("deploy/standalone/submit.sh"));
+        submit.addAll(train);
+        submit.addAll(List.of("--output", killedRun.toString()));
+        Path log = tmp.resolve("killed-executor.log");
+        ProcessBuilder pb = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process job = pb.start();
+
+        // Wait until training is under way (iteration 10 of 60 logged), then SIGKILL worker 1's executor JVM.
+        long workerPid = Long.parseLong(Files.readString(state.resolve("worker-1.pid")).trim());
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (job.isAlive() && System.nanoTime() < deadline && loggedIterations(killedRun) < 10) {
+            Thread.sleep(50);
+        }
+        List<ProcessHandle> executors = ProcessHandle.of(workerPid).orElseThrow().descendants()
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+        assertEquals(1, executors.size(), "worker 1's executor: " + executors + "\n" + Files.readString(log));
+        long killedAt = loggedIterations(killedRun);
+        executors.get(0).destroyForcibly();
+        assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the job did not finish: " + Files.readString(log));
+        assertEquals(0, job.exitValue(), Files.readString(log));
+        assertTrue(killedAt < 60, "killed after training ended (" + killedAt + ")");
+
+        List<String> again = new ArrayList<>(List.of("deploy/standalone/submit.sh"));
+        again.addAll(train);
+        again.addAll(List.of("--output", undisturbed.toString()));
+        Proc reference = script(again, env, 600);
+        assertEquals(0, reference.code(), reference.output());
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode killed = json.readTree(killedRun.resolve("summary.json").toFile());
+        JsonNode clean = json.readTree(undisturbed.resolve("summary.json").toFile());
+        assertEquals(clean.get("iterations").asLong(), killed.get("iterations").asLong());
+        assertEquals(clean.get("finalTestAccuracy").asDouble(), killed.get("finalTestAccuracy").asDouble(), 0.02,
+                "killed at iteration " + killedAt);
+        Set<String> losses = new HashSet<>();
+        for (String line : Files.readAllLines(killedRun.resolve("metrics.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.get("event").asText().equals("train_loss")) {
+                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
             }
         }
+        assertEquals(2 * 60, losses.size());
+        // Spark saw the executor go and started another.
+        assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing executor"),
+                "the master log shows the lost executor");
+    }
+
+    private static long loggedIterations(Path run) throws IOException {
+        Path metrics = run.resolve("metrics.jsonl");
+        if (!Files.exists(metrics)) {
+            return 0;
+        }
+        return Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train_loss\"")).count() / 2;
     }
 
     record Proc(int code, String output) {
