@@ -5,6 +5,7 @@ import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
+import io.fashionspark.data.SplitOverlap;
 import io.fashionspark.io.BuildInfo;
 import io.fashionspark.io.OutputException;
 import io.fashionspark.io.RunDirectory;
@@ -182,6 +183,10 @@ final class TrainCommand implements Callable<Integer> {
             FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
             LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
             LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
+            String overlap = SplitOverlap.warning(train, test);
+            if (overlap != null) {
+                warn(overlap);
+            }
 
             RunDirectory run;
             RunCheckpoints.Loaded from = null;

@@ -23,7 +23,12 @@ public final class FashionMnistFiles {
     }
 
     public static Splits load(String directory, Configuration conf) {
-        HadoopPaths.Location dir = HadoopPaths.resolve(directory, conf);
+        HadoopPaths.Location dir;
+        try {
+            dir = HadoopPaths.resolve(directory, conf);
+        } catch (HadoopPaths.UnsupportedLocationException e) {
+            throw new DataException(e.getMessage(), e);
+        }
         checkDirectory(dir);
         LabelledImages train = loadSplit(dir, "train");
         LabelledImages test = loadSplit(dir, "t10k");

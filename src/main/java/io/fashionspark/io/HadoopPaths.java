@@ -1,7 +1,6 @@
 package io.fashionspark.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,6 +23,15 @@ public final class HadoopPaths {
         }
     }
 
+    /** The location names a file system this process has no connector for, or one it cannot reach. */
+    public static final class UnsupportedLocationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedLocationException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public static Location resolve(String pathOrUri, Configuration conf) {
         Path path = new Path(pathOrUri);
         URI uri = path.toUri();
@@ -38,8 +46,12 @@ public final class HadoopPaths {
                 path = fs.makeQualified(path);
             }
             return new Location(fs, path);
+        } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+            throw new UnsupportedLocationException(pathOrUri + ": no Hadoop file system for the scheme \""
+                    + uri.getScheme() + "\"; use a local path, file://, hdfs://, or a scheme whose Hadoop connector is"
+                    + " on the classpath (s3a:// needs hadoop-aws)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException(pathOrUri + ": no file system for this location: " + e.getMessage(), e);
+            throw new UnsupportedLocationException(pathOrUri + ": cannot reach its file system: " + e.getMessage(), e);
         }
     }
 }

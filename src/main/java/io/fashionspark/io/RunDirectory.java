@@ -36,7 +36,7 @@ public final class RunDirectory {
      * {@code overwrite}.
      */
     public static RunDirectory prepare(String pathOrUri, boolean overwrite, Configuration conf) {
-        HadoopPaths.Location loc = HadoopPaths.resolve(pathOrUri, conf);
+        HadoopPaths.Location loc = location(pathOrUri, conf);
         try {
             if (loc.fs().exists(loc.path())) {
                 FileStatus status = loc.fs().getFileStatus(loc.path());
@@ -49,7 +49,7 @@ public final class RunDirectory {
                             + " entries); choose another --output or add --overwrite to replace it");
                 }
             } else if (!loc.fs().mkdirs(loc.path())) {
-                throw new OutputException(loc + ": cannot create the run directory");
+                throw new OutputException(loc + ": cannot create the run directory (is its parent writable?)");
             }
         } catch (IOException e) {
             throw new OutputException(loc + ": cannot prepare the run directory: " + e.getMessage(), e);
@@ -59,7 +59,7 @@ public final class RunDirectory {
 
     /** Opens the run directory of an earlier run, to resume it: it must exist and hold that run's config.json. */
     public static RunDirectory existing(String pathOrUri, Configuration conf) {
-        HadoopPaths.Location loc = HadoopPaths.resolve(pathOrUri, conf);
+        HadoopPaths.Location loc = location(pathOrUri, conf);
         RunDirectory run = new RunDirectory(loc);
         try {
             if (!loc.fs().exists(loc.path()) || !loc.fs().getFileStatus(loc.path()).isDirectory()) {
@@ -72,6 +72,14 @@ public final class RunDirectory {
             throw new OutputException(loc + ": not a fashion-spark run directory (no " + CONFIG + ") to resume");
         }
         return run;
+    }
+
+    private static HadoopPaths.Location location(String pathOrUri, Configuration conf) {
+        try {
+            return HadoopPaths.resolve(pathOrUri, conf);
+        } catch (HadoopPaths.UnsupportedLocationException e) {
+            throw new OutputException(e.getMessage(), e);
+        }
     }
 
     public HadoopPaths.Location location() {
