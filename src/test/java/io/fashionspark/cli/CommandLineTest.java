@@ -92,6 +92,38 @@ class CommandLineTest {
     }
 
     @Test
+    void everyBadNumberIsAUsageErrorNamingTheOption() {
+        String[][] cases = {
+            {"--epochs", "0", "--epochs (passes over the training set) must be at least 1, got 0"},
+            {"--epochs", "-2", "--epochs (passes over the training set) must be at least 1, got -2"},
+            {"--workers", "-1", "--workers (the number of parallel model replicas) must be at least 1"},
+            {"--batch-size", "0", "--batch-size (examples per minibatch on each worker) must be at least 1"},
+            {"--averaging-frequency", "0", "--averaging-frequency (minibatches between parameter averagings) must"},
+            {"--learning-rate", "0", "--learning-rate must be a positive number, got 0.0"},
+            {"--learning-rate", "-0.1", "--learning-rate must be a positive number, got -0.1"},
+            {"--learning-rate", "NaN", "--learning-rate must be a positive number, got NaN"},
+            {"--learning-rate", "fast", "Invalid value for option '--learning-rate': 'fast' is not a double"},
+            {"--epochs", "five", "Invalid value for option '--epochs': 'five' is not an int"},
+            {"--keep-checkpoints", "0", "--keep-checkpoints (checkpoints kept in the run directory) must be at least 1"},
+            {"--progress", "fancy", "--progress must be auto, bar, lines or none, got 'fancy'"},
+        };
+        for (String[] c : cases) {
+            Result r = run("train", c[0], c[1], "--dry-run");
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", c));
+            assertTrue(r.err().contains(c[2]), c[0] + " " + c[1] + ": " + r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.startsWith("fashion-spark: ")).count(), r.err());
+        }
+    }
+
+    @Test
+    void anUnreadableConfigFileIsAUsageError(@TempDir Path dir) {
+        Result r = run("train", "--config", dir.toString(), "--dry-run");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains(dir.toString()), r.err());
+        assertTrue(r.err().startsWith("fashion-spark: "), r.err());
+    }
+
+    @Test
     void missingDataDirectoryIsADataErrorThatNamesIt(@TempDir Path dir) {
         Result r = run("train", "--model", "dnn", "--data", dir.resolve("absent").toString(), "--output",
                 dir.resolve("run").toString());
