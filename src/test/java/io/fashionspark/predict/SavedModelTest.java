@@ -33,7 +33,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Loading model.zip files: the three architectures' input shapes, and one clear sentence for anything else. */
-class SavedModelTest {
+public class SavedModelTest {
     @TempDir
     Path dir;
 
@@ -56,7 +56,7 @@ class SavedModelTest {
     }
 
     /** A dense network taking {@code nIn} values and giving {@code classes} probabilities. */
-    static MultiLayerConfiguration dense(int nIn, int classes) {
+    public static MultiLayerConfiguration dense(int nIn, int classes) {
         return new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new DenseLayer.Builder().nIn(nIn).nOut(8).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(classes)
