@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 /** Entry point for {@code java -jar} and {@code spark-submit --class io.fashionspark.cli.Main}. */
 @Command(name = "fashion-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
-            "and evaluates them per class."},
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class,
+            "evaluates them per class and classifies pictures of clothing with them."},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             defaults.checkKeys(cli.getSubcommands().get("train").getCommandSpec());
             cli.setDefaultValueProvider(defaults);
             cli.getSubcommands().get("evaluate").setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
+            cli.getSubcommands().get("predict").setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;
