@@ -75,6 +75,15 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         }
     }
 
+    /**
+     * These defaults for the options named in {@code keys} only: for commands other than {@code train} that share
+     * some of its options ({@code evaluate --data}) but must not take the rest ({@code model=cnn} is an
+     * architecture for train, a file for evaluate).
+     */
+    CommandLine.IDefaultValueProvider only(Set<String> keys) {
+        return argSpec -> argSpec instanceof OptionSpec o && keys.contains(key(o)) ? defaultValue(argSpec) : null;
+    }
+
     @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec o) {

@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
 import io.fashionspark.io.OutputException;
+import io.fashionspark.predict.ModelFileException;
 import io.fashionspark.train.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
@@ -23,6 +24,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         String message;
         if (cause instanceof ConfigException) {
             code = ExitCodes.USAGE;
+            message = cause.getMessage();
+        } else if (cause instanceof ModelFileException) {
+            code = ExitCodes.DATA;
             message = cause.getMessage();
         } else if (cause instanceof DataException) {
             code = ExitCodes.DATA;

@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
 
 /** Entry point for {@code java -jar} and {@code spark-submit --class io.fashionspark.cli.Main}. */
 @Command(name = "fashion-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging.",
-        subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
+            "evaluates them per class and classifies pictures of clothing with them."},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +33,8 @@ public final class Main implements Runnable {
             ConfigDefaults defaults = ConfigDefaults.load(configFile(args));
             defaults.checkKeys(cli.getSubcommands().get("train").getCommandSpec());
             cli.setDefaultValueProvider(defaults);
+            cli.getSubcommands().get("evaluate").setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
+            cli.getSubcommands().get("predict").setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -1,2 +1,5 @@
-/** The command line (picocli): {@code train} and {@code summary}, defaults from conf/, exit codes. */
+/**
+ * The command line (picocli): {@code train}, {@code evaluate}, {@code predict} and {@code summary}, defaults from
+ * conf/, exit codes.
+ */
 package io.fashionspark.cli;

@@ -35,6 +35,13 @@ public final class FashionMnistFiles {
         return new Splits(train, test);
     }
 
+    /** The test split alone ({@code t10k-*}), validated; for evaluating a trained model. */
+    public static LabelledImages loadTest(String directory, Configuration conf) {
+        HadoopPaths.Location dir = HadoopPaths.resolve(directory, conf);
+        checkDirectory(dir);
+        return loadSplit(dir, "t10k");
+    }
+
     /** Loads {@code <prefix>-images-idx3-ubyte[.gz]} with {@code <prefix>-labels-idx1-ubyte[.gz]}. */
     public static LabelledImages loadSplit(HadoopPaths.Location dir, String prefix) {
         HadoopPaths.Location imagesFile = find(dir, prefix + "-images-idx3-ubyte");

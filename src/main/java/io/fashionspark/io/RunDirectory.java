@@ -82,6 +82,14 @@ public final class RunDirectory {
         }
     }
 
+    /**
+     * An existing directory (or one the first write creates) for {@link #writeAtomically}, with none of
+     * {@link #prepare}'s run checks: e.g. the directory of a model, to write its evaluation beside it.
+     */
+    public static RunDirectory at(HadoopPaths.Location dir) {
+        return new RunDirectory(dir);
+    }
+
     public HadoopPaths.Location location() {
         return root;
     }

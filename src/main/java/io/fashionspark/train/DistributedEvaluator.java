@@ -16,9 +16,10 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Scores a model on the whole test set across the executors in one pass: the configuration and parameters are
- * broadcast, each partition builds the network once and returns its confusion matrix and summed loss.
+ * broadcast, each partition builds the network once and returns its confusion matrix and summed loss. Used by
+ * training (the averaged model every few iterations) and by {@code evaluate} (a saved model).
  */
-final class DistributedEvaluator implements AutoCloseable {
+public final class DistributedEvaluator implements AutoCloseable {
     /** Large batches: inference has no gradient memory, and fewer calls amortise per-call overhead. */
     static final int EVAL_BATCH = 500;
 
@@ -26,7 +27,11 @@ final class DistributedEvaluator implements AutoCloseable {
     private final JavaRDD<MiniBatch> test;
     private final long[] exampleShape;
 
-    DistributedEvaluator(JavaSparkContext sc, LabelledImages testSet, int partitions, long[] exampleShape) {
+    /**
+     * Caches {@code testSet} on the executors in batches of {@value #EVAL_BATCH}, in at most {@code partitions}
+     * partitions; {@code exampleShape} is one example's feature shape as the network takes it.
+     */
+    public DistributedEvaluator(JavaSparkContext sc, LabelledImages testSet, int partitions, long[] exampleShape) {
         this.sc = sc;
         this.exampleShape = exampleShape;
         int[] order = new int[testSet.size()];
@@ -41,7 +46,8 @@ final class DistributedEvaluator implements AutoCloseable {
         test.persist(StorageLevel.MEMORY_ONLY());
     }
 
-    EvalCounts evaluate(MultiLayerNetwork net) {
+    /** The confusion matrix and summed cross-entropy of {@code net} over the whole test set. */
+    public EvalCounts evaluate(MultiLayerNetwork net) {
         String confJson = net.getLayerWiseConfigurations().toJson();
         Broadcast<INDArray> params = sc.broadcast(net.params().dup());
         long[] shape = exampleShape;

@@ -1,7 +1,9 @@
 package io.fashionspark.train;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
 
 /**
  * Creates the Spark context. Under spark-submit the master and settings come from the submitter and
@@ -25,5 +27,17 @@ public final class SparkContexts {
         conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return new JavaSparkContext(conf);
+    }
+
+    /**
+     * The Hadoop configuration a Spark context would have (Hadoop's own files plus the {@code spark.hadoop.*}
+     * settings), without starting one: for reading a model or pictures on the driver alone.
+     */
+    public static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration();
+        for (Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
+            conf.set(kv._1(), kv._2());
+        }
+        return conf;
     }
 }
