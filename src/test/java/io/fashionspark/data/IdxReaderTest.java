@@ -145,6 +145,15 @@ class IdxReaderTest {
     }
 
     @Test
+    void namesADirectoryWhereAnIdxFileShouldBe(@TempDir Path dir) throws Exception {
+        IdxFixtures.writeDataset(dir, 10, 10, 1);
+        Files.delete(dir.resolve("t10k-images-idx3-ubyte.gz"));
+        Files.createDirectories(dir.resolve("t10k-images-idx3-ubyte.gz"));
+        String msg = failure(() -> FashionMnistFiles.load(dir.toString(), new Configuration()));
+        assertTrue(msg.contains("t10k-images-idx3-ubyte.gz") && msg.contains("directory"), msg);
+    }
+
+    @Test
     void miniBatchScalesPixelsToUnitRangeAndOneHotsLabels() {
         byte[] px = new byte[2 * 784];
         px[0] = (byte) 255;
