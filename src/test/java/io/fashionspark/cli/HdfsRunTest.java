@@ -67,9 +67,16 @@ class HdfsRunTest {
         for (String name : new String[] {"model.zip", "metrics.jsonl", "metrics.csv", "summary.json"}) {
             assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path(run, name)).getLen() > 0, name);
         }
-        // Nothing left aside from the atomic writes.
+        // Nothing left aside from the atomic writes: the four outputs, report.html and its charts/.
         org.apache.hadoop.fs.FileStatus[] entries = hdfs.listStatus(run);
-        assertEquals(4, entries.length, () -> java.util.Arrays.toString(entries));
+        assertEquals(6, entries.length, () -> java.util.Arrays.toString(entries));
+        String report;
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "report.html"))) {
+            report = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // The report read the model and the test images back from HDFS: the grid of test images is there.
+        assertTrue(report.contains("data-chart=\"samples.png\"") && !report.contains("No image grid"), report);
+        assertEquals(6, hdfs.listStatus(new org.apache.hadoop.fs.Path(run, "charts")).length);
         String metrics;
         try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"))) {
             metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
