@@ -1,2 +1,2 @@
-/** The command line (picocli): {@code train} and {@code summary}, defaults from conf/, exit codes. */
+/** The command line (picocli): {@code train}, {@code summary} and {@code report}, defaults from conf/, exit codes. */
 package io.fashionspark.cli;
