@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 /** Entry point for {@code java -jar} and {@code spark-submit --class io.fashionspark.cli.Main}. */
 @Command(name = "fashion-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
-            "evaluates them per class and classifies pictures of clothing with them."},
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-            CommandLine.HelpCommand.class})
+            "reports on the runs, evaluates models per class and classifies pictures of clothing with them."},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
+            SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

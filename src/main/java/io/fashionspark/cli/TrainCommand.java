@@ -17,6 +17,7 @@ import io.fashionspark.metrics.JsonLinesSink;
 import io.fashionspark.metrics.MetricsCollector;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
+import io.fashionspark.report.TrainingReport;
 import io.fashionspark.train.NativeDefaults;
 import io.fashionspark.train.OffHeapCheck;
 import io.fashionspark.train.ParameterAveragingTrainer;
@@ -65,8 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--output", paramLabel = "DIR|URI",
-            description = "Run directory for model.zip, metrics.jsonl, metrics.csv, summary.json; local path or "
-                    + "Hadoop URI. Empty: runs/<model>-<date>-<time>.")
+            description = "Run directory for model.zip, metrics.jsonl, metrics.csv, summary.json, report.html; "
+                    + "local path or Hadoop URI. Empty: runs/<model>-<date>-<time>.")
     String output;
 
     @Option(names = "--overwrite", description = "Replace the files of an existing run directory.")
@@ -224,6 +225,7 @@ final class TrainCommand implements Callable<Integer> {
             run.writeAtomically(RunDirectory.MODEL, o -> ModelSerializer.writeModel(outcome.model(), o, true));
             RunSummary summary = summary(cfg, sc, modelSummary, outcome, (System.nanoTime() - wallStart) / 1e9);
             run.writeAtomically(RunDirectory.SUMMARY, summary::writeTo);
+            TrainingReport.writeOrWarn(run, sc.hadoopConfiguration(), this::warn);
             out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
                     100 * outcome.finalEvaluation().accuracy(), outcome.iterations(), outcome.imagesPerSecond(),
                     run.location());

@@ -1,5 +1,5 @@
 /**
- * The command line (picocli): {@code train}, {@code evaluate}, {@code predict} and {@code summary}, defaults from
- * conf/, exit codes.
+ * The command line (picocli): {@code train}, {@code evaluate}, {@code predict}, {@code report} and
+ * {@code summary}, defaults from conf/, exit codes.
  */
 package io.fashionspark.cli;

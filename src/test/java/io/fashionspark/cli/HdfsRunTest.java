@@ -68,11 +68,18 @@ class HdfsRunTest {
         for (String name : new String[] {"model.zip", "metrics.jsonl", "metrics.csv", "summary.json"}) {
             assertTrue(hdfs.getFileStatus(new org.apache.hadoop.fs.Path(run, name)).getLen() > 0, name);
         }
-        // Nothing left aside from the atomic writes.
-        assertEquals(List.of("checkpoints", "config.json", "metrics.csv", "metrics.jsonl", "model.zip",
-                "summary.json"), names(run));
+        // Nothing left aside from the atomic writes: the outputs, checkpoints, report.html and its charts/.
+        assertEquals(List.of("charts", "checkpoints", "config.json", "metrics.csv", "metrics.jsonl", "model.zip",
+                "report.html", "summary.json"), names(run));
         assertEquals(List.of("checkpoint-000000010.json", "checkpoint-000000010.zip"),
                 names(new org.apache.hadoop.fs.Path(run, "checkpoints")));
+        String report;
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "report.html"))) {
+            report = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // The report read the model and the test images back from HDFS: the grid of test images is there.
+        assertTrue(report.contains("data-chart=\"samples.png\"") && !report.contains("No image grid"), report);
+        assertEquals(6, hdfs.listStatus(new org.apache.hadoop.fs.Path(run, "charts")).length);
         String metrics;
         try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"))) {
             metrics = new String(in.readAllBytes(), StandardCharsets.UTF_8);
