@@ -69,6 +69,12 @@ public final class ChartRenderer {
         chart.getStyler().setYAxisMin(yMin);
         chart.getStyler().setYAxisMax(yMax);
         chart.getStyler().setXAxisDecimalPattern("#,##0.###");
+        // Ticks far enough apart for 5-6 digit labels (XChart's default spacing lets long labels run together).
+        chart.getStyler().setXAxisTickMarkSpacingHint(110);
+        chart.getStyler().setXAxisMaxLabelCount(10);
+        if (drawn.stream().allMatch(c -> java.util.Arrays.stream(c.x()).allMatch(x -> x >= 0))) {
+            chart.getStyler().setXAxisMin(0.0);
+        }
         int colour = 0;
         for (Curve c : drawn) {
             Color color = PALETTE[colour++ % PALETTE.length];
