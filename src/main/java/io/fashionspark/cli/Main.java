@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** Entry point for {@code java -jar} and {@code spark-submit --class io.fashionspark.cli.Main}. */
 @Command(name = "fashion-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging.",
-        subcommands = {TrainCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
