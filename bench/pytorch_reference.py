@@ -121,6 +121,18 @@ def evaluate(model, x, y):
     return correct / len(y), loss / len(y)
 
 
+def peak_rss_bytes():
+    """VmHWM of this process. Not getrusage's ru_maxrss: Linux carries that over exec from the parent (the JVM)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def blas_libraries():
     """The BLAS/LAPACK/oneDNN libraries this process has loaded, from /proc/self/maps."""
     try:
@@ -249,7 +261,7 @@ def main():
         "accuracy": accuracy,
         "loss": test_loss,
         "eval_seconds": eval_seconds + final_eval_seconds,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss_bytes(),
         "blas": blas_libraries(),
         "openblas": any("openblas" in lib for lib in blas_libraries()),
     }

@@ -93,8 +93,9 @@ public final class Benchmark {
         for (ModelKind m : settings.models()) {
             BenchSettings.Plan plan = settings.plan(m, trainSet.size());
             LabelledImages train = trainSet.head(plan.subset());
-            SingleJvmTraining.warmUp(m, train, settings.batchSize(), WARM_UP_STEPS);
             for (int batch : settings.singleBatchSizes()) {
+                // Per minibatch size: oneDNN builds its kernels for each shape it meets.
+                SingleJvmTraining.warmUp(m, train, batch, WARM_UP_STEPS);
                 String what = m.displayName() + ", single JVM, batch " + batch;
                 say("%s: %d images", what, plan.images(batch));
                 MemoryProbe probe = MemoryProbe.start();
@@ -116,8 +117,8 @@ public final class Benchmark {
                     BenchSettings.Plan plan = settings.plan(m, trainSet.size());
                     LabelledImages train = trainSet.head(plan.subset());
                     for (int freq : settings.frequencies()) {
-                        say("%s, Spark %d workers, averaging every %d: %d images", m.displayName(), workers, freq,
-                                plan.images(workers * settings.batchSize()));
+                        say("%s, Spark %s, averaging every %d: %d images", m.displayName(),
+                                BenchReport.workers(workers), freq, plan.images(workers * settings.batchSize()));
                         TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
                                 freq, plan.epochs(), settings.seed(), settings.learningRate(), 0);
                         MemoryProbe probe = MemoryProbe.start();
@@ -198,10 +199,10 @@ public final class Benchmark {
         int freq = settings.ttaFrequency();
         int step = workers * settings.batchSize();
         int evalEvery = (int) (ttaEvalImages() / step);
-        String setup = "Spark " + workers + " workers, batch " + settings.batchSize() + ", avg every " + freq
+        String setup = "Spark " + BenchReport.workers(workers) + ", batch " + settings.batchSize() + ", avg every " + freq
                 + ", test every " + evalEvery + " iterations";
-        say("FashionCNN time to %.1f%% test accuracy, DL4J (%s), at most %d epochs", 100 * settings.ttaTarget(),
-                setup, settings.ttaMaxEpochs());
+        say("FashionCNN time to %.1f%% test accuracy, DL4J (%s), at most %s", 100 * settings.ttaTarget(),
+                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
         TrainingConfig cfg = SparkTraining.config(ModelKind.CNN, settings.data(), workers, settings.batchSize(),
                 freq, settings.ttaMaxEpochs(), settings.seed(), settings.learningRate(), evalEvery);
         SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, settings.ttaTarget());
@@ -228,8 +229,8 @@ public final class Benchmark {
         long evalEvery = ttaEvalImages();
         String setup = "batch " + settings.batchSize() + ", " + cores + " threads, test every "
                 + evalEvery / settings.batchSize() + " iterations";
-        say("FashionCNN time to %.1f%% test accuracy, PyTorch (%s), at most %d epochs", 100 * settings.ttaTarget(),
-                setup, settings.ttaMaxEpochs());
+        say("FashionCNN time to %.1f%% test accuracy, PyTorch (%s), at most %s", 100 * settings.ttaTarget(),
+                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
         JsonNode r = PyTorchReference.train(env, ModelKind.CNN, settings.data(), 0, settings.testLimit(),
                 settings.ttaMaxEpochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores,
                 settings.ttaTarget(), evalEvery, PYTORCH_TIMEOUT_S, log);
