@@ -40,7 +40,7 @@ public final class BenchReport {
                 "yyyy-MM-dd HH:mm z")) + " in one run of " + duration(r.wallSeconds()) + " on one machine (see "
                 + "[Machine](#machine)). **The claims are the ratios between figures measured in this same run**; "
                 + "absolute times depend on the machine and on what else ran on it (load average " + r.loadBefore()
-                + " at the start, " + r.loadAfter() + " at the end; a quiet 2-core machine has under 0.1).");
+                + " at the start, " + r.loadAfter() + " at the end; on a quiet machine it is near 0).");
         line("");
         line("Reproduce (after `mvn -B -DskipTests package`; `bin/fashion-spark` runs the jar with the JVM options of "
                 + "`conf/jvm.options`):");

@@ -61,11 +61,12 @@ public final class Benchmark {
         singleJvm(trainSet, test);
         spark(trainSet, test);
         BenchResults.PyTorchInfo pytorchInfo = null;
+        PyTorchReference.Environment env = null;
         String pytorchNote;
         if (!settings.pytorch()) {
             pytorchNote = "PyTorch reference skipped (--pytorch skip)";
         } else {
-            PyTorchReference.Environment env = PyTorchReference.find(settings.python(), cores);
+            env = PyTorchReference.find(settings.python(), cores);
             if (env == null) {
                 pytorchNote = PyTorchReference.SKIPPED_NOT_INSTALLED;
                 say("%s", pytorchNote);
@@ -80,8 +81,8 @@ public final class Benchmark {
                 pytorch(env, trainSet.size());
             }
         }
-        if (pytorchInfo != null) {
-            pytorchTimeToAccuracy(PyTorchReference.find(pytorchInfo.python(), cores));
+        if (env != null) {
+            pytorchTimeToAccuracy(env);
         }
         return new BenchResults(settings, started, (System.nanoTime() - t0) / 1e9, trainSet.size(), test.size(),
                 machine, loadBefore,
