@@ -22,8 +22,10 @@ import org.bytedeco.javacpp.Pointer;
  *   <li>peak heap: the most heap in use (live objects and garbage not yet collected) seen by a sampler every
  *   {@value #SAMPLE_MS} ms;</li>
  *   <li>peak off-heap: the most of (resident set - committed heap) seen by the same sampler: ND4J's native arrays
- *   (parameters, Adam state, activations, gradients of every replica), native libraries, thread stacks, metaspace;
- *   and, separately, the most bytes JavaCPP itself had allocated ({@link Pointer#totalBytes()}).</li>
+ *   (parameters, Adam state, activations, gradients of every replica), native libraries, thread stacks, metaspace.
+ *   A lower bound: committed heap pages the JVM has not touched yet are not resident but are subtracted. (ND4J
+ *   allocates its arrays natively, outside JavaCPP's own count, so {@link Pointer#totalBytes()} does not see
+ *   them.)</li>
  * </ul>
  */
 public final class MemoryProbe implements AutoCloseable {
@@ -32,8 +34,7 @@ public final class MemoryProbe implements AutoCloseable {
     private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     /** Peaks of one scenario, in bytes (-1 where unknown). */
-    public record Peaks(long rssBytes, boolean rssSinceScenarioStart, long heapUsedBytes, long offHeapBytes,
-                        long javacppBytes) {
+    public record Peaks(long rssBytes, boolean rssSinceScenarioStart, long heapUsedBytes, long offHeapBytes) {
     }
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -42,7 +43,6 @@ public final class MemoryProbe implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long maxHeapUsed;
     private volatile long maxOffHeap;
-    private volatile long maxJavacpp;
 
     private MemoryProbe() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -80,7 +80,6 @@ public final class MemoryProbe implements AutoCloseable {
         if (rss > 0) {
             maxOffHeap = Math.max(maxOffHeap, rss - heap.getCommitted());
         }
-        maxJavacpp = Math.max(maxJavacpp, Pointer.totalBytes());
     }
 
     public Peaks stop() {
@@ -92,7 +91,7 @@ public final class MemoryProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sample();
-        return new Peaks(highWaterMark(), hwmReset, maxHeapUsed, maxOffHeap, maxJavacpp);
+        return new Peaks(highWaterMark(), hwmReset, maxHeapUsed, maxOffHeap);
     }
 
     @Override

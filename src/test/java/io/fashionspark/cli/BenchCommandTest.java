@@ -29,12 +29,12 @@ class BenchCommandTest {
 
     @BeforeAll
     static void benchOnce() throws Exception {
-        Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 240, 100, 11);
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 160, 60, 11);
         report = tmp.resolve("docs").resolve("benchmarks.md");
-        result = CommandLineTest.run("bench", "--models", "dnn,cnn", "--images", "80", "--workers", "1,2",
+        result = CommandLineTest.run("bench", "--models", "dnn,cnn", "--images", "40", "--workers", "1,2",
                 "--frequencies", "1,2", "--batch-size", "20", "--pytorch", "auto", "--python",
                 tmp.resolve("no-such-python3").toString(), "--time-to-accuracy", "0.5", "--tta-max-epochs", "1",
-                "--tta-eval-images", "80", "--peak-size", "128", "--peak-repetitions", "3", "--data",
+                "--tta-eval-images", "40", "--peak-size", "128", "--peak-repetitions", "3", "--data",
                 data.toString(), "--output", report.toString());
         markdown = Files.exists(report) ? Files.readString(report) : "";
     }
@@ -71,7 +71,7 @@ class BenchCommandTest {
                 markdown);
         assertTrue(markdown.contains("FashionCNN training ≥ 30.00% of the measured matmul peak"), markdown);
         assertTrue(markdown.contains("| PyTorch reference | skipped |"), markdown);
-        // Raw figures: 2 single-JVM and 4 Spark rows per model, each having trained the same 80 images; the Spark
+        // Raw figures: 2 single-JVM and 4 Spark rows per model, each having trained the same 40 images; the Spark
         // scenarios also have a row in the round breakdown.
         for (String scenario : List.of("single JVM, batch 20", "single JVM, batch 40")) {
             assertEquals(2, count(markdown, "| " + scenario + " | "), scenario + " in\n" + markdown);
@@ -79,7 +79,8 @@ class BenchCommandTest {
         for (String scenario : List.of("Spark 1 worker, avg every 1", "Spark 2 workers, avg every 2")) {
             assertEquals(4, count(markdown, "| " + scenario + " | "), scenario + " in\n" + markdown);
         }
-        assertEquals(12, count(markdown, " | 80 | "), "every scenario trained 80 images:\n" + markdown);
+        assertEquals(12, Pattern.compile("(?m)^\\| (single JVM|Spark)[^|]* \\| \\d+ \\| 40 \\| ").matcher(markdown)
+                .results().count(), "every scenario trained 40 images:\n" + markdown);
         // Round breakdown: a row per Spark scenario, with a compute share.
         assertEquals(8, Pattern.compile("\\| Fashion[CD]NN \\| Spark .* \\| \\d+\\.\\d\\d% \\|").matcher(markdown)
                 .results().count(), markdown);
@@ -90,7 +91,7 @@ class BenchCommandTest {
 
     @Test
     void reportNamesTheMachineAndTheCommandThatReproducesIt() {
-        assertTrue(markdown.contains("bin/fashion-spark bench --models dnn,cnn --images 80 "), markdown);
+        assertTrue(markdown.contains("bin/fashion-spark bench --models dnn,cnn --images 40 "), markdown);
         assertTrue(markdown.contains("- CPU: "), markdown);
         assertTrue(markdown.contains("- Cores the JVM uses: " + Runtime.getRuntime().availableProcessors()),
                 markdown);
