@@ -77,10 +77,6 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec argSpec) {
-        if (argSpec.command() != null && BenchCommand.NAME.equals(argSpec.command().name())) {
-            // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
-            return null;
-        }
         if (argSpec instanceof OptionSpec o) {
             String v = props.getProperty(key(o));
             return v == null ? null : v.trim();

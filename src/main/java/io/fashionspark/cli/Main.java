@@ -31,6 +31,8 @@ public final class Main implements Runnable {
             ConfigDefaults defaults = ConfigDefaults.load(configFile(args));
             defaults.checkKeys(cli.getSubcommands().get("train").getCommandSpec());
             cli.setDefaultValueProvider(defaults);
+            // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
+            cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;
