@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
             "reports on the runs, evaluates models per class and classifies pictures of clothing with them."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-            SummaryCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,6 +35,8 @@ public final class Main implements Runnable {
             cli.setDefaultValueProvider(defaults);
             cli.getSubcommands().get("evaluate").setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
             cli.getSubcommands().get("predict").setDefaultValueProvider(argSpec -> null);
+            // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
+            cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;

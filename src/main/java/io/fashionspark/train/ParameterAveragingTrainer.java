@@ -11,10 +11,12 @@ import io.fashionspark.metrics.WorkerIteration;
 import io.fashionspark.model.NetworkFactory;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
@@ -28,11 +30,40 @@ public final class ParameterAveragingTrainer {
     private final JavaSparkContext sc;
     private final TrainingConfig config;
     private final MetricsListener metrics;
+    private boolean collectTrainingStats;
+    private Predicate<TestEvaluation> stopWhen;
+    private SparkTrainingStats trainingStats;
+
+    /** dl4j-spark reads its clock for training stats from here; its default asks an NTP server. */
+    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
 
     public ParameterAveragingTrainer(JavaSparkContext sc, TrainingConfig config, MetricsListener metrics) {
         this.sc = sc;
         this.config = config;
         this.metrics = metrics;
+    }
+
+    /**
+     * Has dl4j-spark time every phase of every averaging round (broadcast, worker fit, aggregation, ...), read after
+     * {@link #train} with {@link #trainingStats()}. Off by default: it costs a little per round.
+     */
+    public ParameterAveragingTrainer collectTrainingStats() {
+        this.collectTrainingStats = true;
+        return this;
+    }
+
+    /**
+     * Ends training after the first test evaluation this accepts (e.g. a target accuracy reached) instead of after
+     * the last epoch; the outcome then holds that evaluation.
+     */
+    public ParameterAveragingTrainer stopWhen(Predicate<TestEvaluation> condition) {
+        this.stopWhen = condition;
+        return this;
+    }
+
+    /** The per-phase timings of the last {@link #train} call; null unless {@link #collectTrainingStats()} was set. */
+    public SparkTrainingStats trainingStats() {
+        return trainingStats;
     }
 
     /** The training master as configured by the run's settings. */
@@ -81,6 +112,13 @@ public final class ParameterAveragingTrainer {
                 : new SparkDl4jMultiLayer(sc, resumeModel, trainingMaster(config));
         WorkerLossCollector collector = new WorkerLossCollector();
         sparkNet.setListeners(collector, List.of(new WorkerLossListener()));
+        if (collectTrainingStats) {
+            // The system clock: the default time source queries an NTP server on every executor.
+            if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+                System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+            }
+            sparkNet.setCollectTrainingStats(true);
+        }
 
         TrainingProgress p = resumeProgress != null ? resumeProgress
                 : TrainingProgress.initial(config.evalEvery(), config.checkpointEvery());
@@ -106,6 +144,7 @@ public final class ParameterAveragingTrainer {
         EvalCounts last = null;
         try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
                 factory.exampleShape())) {
+            training:
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 try (EpochShards shards = EpochShards.create(sc, train, config.workers(), config.batchSize(),
                         config.seed(), epoch, factory.exampleShape())) {
@@ -138,10 +177,14 @@ public final class ParameterAveragingTrainer {
                             last = evaluator.evaluate(sparkNet.getNetwork());
                             long evalTook = System.nanoTime() - e0;
                             evalNanos += evalTook;
-                            metrics.onEvaluation(new TestEvaluation(System.currentTimeMillis(), epoch, iteration,
-                                    imagesTrained, last.accuracy(), last.loss(), epochDone, evalTook / 1e9));
+                            TestEvaluation evaluation = new TestEvaluation(System.currentTimeMillis(), epoch,
+                                    iteration, imagesTrained, last.accuracy(), last.loss(), epochDone, evalTook / 1e9);
+                            metrics.onEvaluation(evaluation);
                             while (nextEval <= iteration) {
                                 nextEval += config.evalEvery();
+                            }
+                            if (stopWhen != null && stopWhen.test(evaluation)) {
+                                break training;
                             }
                         }
                         if (epochDone) {
@@ -163,6 +206,9 @@ public final class ParameterAveragingTrainer {
                 epochTrainNanos = 0;
                 epochImages = 0;
             }
+        }
+        if (collectTrainingStats) {
+            trainingStats = sparkNet.getSparkTrainingStats();
         }
         if (last == null) {
             // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.

@@ -1,0 +1,270 @@
+package io.fashionspark.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.data.FashionMnistFiles;
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.model.ModelKind;
+import io.fashionspark.train.SparkContexts;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Runs the scenarios of one benchmark in a fixed order, on one machine and one data set: the matrix-multiply peak;
+ * each model in one JVM without Spark; each model on an embedded Spark with every worker count and averaging
+ * frequency; the PyTorch reference; then the time-to-accuracy runs of the CNN. Each model trains on the same images
+ * in every scenario, so accuracies compare.
+ */
+public final class Benchmark {
+    /** Untimed minibatches before a model's first timed run in this JVM. */
+    static final int WARM_UP_STEPS = 5;
+
+    private final BenchSettings settings;
+    private final PrintWriter log;
+    private final int cores = Runtime.getRuntime().availableProcessors();
+    private final List<ScenarioResult> scenarios = new ArrayList<>();
+    private final List<TimeToAccuracy> timeToAccuracy = new ArrayList<>();
+
+    public Benchmark(BenchSettings settings, PrintWriter log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    public BenchResults run() throws IOException {
+        ZonedDateTime started = ZonedDateTime.now();
+        long t0 = System.nanoTime();
+        String loadBefore = MachineFacts.loadAverage();
+        Map<String, String> machine = MachineFacts.collect();
+        say("machine: %s, %d cores; load average %s", machine.get("CPU"), cores, loadBefore);
+
+        FashionMnistFiles.Splits splits = FashionMnistFiles.load(settings.data(), new Configuration());
+        LabelledImages trainSet = splits.train();
+        LabelledImages test = settings.testLimit() > 0 ? splits.test().head(settings.testLimit()) : splits.test();
+
+        say("matrix-multiply peak: %d x %d float, %d repetitions", settings.peakSize(), settings.peakSize(),
+                settings.peakRepetitions());
+        MatmulPeak peak = MatmulPeak.measure(settings.peakSize(), settings.peakRepetitions());
+        say("  %.1f GFLOP/s (median %.1f)", peak.gflops(), peak.medianGflops());
+
+        Map<ModelKind, FlopCounter.Count> flops = new LinkedHashMap<>();
+        for (ModelKind m : settings.models()) {
+            flops.put(m, FlopCounter.count(m));
+        }
+
+        singleJvm(trainSet, test);
+        spark(trainSet, test);
+        BenchResults.PyTorchInfo pytorchInfo = null;
+        PyTorchReference.Environment env = null;
+        String pytorchNote;
+        if (!settings.pytorch()) {
+            pytorchNote = "PyTorch reference skipped (--pytorch skip)";
+        } else {
+            env = PyTorchReference.find(settings.python(), cores);
+            if (env == null) {
+                pytorchNote = PyTorchReference.SKIPPED_NOT_INSTALLED;
+                say("%s", pytorchNote);
+            } else {
+                pytorchInfo = new BenchResults.PyTorchInfo(env.python(), env.torchVersion(), env.blas(),
+                        env.openBlas(), env.matmulGflops(), cores);
+                pytorchNote = env.openBlas() ? null : "torch is not using OpenBLAS (" + env.blas()
+                        + "): Debian's torch then falls back to the reference BLAS and is no fair peer; "
+                        + "apt-get install libopenblas0-pthread";
+                say("PyTorch %s via %s, BLAS: %s; its matmul peak %.1f GFLOP/s", env.torchVersion(), env.python(),
+                        env.blas(), env.matmulGflops());
+                pytorch(env, trainSet.size());
+            }
+        }
+        if (env != null) {
+            pytorchTimeToAccuracy(env);
+        }
+        return new BenchResults(settings, started, (System.nanoTime() - t0) / 1e9, trainSet.size(), test.size(),
+                machine, loadBefore,
+                MachineFacts.loadAverage(), peak, flops, List.copyOf(scenarios), List.copyOf(timeToAccuracy),
+                pytorchInfo, pytorchNote);
+    }
+
+    private void singleJvm(LabelledImages trainSet, LabelledImages test) {
+        for (ModelKind m : settings.models()) {
+            BenchSettings.Plan plan = settings.plan(m, trainSet.size());
+            LabelledImages train = trainSet.head(plan.subset());
+            for (int batch : settings.singleBatchSizes()) {
+                // Per minibatch size: oneDNN builds its kernels for each shape it meets.
+                SingleJvmTraining.warmUp(m, train, batch, WARM_UP_STEPS);
+                String what = m.displayName() + ", single JVM, batch " + batch;
+                say("%s: %d images", what, plan.images(batch));
+                MemoryProbe probe = MemoryProbe.start();
+                SingleJvmTraining.Outcome o = SingleJvmTraining.run(m, train, test, batch, plan.epochs(),
+                        settings.seed(), settings.learningRate());
+                MemoryProbe.Peaks mem = probe.stop();
+                add(new ScenarioResult(m, ScenarioResult.Engine.SINGLE_JVM, 1, 0, batch, nd4jThreads(), o.images(),
+                        o.trainSeconds(), o.accuracy(), o.loss(), mem, mem.rssBytes(), null));
+            }
+        }
+    }
+
+    private void spark(LabelledImages trainSet, LabelledImages test) {
+        for (int workers : settings.workers()) {
+            try (JavaSparkContext sc = SparkContexts.create("fashion-spark bench, " + workers + " workers",
+                    workers)) {
+                warmUpSpark(sc, trainSet, test, workers);
+                for (ModelKind m : settings.models()) {
+                    BenchSettings.Plan plan = settings.plan(m, trainSet.size());
+                    LabelledImages train = trainSet.head(plan.subset());
+                    for (int freq : settings.frequencies()) {
+                        say("%s, Spark %s, averaging every %d: %d images", m.displayName(),
+                                BenchReport.workers(workers), freq, plan.images(workers * settings.batchSize()));
+                        TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
+                                freq, plan.epochs(), settings.seed(), settings.learningRate(), 0);
+                        MemoryProbe probe = MemoryProbe.start();
+                        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, 0);
+                        MemoryProbe.Peaks mem = probe.stop();
+                        add(new ScenarioResult(m, ScenarioResult.Engine.SPARK, workers, freq, settings.batchSize(),
+                                nd4jThreads(), o.training().imagesTrained(), o.training().trainSeconds(),
+                                o.training().finalEvaluation().accuracy(), o.training().finalEvaluation().loss(),
+                                mem, mem.rssBytes(), o.breakdown()));
+                        RoundBreakdown b = o.breakdown();
+                        if (b != null) {
+                            say("  %d rounds of %.0f ms: compute %.0f, broadcast %.0f, aggregation %.0f, count %.0f, "
+                                    + "rest %.0f", b.rounds(), b.wallMs(), b.computeMs(), b.broadcastMs(),
+                                    b.aggregationMs(), b.countMs(), b.restMs());
+                        }
+                    }
+                }
+                if (workers == settings.ttaWorkers()) {
+                    dl4jTimeToAccuracy(sc, trainSet, test);
+                }
+            }
+        }
+        if (!settings.workers().contains(settings.ttaWorkers()) && timeToAccuracyWanted()) {
+            try (JavaSparkContext sc = SparkContexts.create("fashion-spark bench, time to accuracy",
+                    settings.ttaWorkers())) {
+                warmUpSpark(sc, trainSet, test, settings.ttaWorkers());
+                dl4jTimeToAccuracy(sc, trainSet, test);
+            }
+        }
+    }
+
+    /** Two untimed rounds: Spark's job path, the broadcast and the Kryo registrations warm up. */
+    private void warmUpSpark(JavaSparkContext sc, LabelledImages trainSet, LabelledImages test, int workers) {
+        ModelKind m = settings.models().get(0);
+        int images = workers * settings.batchSize() * 2;
+        if (trainSet.size() < images) {
+            return;
+        }
+        TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), 1, 1,
+                settings.seed(), settings.learningRate(), 0);
+        SparkTraining.run(sc, cfg, trainSet.head(images), test.head(Math.min(test.size(), 500)), 0);
+    }
+
+    private void pytorch(PyTorchReference.Environment env, int trainSetSize) throws IOException {
+        for (ModelKind m : settings.models()) {
+            if (!PyTorchReference.supports(m)) {
+                say("PyTorch reference has no %s; skipped", m.displayName());
+                continue;
+            }
+            BenchSettings.Plan plan = settings.plan(m, trainSetSize);
+            say("%s, PyTorch reference, %d threads: %d images", m.displayName(), cores,
+                    plan.images(settings.batchSize()));
+            JsonNode r = PyTorchReference.train(env, m, settings.data(), plan.subset(), settings.testLimit(),
+                    plan.epochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores, 0, 0,
+                    PYTORCH_TIMEOUT_S, log);
+            if (r == null) {
+                continue;
+            }
+            add(new ScenarioResult(m, ScenarioResult.Engine.PYTORCH, 1, 0, settings.batchSize(),
+                    r.path("threads").asInt(cores), r.path("images").asLong(), r.path("train_seconds").asDouble(),
+                    r.path("accuracy").asDouble(), r.path("loss").asDouble(), null,
+                    r.path("peak_rss_bytes").asLong(-1), null));
+        }
+    }
+
+    /** A PyTorch run may take this long (the slowest, the CNN's time to accuracy, about a quarter of it). */
+    static final long PYTORCH_TIMEOUT_S = 4 * 3600;
+
+    private boolean timeToAccuracyWanted() {
+        return settings.ttaTarget() > 0 && settings.models().contains(ModelKind.CNN);
+    }
+
+    private void dl4jTimeToAccuracy(JavaSparkContext sc, LabelledImages train, LabelledImages test) {
+        if (!timeToAccuracyWanted()) {
+            return;
+        }
+        int workers = settings.ttaWorkers();
+        int freq = settings.ttaFrequency();
+        int step = workers * settings.batchSize();
+        int evalEvery = (int) (ttaEvalImages() / step);
+        String setup = "Spark " + BenchReport.workers(workers) + ", batch " + settings.batchSize() + ", avg every " + freq
+                + ", test every " + evalEvery + " iterations";
+        say("FashionCNN time to %.1f%% test accuracy, DL4J (%s), at most %s", 100 * settings.ttaTarget(),
+                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
+        TrainingConfig cfg = SparkTraining.config(ModelKind.CNN, settings.data(), workers, settings.batchSize(),
+                freq, settings.ttaMaxEpochs(), settings.seed(), settings.learningRate(), evalEvery);
+        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, settings.ttaTarget());
+        List<SparkTraining.Eval> evals = o.evaluations();
+        SparkTraining.Eval hit = evals.stream().filter(e -> e.accuracy() >= settings.ttaTarget()).findFirst()
+                .orElse(null);
+        double best = evals.stream().mapToDouble(SparkTraining.Eval::accuracy).max().orElse(Double.NaN);
+        TimeToAccuracy t = hit != null
+                ? new TimeToAccuracy(ScenarioResult.Engine.SPARK, setup, settings.ttaTarget(), true,
+                        hit.trainSeconds(), hit.wallSeconds(), hit.images(), hit.accuracy(), evals.size(),
+                        (long) evalEvery * step)
+                : new TimeToAccuracy(ScenarioResult.Engine.SPARK, setup, settings.ttaTarget(), false,
+                        o.training().trainSeconds(), o.training().trainSeconds() + o.training().evalSeconds(),
+                        o.training().imagesTrained(), best, evals.size(), (long) evalEvery * step);
+        timeToAccuracy.add(t);
+        say("  %s after %.1f s of training (%d images), accuracy %.2f%%", t.reached() ? "reached" : "NOT reached",
+                t.trainSeconds(), t.images(), 100 * t.accuracy());
+    }
+
+    private void pytorchTimeToAccuracy(PyTorchReference.Environment env) throws IOException {
+        if (!timeToAccuracyWanted() || env == null) {
+            return;
+        }
+        long evalEvery = ttaEvalImages();
+        String setup = "batch " + settings.batchSize() + ", " + cores + " threads, test every "
+                + evalEvery / settings.batchSize() + " iterations";
+        say("FashionCNN time to %.1f%% test accuracy, PyTorch (%s), at most %s", 100 * settings.ttaTarget(),
+                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
+        JsonNode r = PyTorchReference.train(env, ModelKind.CNN, settings.data(), 0, settings.testLimit(),
+                settings.ttaMaxEpochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores,
+                settings.ttaTarget(), evalEvery, PYTORCH_TIMEOUT_S, log);
+        if (r == null || !r.has("time_to_accuracy")) {
+            return;
+        }
+        JsonNode t = r.get("time_to_accuracy");
+        TimeToAccuracy tta = new TimeToAccuracy(ScenarioResult.Engine.PYTORCH, setup, settings.ttaTarget(),
+                t.path("reached").asBoolean(), t.path("train_seconds").asDouble(), t.path("wall_seconds").asDouble(),
+                t.path("images").asLong(), t.path("accuracy").asDouble(), t.path("evaluations").asInt(), evalEvery);
+        timeToAccuracy.add(tta);
+        say("  %s after %.1f s of training (%d images), accuracy %.2f%%", tta.reached() ? "reached" : "NOT reached",
+                tta.trainSeconds(), tta.images(), 100 * tta.accuracy());
+    }
+
+    /** Images between two tests of a time-to-accuracy run: the asked number, rounded to whole DL4J steps. */
+    private long ttaEvalImages() {
+        long step = (long) settings.ttaWorkers() * settings.batchSize();
+        return Math.max(1, settings.ttaEvalImages() / step) * step;
+    }
+
+    private void add(ScenarioResult r) {
+        scenarios.add(r);
+        say("  %.1f images/s over %.1f s, test accuracy %.2f%%", r.imagesPerSecond(), r.trainSeconds(),
+                100 * r.accuracy());
+    }
+
+    private static int nd4jThreads() {
+        return org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
+    }
+
+    private void say(String format, Object... args) {
+        log.println("bench: " + String.format(format, args));
+        log.flush();
+    }
+}

@@ -1,0 +1,104 @@
+package io.fashionspark.bench;
+
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.data.MiniBatch;
+import io.fashionspark.model.ModelKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J without Spark: one {@link MultiLayerNetwork} in this JVM fits minibatches one after another, with ND4J's
+ * native threads (all cores by default). The baseline the Spark runs are compared with. The data path is the
+ * Spark workers': compact byte minibatches turned into float tensors just before each fit.
+ */
+final class SingleJvmTraining {
+    /** Test minibatch size, as the distributed evaluator's. */
+    static final int EVAL_BATCH = 500;
+
+    private SingleJvmTraining() {
+    }
+
+    /** What one run gives back. */
+    record Outcome(long images, double trainSeconds, double accuracy, double loss) {
+    }
+
+    /**
+     * Trains a fresh model for {@code epochs} passes over {@code train} (each reshuffled; a last partial minibatch
+     * is dropped, as in the Spark runs) and tests it once at the end.
+     */
+    static Outcome run(ModelKind kind, LabelledImages train, LabelledImages test, int batchSize, int epochs,
+                       long seed, double learningRate) {
+        MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(seed, learningRate));
+        net.init();
+        Nd4j.getRandom().setSeed(seed);
+        long[] shape = kind.factory().exampleShape();
+        int steps = train.size() / batchSize;
+        long images = 0;
+        long nanos = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int[] order = shuffled(train.size(), seed, epoch);
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                DataSet ds = train.batch(order, s * batchSize, (s + 1) * batchSize).toDataSet(shape);
+                net.fit(ds);
+            }
+            nanos += System.nanoTime() - t0;
+            images += (long) steps * batchSize;
+        }
+        double[] scores = evaluate(net, test, shape);
+        return new Outcome(images, nanos / 1e9, scores[0], scores[1]);
+    }
+
+    /** A few minibatches, untimed: loads ND4J's kernels and lets the JIT compile the training path. */
+    static void warmUp(ModelKind kind, LabelledImages train, int batchSize, int steps) {
+        MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(1, 1e-3));
+        net.init();
+        int[] order = shuffled(train.size(), 1, 0);
+        int n = Math.min(steps, train.size() / batchSize);
+        for (int s = 0; s < n; s++) {
+            net.fit(train.batch(order, s * batchSize, (s + 1) * batchSize).toDataSet(kind.factory().exampleShape()));
+        }
+    }
+
+    /** Accuracy and mean cross-entropy on the test set, in inference mode (no dropout, batch norm's averages). */
+    static double[] evaluate(MultiLayerNetwork net, LabelledImages test, long[] shape) {
+        Evaluation eval = new Evaluation(MiniBatch.NUM_CLASSES);
+        int[] order = identity(test.size());
+        double lossSum = 0;
+        for (int from = 0; from < test.size(); from += EVAL_BATCH) {
+            int to = Math.min(test.size(), from + EVAL_BATCH);
+            DataSet ds = test.batch(order, from, to).toDataSet(shape);
+            INDArray p = net.output(ds.getFeatures(), false);
+            eval.eval(ds.getLabels(), p);
+            INDArray truth = p.mul(ds.getLabels()).sum(1);
+            for (int i = 0; i < to - from; i++) {
+                lossSum -= Math.log(Math.max(truth.getDouble(i), 1e-12));
+            }
+        }
+        return new double[] {eval.accuracy(), test.size() == 0 ? Double.NaN : lossSum / test.size()};
+    }
+
+    static int[] shuffled(int n, long seed, int epoch) {
+        List<Integer> idx = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(seed * 1_000_003L + epoch));
+        return idx.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,82 @@
+package io.fashionspark.bench;
+
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.data.LabelledImages;
+import io.fashionspark.metrics.AveragingRound;
+import io.fashionspark.metrics.MetricsListener;
+import io.fashionspark.metrics.TestEvaluation;
+import io.fashionspark.model.ModelKind;
+import io.fashionspark.train.ParameterAveragingTrainer;
+import io.fashionspark.train.TrainingOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * DL4J on Spark: the project's own {@link ParameterAveragingTrainer}, exactly as {@code train} runs it (no
+ * checkpoints), with dl4j-spark's per-phase training stats and Spark's task metrics switched on.
+ */
+final class SparkTraining {
+    /** The run directory a training configuration needs; the bench writes nothing there. */
+    private static final String NO_OUTPUT = "bench (not written)";
+
+    private SparkTraining() {
+    }
+
+    /** What one run gives back. */
+    record Outcome(TrainingOutcome training, long rounds, RoundBreakdown breakdown, List<Eval> evaluations) {
+    }
+
+    /** One test evaluation with the training time before it. */
+    record Eval(long images, double trainSeconds, double wallSeconds, double accuracy) {
+    }
+
+    static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
+                                 int epochs, long seed, double learningRate, int evalEvery) {
+        return new TrainingConfig(kind, data, NO_OUTPUT, false, workers, batchSize, averagingFrequency, epochs,
+                learningRate, seed, evalEvery, 0, 0, 0, 0, 1);
+    }
+
+    /**
+     * Trains and tests; with {@code targetAccuracy} above 0, stops after the first test evaluation that reaches it.
+     */
+    static Outcome run(JavaSparkContext sc, TrainingConfig config, LabelledImages train, LabelledImages test,
+                       double targetAccuracy) {
+        Recorder recorder = new Recorder();
+        SparkTaskTimes tasks = SparkTaskTimes.attach(sc.sc());
+        try {
+            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, config, recorder)
+                    .collectTrainingStats();
+            if (targetAccuracy > 0) {
+                trainer.stopWhen(e -> e.accuracy() >= targetAccuracy);
+            }
+            TrainingOutcome outcome = trainer.train(train, test);
+            RoundBreakdown breakdown = RoundBreakdown.of(trainer.trainingStats(), recorder.rounds,
+                    outcome.trainSeconds(), tasks.totals(sc.sc()));
+            return new Outcome(outcome, recorder.rounds, breakdown, List.copyOf(recorder.evaluations));
+        } finally {
+            tasks.detach(sc.sc());
+        }
+    }
+
+    /** Counts rounds and notes each evaluation with the training time spent before it. */
+    private static final class Recorder implements MetricsListener {
+        long rounds;
+        double trainSeconds;
+        double evalSeconds;
+        final List<Eval> evaluations = new ArrayList<>();
+
+        @Override
+        public void onRound(AveragingRound event) {
+            rounds++;
+            trainSeconds += event.seconds();
+        }
+
+        @Override
+        public void onEvaluation(TestEvaluation event) {
+            evalSeconds += event.seconds();
+            evaluations.add(new Eval(event.imagesSeen(), trainSeconds, trainSeconds + evalSeconds,
+                    event.accuracy()));
+        }
+    }
+}

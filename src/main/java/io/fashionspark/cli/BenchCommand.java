@@ -1,0 +1,204 @@
+package io.fashionspark.cli;
+
+import io.fashionspark.bench.BenchReport;
+import io.fashionspark.bench.BenchResults;
+import io.fashionspark.bench.BenchSettings;
+import io.fashionspark.bench.Benchmark;
+import io.fashionspark.bench.MatmulPeak;
+import io.fashionspark.config.ConfigException;
+import io.fashionspark.data.FashionMnistFiles;
+import io.fashionspark.io.OutputException;
+import io.fashionspark.model.ModelKind;
+import io.fashionspark.train.RuntimeVersions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: measures single-JVM DL4J, Spark parameter averaging and the PyTorch reference in one run on this
+ * machine and writes the ratios to a markdown report. Its defaults are its own: conf/fashion-spark.properties
+ * configures {@code train}.
+ */
+@Command(name = BenchCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Benchmarks DL4J in one JVM, DL4J on an embedded Spark (workers x averaging frequencies) and "
+                + "the reference PyTorch code on this machine, on the same images, and writes the ratios to a "
+                + "markdown report (and prints it).",
+            "With the defaults it takes about 35-45 minutes on 2 cores. Run it on a quiet machine: ratios measured "
+                + "in one run are the claims, absolute times are not."})
+final class BenchCommand implements Callable<Integer> {
+    static final String NAME = "bench";
+    private static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--models", split = ",", paramLabel = "MODEL[,MODEL...]", converter = ModelConverter.class,
+            defaultValue = "dnn,cnn", description = "Models to benchmark (the PyTorch reference has dnn and cnn).")
+    List<ModelKind> models;
+
+    @Option(names = "--images", paramLabel = "N",
+            description = "Training images per scenario, the same for every scenario of a model so that accuracies "
+                    + "compare: up to the training set's size the first N images once, more in whole epochs. "
+                    + "Default: one epoch (60000) for dnn and lenet, half of one (30000) for cnn.")
+    Integer images;
+
+    @Option(names = "--workers", split = ",", paramLabel = "N[,N...]", defaultValue = "1,2",
+            description = "Spark worker counts (embedded local[N] master).")
+    List<Integer> workers;
+
+    @Option(names = "--frequencies", split = ",", paramLabel = "N[,N...]", defaultValue = "1,5,20",
+            description = "Averaging frequencies: minibatches each worker fits between two averagings.")
+    List<Integer> frequencies;
+
+    @Option(names = "--batch-size", defaultValue = "100",
+            description = "Minibatch size (per worker on Spark; the reference's is 100).")
+    int batchSize;
+
+    @Option(names = "--single-jvm-batch-sizes", split = ",", paramLabel = "N[,N...]",
+            description = "Minibatch sizes of the single-JVM runs; the fastest is the baseline. Default: the batch "
+                    + "size, and the batch size times the most workers (the images one Spark step fits).")
+    List<Integer> singleBatchSizes;
+
+    @Option(names = "--pytorch", paramLabel = "auto|skip", defaultValue = "auto",
+            description = "auto: run bench/pytorch_reference.py where python3-torch is installed (else a message "
+                    + "and 'skipped' cells); skip: do not.")
+    String pytorch;
+
+    @Option(names = "--python", paramLabel = "PATH|auto", defaultValue = "auto",
+            description = "Python for the reference; auto: python3 on the PATH, then /usr/bin/python3 (Debian's "
+                    + "python3-torch lives in the system Python).")
+    String python;
+
+    @Option(names = "--time-to-accuracy", paramLabel = "FRACTION", defaultValue = "0.90",
+            description = "Train the CNN (DL4J on Spark with --tta-workers and --tta-averaging-frequency, and "
+                    + "PyTorch) from scratch until a test evaluation reaches this accuracy; 0: skip.")
+    double timeToAccuracy;
+
+    @Option(names = "--tta-max-epochs", defaultValue = "5",
+            description = "Epochs after which a time-to-accuracy run gives up.")
+    int ttaMaxEpochs;
+
+    @Option(names = "--tta-eval-images", paramLabel = "N", defaultValue = "10000",
+            description = "Trained images between two test evaluations of a time-to-accuracy run (the reference "
+                    + "tests every 5000).")
+    long ttaEvalImages;
+
+    @Option(names = "--tta-workers", defaultValue = "2", description = "Spark workers of DL4J's time-to-accuracy run.")
+    int ttaWorkers;
+
+    @Option(names = "--tta-averaging-frequency", defaultValue = "5",
+            description = "Averaging frequency of DL4J's time-to-accuracy run (train's default).")
+    int ttaFrequency;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = FashionMnistFiles.DEFAULT_DIRECTORY,
+            description = "Directory with the four FashionMNIST idx files.")
+    String data;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
+            description = "Test on the first N images only (0: all).")
+    int testLimit;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seeds every run.")
+    long seed;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate.")
+    double learningRate;
+
+    @Option(names = "--peak-size", paramLabel = "N", defaultValue = "" + MatmulPeak.DEFAULT_SIZE,
+            description = "n of the n x n float matrix multiply that measures the machine's peak.")
+    int peakSize;
+
+    @Option(names = "--peak-repetitions", defaultValue = "" + MatmulPeak.DEFAULT_REPETITIONS,
+            description = "Timed multiplies (after a warm-up); the fastest is the peak.")
+    int peakRepetitions;
+
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "docs/benchmarks.md",
+            description = "The markdown report, replaced atomically.")
+    Path output;
+
+    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (System.getProperty("spark.master") != null) {
+            throw new ConfigException("bench measures one machine with an embedded Spark master; run it with "
+                    + "bin/fashion-spark (java -jar), not spark-submit");
+        }
+        RuntimeVersions.detect().requireCompatible();
+        String mode = pytorch.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("skip")) {
+            throw new ConfigException("--pytorch must be auto or skip, got '" + pytorch + "'");
+        }
+        BenchSettings settings = settings(mode.equals("auto"));
+        BenchResults results = new Benchmark(settings, out).run();
+        String markdown = BenchReport.markdown(results);
+        writeAtomically(output, markdown);
+        out.println();
+        out.print(markdown);
+        out.println("Wrote " + output);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    BenchSettings settings(boolean runPytorch) {
+        Map<ModelKind, Integer> perModel = new LinkedHashMap<>();
+        for (ModelKind m : models) {
+            perModel.put(m, images != null ? images : BenchSettings.defaultImages(m));
+        }
+        List<Integer> single = singleBatchSizes;
+        if (single == null || single.isEmpty()) {
+            int most = workers.stream().mapToInt(Integer::intValue).max().orElse(1);
+            single = most > 1 ? List.of(batchSize, batchSize * most) : List.of(batchSize);
+        }
+        return new BenchSettings(models.stream().distinct().toList(), perModel, workers, frequencies, batchSize,
+                single, runPytorch, python, timeToAccuracy, ttaMaxEpochs, ttaEvalImages, ttaWorkers, ttaFrequency,
+                data, testLimit, seed, learningRate, peakSize, peakRepetitions, output, reproduceCommand());
+    }
+
+    /** The command line as given, after {@code bin/fashion-spark}, quoted for a POSIX shell. */
+    private String reproduceCommand() {
+        List<String> words = new ArrayList<>(List.of("bin/fashion-spark"));
+        for (String arg : spec.commandLine().getParseResult().expandedArgs()) {
+            words.add(SAFE_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        words.add(1, NAME);
+        return String.join(" ", words);
+    }
+
+    /** Writes next to the target and renames over it: readers see the old report or the new one, whole. */
+    static void writeAtomically(Path target, String text) {
+        Path absolute = target.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute.getParent());
+            Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new OutputException(target + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+}
