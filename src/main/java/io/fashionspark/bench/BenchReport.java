@@ -400,6 +400,9 @@ public final class BenchReport {
                 + "without checkpoints; DL4J's time-to-accuracy run follows in the context of its worker count), "
                 + "then the PyTorch reference and its time-to-accuracy run, as subprocesses. A few untimed "
                 + "minibatches (one JVM) and two untimed rounds (each Spark context) warm up first.");
+        line("- The single-JVM runs train on a thread of their own, not the JVM's main thread: DL4J fits the same "
+                + "FashionDNN minibatch 2.5-3x slower on the main thread (18-26 ms against 7-9 ms, measured while "
+                + "building this benchmark), and Spark's task threads never are the main thread.");
         line("- Same data, seed (" + r.settings().seed() + "), Adam learning rate (" + r.settings().learningRate()
                 + ") and minibatch size (" + r.settings().batchSize() + " per worker) everywhere; each epoch "
                 + "reshuffled. Spark's " + workers(TARGET_WORKERS) + " fit " + TARGET_WORKERS + " x "

@@ -96,12 +96,15 @@ public final class Benchmark {
             LabelledImages train = trainSet.head(plan.subset());
             for (int batch : settings.singleBatchSizes()) {
                 // Per minibatch size: oneDNN builds its kernels for each shape it meets.
-                SingleJvmTraining.warmUp(m, train, batch, WARM_UP_STEPS);
+                SingleJvmTraining.onTrainingThread(() -> {
+                    SingleJvmTraining.warmUp(m, train, batch, WARM_UP_STEPS);
+                    return null;
+                });
                 String what = m.displayName() + ", single JVM, batch " + batch;
                 say("%s: %d images", what, plan.images(batch));
                 MemoryProbe probe = MemoryProbe.start();
-                SingleJvmTraining.Outcome o = SingleJvmTraining.run(m, train, test, batch, plan.epochs(),
-                        settings.seed(), settings.learningRate());
+                SingleJvmTraining.Outcome o = SingleJvmTraining.onTrainingThread(() -> SingleJvmTraining.run(m, train,
+                        test, batch, plan.epochs(), settings.seed(), settings.learningRate()));
                 MemoryProbe.Peaks mem = probe.stop();
                 add(new ScenarioResult(m, ScenarioResult.Engine.SINGLE_JVM, 1, 0, batch, nd4jThreads(), o.images(),
                         o.trainSeconds(), o.accuracy(), o.loss(), mem, mem.rssBytes(), null));

@@ -67,9 +67,13 @@ public final class RunCheckpoints implements CheckpointWriter {
         return iterations;
     }
 
-    /** The newest checkpoint that reads back whole; an unreadable one is reported and the one before it used. */
+    /**
+     * The newest checkpoint that reads back whole; an unreadable one is reported and the one before it used. Empty
+     * when there is none; an error naming the newest when none of them reads back.
+     */
     public Optional<Loaded> latest() {
         List<Long> complete = completeIterations();
+        String firstFailure = null;
         for (int i = complete.size() - 1; i >= 0; i--) {
             long it = complete.get(i);
             try {
@@ -78,12 +82,15 @@ public final class RunCheckpoints implements CheckpointWriter {
                         new ByteArrayInputStream(run.read(name(it, ".zip"))), true);
                 return Optional.of(new Loaded(model, progress, run.path(name(it, ".zip")).toString()));
             } catch (IOException | RuntimeException e) {
-                if (e instanceof OutputException && i == 0) {
-                    throw (OutputException) e;
-                }
+                String failure = run.path(name(it, ".zip")) + ": " + e.getMessage();
+                firstFailure = firstFailure == null ? failure : firstFailure;
                 LOG.warn("checkpoint at iteration {} cannot be read ({}); trying the one before it", it,
                         e.getMessage());
             }
+        }
+        if (firstFailure != null) {
+            throw new OutputException("no checkpoint of " + run.location() + " can be read back; the newest: "
+                    + firstFailure);
         }
         return Optional.empty();
     }

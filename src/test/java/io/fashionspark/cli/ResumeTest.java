@@ -147,6 +147,30 @@ class ResumeTest {
     }
 
     @Test
+    void anUnreadableNewestCheckpointFallsBackToTheOneBefore() throws Exception {
+        Path run = tmp.resolve("corrupt");
+        Result first = CommandLineTest.run(args(run, "--epochs", "2").toArray(String[]::new));
+        assertEquals(0, first.code(), first.err());
+        Path newest = run.resolve("checkpoints/checkpoint-000000060.zip");
+        Files.write(newest, java.util.Arrays.copyOf(Files.readAllBytes(newest), 1000));
+
+        Result resumed = CommandLineTest.run("train", "--resume", run.toString(), "--epochs", "3");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("checkpoint-000000030.zip: epoch 1, iteration 30"), resumed.out());
+        assertSameAsUninterrupted(run);
+
+        // With every checkpoint unreadable, the error names the newest and what is wrong with it.
+        try (Stream<Path> files = Files.list(run.resolve("checkpoints"))) {
+            for (Path zip : files.filter(f -> f.toString().endsWith(".zip")).toList()) {
+                Files.write(zip, new byte[] {1, 2, 3});
+            }
+        }
+        Result none = CommandLineTest.run("train", "--resume", run.toString(), "--epochs", "4");
+        assertEquals(ExitCodes.OUTPUT, none.code(), none.err());
+        assertTrue(none.err().contains("no checkpoint of ") && none.err().contains("can be read back"), none.err());
+    }
+
+    @Test
     void resumeRefusesToChangeTheRunsSettingsAndNeedsACheckpoint() throws Exception {
         Result changed = CommandLineTest.run("train", "--resume", uninterrupted.toString(), "--workers", "4");
         assertEquals(ExitCodes.USAGE, changed.code());
