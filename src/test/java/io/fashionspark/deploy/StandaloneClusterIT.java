@@ -101,8 +101,8 @@ class StandaloneClusterIT {
 
     /**
      * An executor JVM killed with SIGKILL mid-epoch: Spark retries its task on a new executor and the run completes,
-     * every iteration logged once, with the same final test accuracy as the undisturbed run above (the retried task
-     * redoes the same minibatches with the same dropout masks).
+     * every iteration logged once, and a final test accuracy within 2 points of an undisturbed run's (the retried
+     * task redoes the same minibatches with the same dropout masks).
      */
     @Test
     void aKilledExecutorsTaskIsRetriedAndTrainingCompletes() throws Exception {
