@@ -3,10 +3,7 @@ package io.fashionspark.bench;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.model.ModelKind;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Random;
+import io.fashionspark.train.EpochShards;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,7 +74,7 @@ final class SingleJvmTraining {
         long images = 0;
         long nanos = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = shuffled(train.size(), seed, epoch);
+            int[] order = EpochShards.shuffledIndices(train.size(), seed, epoch);
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 DataSet ds = train.batch(order, s * batchSize, (s + 1) * batchSize).toDataSet(shape);
@@ -94,7 +91,7 @@ final class SingleJvmTraining {
     static void warmUp(ModelKind kind, LabelledImages train, int batchSize, int steps) {
         MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(1, 1e-3));
         net.init();
-        int[] order = shuffled(train.size(), 1, 0);
+        int[] order = EpochShards.shuffledIndices(train.size(), 1, 0);
         int n = Math.min(steps, train.size() / batchSize);
         for (int s = 0; s < n; s++) {
             net.fit(train.batch(order, s * batchSize, (s + 1) * batchSize).toDataSet(kind.factory().exampleShape()));
@@ -119,14 +116,6 @@ final class SingleJvmTraining {
         return new double[] {eval.accuracy(), test.size() == 0 ? Double.NaN : lossSum / test.size()};
     }
 
-    static int[] shuffled(int n, long seed, int epoch) {
-        List<Integer> idx = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            idx.add(i);
-        }
-        Collections.shuffle(idx, new Random(seed * 1_000_003L + epoch));
-        return idx.stream().mapToInt(Integer::intValue).toArray();
-    }
 
     private static int[] identity(int n) {
         int[] order = new int[n];

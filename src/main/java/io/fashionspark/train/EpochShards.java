@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * number, cut into minibatches, one partition per worker, cached on the executors as compact bytes. Each averaging
  * round then takes the next {@code averagingFrequency} minibatches of every partition where they already are.
  */
-final class EpochShards implements AutoCloseable {
+public final class EpochShards implements AutoCloseable {
     private final JavaRDD<MiniBatch> shards;
     private final int stepsPerEpoch;
     private final long[] exampleShape;
@@ -58,7 +58,8 @@ final class EpochShards implements AutoCloseable {
         return seed * 1_000_003L + epoch;
     }
 
-    static int[] shuffledIndices(int n, long seed, int epoch) {
+    /** The order of an epoch's training images: the run's seed and the epoch decide it (also the bench's). */
+    public static int[] shuffledIndices(int n, long seed, int epoch) {
         List<Integer> idx = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             idx.add(i);
