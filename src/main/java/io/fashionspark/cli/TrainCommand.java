@@ -223,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
                         new RunCheckpoints(run, cfg.keepCheckpoints()));
             }
             run.writeAtomically(RunDirectory.MODEL, o -> ModelSerializer.writeModel(outcome.model(), o, true));
-            RunSummary summary = summary(cfg, sc, modelSummary, outcome, (System.nanoTime() - wallStart) / 1e9);
+            RunSummary summary = summary(cfg, sc, versions, modelSummary, outcome,
+                    (System.nanoTime() - wallStart) / 1e9);
             run.writeAtomically(RunDirectory.SUMMARY, summary::writeTo);
             TrainingReport.writeOrWarn(run, sc.hadoopConfiguration(), this::warn);
             out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
@@ -295,16 +296,17 @@ final class TrainCommand implements Callable<Integer> {
         return "runs/" + model.cliName() + "-" + stamp;
     }
 
-    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, ModelSummary modelSummary,
+    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, RuntimeVersions runtime,
+                                      ModelSummary modelSummary,
                                       TrainingOutcome outcome, double wallSeconds) {
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("fashion-spark", BuildInfo.version());
         versions.put("spark", sc.version());
-        versions.put("scala", RuntimeVersions.detect().scala());
+        versions.put("scala", runtime.scala());
         versions.put("dl4j", BuildInfo.get("dl4j.version"));
         versions.put("dl4j-spark", BuildInfo.get("dl4j-spark.version"));
         versions.put("nd4j-backend", BuildInfo.get("nd4j.backend") + " " + BuildInfo.get("nd4j.classifier"));
-        versions.put("java", System.getProperty("java.version"));
+        versions.put("java", runtime.java());
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", modelSummary.model());
         model.put("trainableParameters", modelSummary.trainableParams());
