@@ -67,14 +67,23 @@ else
   ln -s "$FS_ROOT"/target/lib/*.jar "$worker_spark_home/jars/"
 fi
 
+# What every daemon (and, through the Worker, every executor) started here sees.
+export SPARK_HOME="$worker_spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host"
+read -r -a daemon_java <<<"java $(java17_opens) -Xmx512m"
+daemon_java+=(-cp "$classpath")
+
+# Sets worker_args to a Worker's arguments; $1 is its work directory.
+set_worker_args() {
+  worker_args=(org.apache.spark.deploy.worker.Worker --host "$host" --cores "$worker_cores"
+    --memory "$worker_memory" --webui-port 0 --work-dir "$1" "$master")
+}
+
 # One daemon JVM, in the background, its pid and log in the state dir. Spark's own INFO logging (its default
 # configuration) is kept: the start-up waits below read it.
 start_daemon() {
   local name="$1"; shift
   local log="$state_dir/logs/$name.log"
-  # shellcheck disable=SC2046 # the options are separate words
-  SPARK_HOME="$worker_spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host" \
-    nohup java $(java17_opens) -Xmx512m -cp "$classpath" "$@" >"$log" 2>&1 &
+  nohup "${daemon_java[@]}" "$@" >"$log" 2>&1 &
   echo $! >"$state_dir/$name.pid"
   echo "started $name (pid $!), log $log"
 }
@@ -103,15 +112,13 @@ fi
 
 if $foreground; then
   $worker_only || die "--foreground needs --worker-only"
-  # shellcheck disable=SC2046 # the options are separate words
-  SPARK_HOME="$worker_spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host" \
-    exec java $(java17_opens) -Xmx512m -cp "$classpath" org.apache.spark.deploy.worker.Worker --host "$host" \
-    --cores "$worker_cores" --memory "$worker_memory" --webui-port 0 --work-dir "$state_dir/work-$host" "$master"
+  set_worker_args "$state_dir/work-$host"
+  exec "${daemon_java[@]}" "${worker_args[@]}"
 fi
 
 for i in $(seq 1 "$workers"); do
-  start_daemon "worker-$i" org.apache.spark.deploy.worker.Worker --host "$host" --cores "$worker_cores" \
-    --memory "$worker_memory" --webui-port 0 --work-dir "$state_dir/work-$i" "$master"
+  set_worker_args "$state_dir/work-$i"
+  start_daemon "worker-$i" "${worker_args[@]}"
 done
 IFS=',' read -r -a remote_hosts <<<"$worker_hosts"
 for remote in "${remote_hosts[@]}"; do
