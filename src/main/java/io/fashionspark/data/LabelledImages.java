@@ -31,16 +31,13 @@ public record LabelledImages(String source, RawImages images, byte[] labels) {
         return new LabelledImages(source, cut, Arrays.copyOf(labels, n));
     }
 
-    /** Copies the examples at {@code indices} into a compact minibatch. */
+    /** Copies the examples at {@code indices[from..to)} into a compact minibatch. */
     public MiniBatch batch(int[] indices, int from, int to) {
-        int ppi = images.pixelsPerImage();
-        byte[] px = new byte[(to - from) * ppi];
-        byte[] lb = new byte[to - from];
-        for (int i = from; i < to; i++) {
-            int src = indices[i];
-            System.arraycopy(images.pixels(), src * ppi, px, (i - from) * ppi, ppi);
-            lb[i - from] = labels[src];
-        }
-        return new MiniBatch(images.rows(), images.cols(), px, lb);
+        return whole().select(indices, from, to);
+    }
+
+    /** The whole split as one minibatch, sharing these bytes (not copied): what is broadcast to the executors. */
+    public MiniBatch whole() {
+        return new MiniBatch(images.rows(), images.cols(), images.pixels(), labels);
     }
 }

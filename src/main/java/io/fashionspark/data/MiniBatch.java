@@ -39,6 +39,19 @@ public final class MiniBatch implements Serializable {
         return labels[i] & 0xFF;
     }
 
+    /** A new minibatch of the examples at {@code indices[from..to)} of this one, in that order. */
+    public MiniBatch select(int[] indices, int from, int to) {
+        int ppi = rows * cols;
+        byte[] px = new byte[(to - from) * ppi];
+        byte[] lb = new byte[to - from];
+        for (int i = from; i < to; i++) {
+            int src = indices[i];
+            System.arraycopy(pixels, src * ppi, px, (i - from) * ppi, ppi);
+            lb[i - from] = labels[src];
+        }
+        return new MiniBatch(rows, cols, px, lb);
+    }
+
     /**
      * Features scaled to [0, 1] in the shape a network takes ({@code exampleShape} per example, e.g. {784} or
      * {28, 28, 1}), one-hot labels {@code [n, 10]}.

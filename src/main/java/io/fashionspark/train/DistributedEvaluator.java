@@ -24,25 +24,41 @@ public final class DistributedEvaluator implements AutoCloseable {
     static final int EVAL_BATCH = 500;
 
     private final JavaSparkContext sc;
+    private final Broadcast<MiniBatch> testSet;
     private final JavaRDD<MiniBatch> test;
     private final long[] exampleShape;
 
     /**
      * Caches {@code testSet} on the executors in batches of {@value #EVAL_BATCH}, in at most {@code partitions}
-     * partitions; {@code exampleShape} is one example's feature shape as the network takes it.
+     * partitions; {@code exampleShape} is one example's feature shape as the network takes it. The set is broadcast
+     * once and cut into batches on the executors, so that no evaluation's tasks carry the images themselves.
      */
     public DistributedEvaluator(JavaSparkContext sc, LabelledImages testSet, int partitions, long[] exampleShape) {
         this.sc = sc;
         this.exampleShape = exampleShape;
-        int[] order = new int[testSet.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int size = testSet.size();
+        int batches = (size + EVAL_BATCH - 1) / EVAL_BATCH;
+        int slices = Math.max(1, Math.min(partitions, batches));
+        List<Integer> sliceIds = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            sliceIds.add(i);
         }
-        List<MiniBatch> batches = new ArrayList<>();
-        for (int from = 0; from < order.length; from += EVAL_BATCH) {
-            batches.add(testSet.batch(order, from, Math.min(order.length, from + EVAL_BATCH)));
-        }
-        this.test = sc.parallelize(batches, Math.min(partitions, batches.size())).setName("test set");
+        this.testSet = sc.broadcast(testSet.whole());
+        Broadcast<MiniBatch> all = this.testSet;
+        JavaRDD<Integer> slicesRdd = sc.parallelize(sliceIds, slices);
+        this.test = slicesRdd.mapPartitionsWithIndex((Integer slice, Iterator<Integer> unused) -> {
+            // Slice i takes the batches [i * batches / slices, (i + 1) * batches / slices), as parallelize() would.
+            int[] identity = new int[size];
+            for (int i = 0; i < size; i++) {
+                identity[i] = i;
+            }
+            List<MiniBatch> out = new ArrayList<>();
+            for (long b = (long) slice * batches / slices; b < (long) (slice + 1) * batches / slices; b++) {
+                int from = (int) b * EVAL_BATCH;
+                out.add(all.value().select(identity, from, Math.min(size, from + EVAL_BATCH)));
+            }
+            return out.iterator();
+        }, true).setName("test set");
         test.persist(StorageLevel.MEMORY_ONLY());
     }
 
@@ -95,5 +111,6 @@ public final class DistributedEvaluator implements AutoCloseable {
     @Override
     public void close() {
         test.unpersist(false);
+        testSet.destroy();
     }
 }

@@ -3,6 +3,7 @@ package io.fashionspark.train;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.LabelledImages;
+import io.fashionspark.data.MiniBatch;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.MetricsListener;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -67,8 +69,9 @@ public final class ParameterAveragingTrainer {
     }
 
     /** The training master as configured by the run's settings. */
-    static ParameterAveragingTrainingMaster trainingMaster(TrainingConfig config) {
-        return new ParameterAveragingTrainingMaster.Builder(config.workers(), config.batchSize())
+    static KnownCountTrainingMaster trainingMaster(TrainingConfig config) {
+        return new KnownCountTrainingMaster(new ParameterAveragingTrainingMaster.Builder(config.workers(),
+                config.batchSize())
                 .batchSizePerWorker(config.batchSize())
                 .averagingFrequency(config.averagingFrequency())
                 // Adam's moment estimates are averaged with the parameters; without them each round restarts Adam.
@@ -79,8 +82,7 @@ public final class ParameterAveragingTrainer {
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
                 .storageLevel(null)
-                .rngSeed(config.seed())
-                .build();
+                .rngSeed(config.seed()));
     }
 
     /** Synchronous steps in one epoch: every worker fits one minibatch per step; a partial last batch is dropped. */
@@ -106,10 +108,10 @@ public final class ParameterAveragingTrainer {
                     + " is more than the " + train.size() + " training images: each worker needs at least one"
                     + " full minibatch; lower --batch-size or --workers");
         }
+        KnownCountTrainingMaster master = trainingMaster(config);
         SparkDl4jMultiLayer sparkNet = resumeModel == null
-                ? new SparkDl4jMultiLayer(sc, factory.configuration(config.seed(), config.learningRate()),
-                        trainingMaster(config))
-                : new SparkDl4jMultiLayer(sc, resumeModel, trainingMaster(config));
+                ? new SparkDl4jMultiLayer(sc, factory.configuration(config.seed(), config.learningRate()), master)
+                : new SparkDl4jMultiLayer(sc, resumeModel, master);
         WorkerLossCollector collector = new WorkerLossCollector();
         sparkNet.setListeners(collector, List.of(new WorkerLossListener()));
         if (collectTrainingStats) {
@@ -142,16 +144,19 @@ public final class ParameterAveragingTrainer {
             epochImages = 0;
         }
         EvalCounts last = null;
+        // Sent once per run; each epoch's shards are cut from it on the executors.
+        Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
         try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
                 factory.exampleShape())) {
             training:
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                try (EpochShards shards = EpochShards.create(sc, train, config.workers(), config.batchSize(),
-                        config.seed(), epoch, factory.exampleShape())) {
+                try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
+                        config.batchSize(), config.seed(), epoch, factory.exampleShape())) {
                     for (int from = epoch == firstEpoch ? firstStep : 0; from < steps;
                          from += config.averagingFrequency()) {
                         int to = Math.min(steps, from + config.averagingFrequency());
                         long t0 = System.nanoTime();
+                        master.nextFitHolds((long) (to - from) * config.workers());
                         sparkNet.fit(shards.steps(from, to));
                         long roundNanos = System.nanoTime() - t0;
                         round++;
@@ -206,6 +211,8 @@ public final class ParameterAveragingTrainer {
                 epochTrainNanos = 0;
                 epochImages = 0;
             }
+        } finally {
+            trainSet.destroy();
         }
         if (collectTrainingStats) {
             trainingStats = sparkNet.getSparkTrainingStats();
