@@ -412,9 +412,10 @@ public final class BenchReport {
                 + r.settings().batchSize() + " images per step, so for the same images they take fewer, averaged "
                 + "steps; the single JVM is also run with the minibatch sizes " + r.settings().singleBatchSizes()
                 + " and the fastest is the baseline.");
-        line("- Threads: ND4J uses its default native thread count (" + machineThreads() + ") in each worker, so "
-                + "Spark's workers share the cores; PyTorch runs with torch.set_num_threads(" + cores() + ") and "
-                + "OMP/OpenBLAS threads " + cores() + ", the cores the JVM sees.");
+        line("- Threads: ND4J's BLAS runs each matrix product on the cores the JVM sees (" + cores() + ") in the "
+                + "single JVM, and on that count divided by the workers in each Spark scenario (the embedded "
+                + "master's default: its workers share one process; the column Threads/worker); PyTorch runs with "
+                + "torch.set_num_threads(" + cores() + ") and OMP/OpenBLAS threads " + cores() + ".");
         line("- PyTorch: `bench/pytorch_reference.py` (carried in the jar), the notes' FashionDNN and FashionCNN "
                 + "layer for layer, CrossEntropyLoss, Adam; it reads the same idx files, reshuffles each epoch as "
                 + "the DL4J runs do, and scores the test set in inference mode (`model.eval()`), as DL4J does; the "
@@ -428,11 +429,6 @@ public final class BenchReport {
         line("- Where the time goes: see that section; per-phase timers cost a few milliseconds per round and are on "
                 + "in every Spark scenario.");
         line("");
-    }
-
-    private String machineThreads() {
-        return r.scenarios().stream().filter(x -> x.engine() != ScenarioResult.Engine.PYTORCH).findFirst()
-                .map(x -> Integer.toString(x.threads())).orElse("?");
     }
 
     private String cores() {

@@ -5,6 +5,7 @@ import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.model.ModelKind;
+import io.fashionspark.train.NativeThreads;
 import io.fashionspark.train.SparkContexts;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,6 +51,8 @@ public final class Benchmark {
 
         say("matrix-multiply peak: %d x %d float, %d repetitions", settings.peakSize(), settings.peakSize(),
                 settings.peakRepetitions());
+        // The peak and the single JVM use all cores; each Spark context shares them out among its workers.
+        NativeThreads.useBlasThreads(cores);
         MatmulPeak peak = MatmulPeak.measure(settings.peakSize(), settings.peakRepetitions());
         say("  %.1f GFLOP/s (median %.1f)", peak.gflops(), peak.medianGflops());
 
@@ -91,6 +94,7 @@ public final class Benchmark {
     }
 
     private void singleJvm(LabelledImages trainSet, LabelledImages test) {
+        NativeThreads.useBlasThreads(cores);
         for (ModelKind m : settings.models()) {
             BenchSettings.Plan plan = settings.plan(m, trainSet.size());
             LabelledImages train = trainSet.head(plan.subset());
@@ -262,8 +266,9 @@ public final class Benchmark {
                 100 * r.accuracy());
     }
 
+    /** BLAS threads per worker (set per scenario: all cores for one JVM, shared out among Spark's workers). */
     private static int nd4jThreads() {
-        return org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads();
+        return NativeThreads.blasThreads();
     }
 
     private void say(String format, Object... args) {

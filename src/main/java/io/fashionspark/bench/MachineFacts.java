@@ -32,7 +32,7 @@ final class MachineFacts {
         facts.put("DL4J", BuildInfo.get("dl4j.version") + ", dl4j-spark " + BuildInfo.get("dl4j-spark.version"));
         facts.put("ND4J backend", BuildInfo.get("nd4j.backend") + " " + BuildInfo.get("nd4j.classifier") + " ("
                 + Nd4j.getBackend().getClass().getSimpleName() + ", " + Nd4j.getEnvironment().maxThreads()
-                + " native threads per worker)");
+                + " ND4J op threads; BLAS threads set per scenario, see Method)");
         facts.put("fashion-spark", BuildInfo.version());
         return facts;
     }
