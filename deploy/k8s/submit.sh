@@ -32,5 +32,5 @@ spark_submit --master "$K8S_MASTER" --deploy-mode cluster \
   --conf spark.executor.instances="$executors" --conf spark.executor.cores="$cores" \
   --conf spark.kubernetes.executor.request.cores="$cores" \
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
+  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   "$jar" "$@"

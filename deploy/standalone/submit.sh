@@ -22,5 +22,5 @@ spark_submit --master "$master" --deploy-mode "${DEPLOY_MODE:-client}" \
   --class io.fashionspark.cli.Main \
   --total-executor-cores "$workers" --executor-cores "$cores" \
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
+  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   "$jar" "$@"

@@ -31,6 +31,6 @@ spark_submit --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" "${queue_args
   --class io.fashionspark.cli.Main \
   --num-executors "$executors" --executor-cores "$cores" \
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
+  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --conf spark.yarn.maxAppAttempts=1 \
   "$jar" "$@"

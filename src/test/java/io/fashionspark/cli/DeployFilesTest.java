@@ -83,7 +83,8 @@ class DeployFilesTest {
         assertEquals(sparkDefaults().get("spark.executor.memoryOverhead"), executor.get("memoryOverhead").asText());
         assertEquals(sparkDefaults().get("spark.executor.memory"), executor.get("memory").asText());
         assertEquals(sparkDefaults().get("spark.driver.memory"), spec.get("driver").get("memory").asText());
-        assertEquals(executor.get("cores").asText(), conf.get("spark.executorEnv.OMP_NUM_THREADS").asText());
+        // Each of an executor's cores runs a replica at once: one native thread each, never cores x cores.
+        assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS").asText());
     }
 
     @Test
