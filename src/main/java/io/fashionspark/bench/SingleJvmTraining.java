@@ -66,8 +66,7 @@ final class SingleJvmTraining {
      */
     static Outcome run(ModelKind kind, LabelledImages train, LabelledImages test, int batchSize, int epochs,
                        long seed, double learningRate) {
-        MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(seed, learningRate));
-        net.init();
+        MultiLayerNetwork net = kind.factory().create(seed, learningRate);
         Nd4j.getRandom().setSeed(seed);
         long[] shape = kind.factory().exampleShape();
         int steps = train.size() / batchSize;

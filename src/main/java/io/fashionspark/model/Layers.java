@@ -1,12 +1,18 @@
 package io.fashionspark.model;
 
+import java.util.Map;
+import java.util.Random;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Layer pieces and initialisation shared by the models. */
 final class Layers {
@@ -26,6 +32,28 @@ final class Layers {
     static IWeightInit torchDefault(long fanIn) {
         double bound = 1.0 / Math.sqrt(fanIn);
         return new WeightInitDistribution(new UniformDistribution(-bound, bound));
+    }
+
+    /**
+     * PyTorch's default bias of Linear and Conv2d: uniform in +-1/sqrt(fanIn), the weights' fan-in (the weight count
+     * over the output count). Layers without both weights and biases (batch norm, pooling) keep DL4J's values.
+     */
+    static void torchDefaultBiases(MultiLayerNetwork net, long seed) {
+        Random random = new Random(seed * 0x9E3779B97F4A7C15L + 17);
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            Map<String, INDArray> params = layer.paramTable();
+            INDArray w = params.get(DefaultParamInitializer.WEIGHT_KEY);
+            INDArray b = params.get(DefaultParamInitializer.BIAS_KEY);
+            if (w == null || b == null || b.length() == 0) {
+                continue;
+            }
+            double bound = 1.0 / Math.sqrt((double) w.length() / b.length());
+            float[] values = new float[(int) b.length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+            }
+            b.assign(Nd4j.create(values, b.shape(), b.ordering()));
+        }
     }
 
     /**

@@ -110,7 +110,7 @@ public final class ParameterAveragingTrainer {
         }
         KnownCountTrainingMaster master = trainingMaster(config);
         SparkDl4jMultiLayer sparkNet = resumeModel == null
-                ? new SparkDl4jMultiLayer(sc, factory.configuration(config.seed(), config.learningRate()), master)
+                ? new SparkDl4jMultiLayer(sc, factory.create(config.seed(), config.learningRate()), master)
                 : new SparkDl4jMultiLayer(sc, resumeModel, master);
         WorkerLossCollector collector = new WorkerLossCollector();
         sparkNet.setListeners(collector, List.of(new WorkerLossListener()));

@@ -36,8 +36,7 @@ class OneWorkerEqualsOneMachineTest {
             }).train(data.train(), data.test()).model();
         }
 
-        MultiLayerNetwork single = new MultiLayerNetwork(ModelKind.LENET.factory().configuration(5, 1e-3));
-        single.init();
+        MultiLayerNetwork single = ModelKind.LENET.factory().create(5, 1e-3);
         long[] shape = ModelKind.LENET.factory().exampleShape();
         int steps = EpochShards.stepsPerEpoch(240, 1, 20);
         for (int epoch = 1; epoch <= 2; epoch++) {
@@ -54,8 +53,7 @@ class OneWorkerEqualsOneMachineTest {
         INDArray updaterDiff = spark.getUpdater().getStateViewArray().sub(single.getUpdater().getStateViewArray());
         assertTrue(updaterDiff.amaxNumber().doubleValue() <= 1e-5, "Adam state differs");
         // And training did move the parameters.
-        MultiLayerNetwork init = new MultiLayerNetwork(ModelKind.LENET.factory().configuration(5, 1e-3));
-        init.init();
+        MultiLayerNetwork init = ModelKind.LENET.factory().create(5, 1e-3);
         assertTrue(single.params().sub(init.params()).amaxNumber().doubleValue() > 1e-3);
         assertEquals(single.params().length(), spark.params().length());
     }
