@@ -30,9 +30,10 @@ public final class SparkContexts {
             // The workers are threads of this JVM: share its cores among them (see NativeThreads).
             NativeThreads.useBlasThreads(NativeThreads.perWorker(workers));
         }
-        // ND4J arrays serialise far faster with Kryo and ND4J's registrator (also set in conf/spark-defaults.conf).
+        // ND4J arrays serialise far faster with Kryo and ND4J's registrations, copied in one block by fashion-spark's
+        // registrator (also set in conf/spark-defaults.conf).
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryo.registrator", FastNd4jRegistrator.class.getName());
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return new JavaSparkContext(conf);
     }
