@@ -401,8 +401,14 @@ public final class BenchReport {
                 + "Spark (DL4J `MultiLayerNetwork.fit` on each minibatch), then on an embedded `local[N]` Spark "
                 + "master for each worker count (the project's `ParameterAveragingTrainer`, as `train` runs it, "
                 + "without checkpoints; DL4J's time-to-accuracy run follows in the context of its worker count), "
-                + "then the PyTorch reference and its time-to-accuracy run, as subprocesses. A few untimed "
+                + "then the single JVM again, then the PyTorch reference and its time-to-accuracy run, as subprocesses. A few untimed "
                 + "minibatches (one JVM) and two untimed rounds (each Spark context) warm up first.");
+        line("- The single-JVM scenarios run twice, before and after the Spark scenarios, and the faster of the two is "
+                + "the figure above (the harder baseline: other work on a shared machine comes and goes within a "
+                + "run). Both:");
+        for (String b : r.baselineRuns()) {
+            line("  - " + b);
+        }
         line("- The single-JVM runs train on a thread of their own, not the JVM's main thread: DL4J fits the same "
                 + "FashionDNN minibatch 2.5-3x slower on the main thread (18-26 ms against 7-9 ms, measured while "
                 + "building this benchmark), and Spark's task threads never are the main thread.");

@@ -22,11 +22,13 @@ import java.util.Map;
  * @param pytorchNote  why it did not run, or notes on how it ran
  * @param trainSetSize images in the training set
  * @param testSetSize  test images used
+ * @param baselineRuns the single-JVM scenarios' images/s before and after the Spark scenarios (the faster counts)
  */
 public record BenchResults(BenchSettings settings, ZonedDateTime started, double wallSeconds,
                            int trainSetSize, int testSetSize, Map<String, String> machine, String loadBefore, String loadAfter, MatmulPeak peak,
                            Map<ModelKind, FlopCounter.Count> flops, List<ScenarioResult> scenarios,
-                           List<TimeToAccuracy> timeToAccuracy, PyTorchInfo pytorch, String pytorchNote) {
+                           List<TimeToAccuracy> timeToAccuracy, PyTorchInfo pytorch, String pytorchNote,
+                           List<String> baselineRuns) {
 
     /** The PyTorch the reference ran on. */
     public record PyTorchInfo(String python, String torch, String blas, boolean openBlas, double matmulGflops,
