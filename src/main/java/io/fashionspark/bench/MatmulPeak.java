@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param repetitions timed multiplications
  * @param bestSeconds the fastest of them (the peak)
  * @param medianSeconds their median
- * @param threads     ND4J's native thread count while it ran
+ * @param threads     ND4J's BLAS thread count while it ran
  */
 public record MatmulPeak(int size, int repetitions, double bestSeconds, double medianSeconds, int threads) {
     public static final int DEFAULT_SIZE = 2048;

@@ -10,7 +10,7 @@ import io.fashionspark.model.ModelKind;
  * @param workers      Spark workers (1 for the single JVM and PyTorch)
  * @param averagingFrequency minibatches between averagings (0 where there is no averaging)
  * @param batchSize    minibatch size (per worker for Spark)
- * @param threads      native threads per worker (ND4J's OpenMP threads, or torch's)
+ * @param threads      native threads per worker (ND4J's BLAS threads, or torch's)
  * @param images       images trained
  * @param trainSeconds time spent training them (test evaluations excluded)
  * @param accuracy     test accuracy after training
