@@ -100,11 +100,10 @@ final class SingleJvmTraining {
     /** Accuracy and mean cross-entropy on the test set, in inference mode (no dropout, batch norm's averages). */
     static double[] evaluate(MultiLayerNetwork net, LabelledImages test, long[] shape) {
         Evaluation eval = new Evaluation(MiniBatch.NUM_CLASSES);
-        int[] order = identity(test.size());
         double lossSum = 0;
         for (int from = 0; from < test.size(); from += EVAL_BATCH) {
             int to = Math.min(test.size(), from + EVAL_BATCH);
-            DataSet ds = test.batch(order, from, to).toDataSet(shape);
+            DataSet ds = test.whole().range(from, to).toDataSet(shape);
             INDArray p = net.output(ds.getFeatures(), false);
             eval.eval(ds.getLabels(), p);
             INDArray truth = p.mul(ds.getLabels()).sum(1);
@@ -113,14 +112,5 @@ final class SingleJvmTraining {
             }
         }
         return new double[] {eval.accuracy(), test.size() == 0 ? Double.NaN : lossSum / test.size()};
-    }
-
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        return order;
     }
 }

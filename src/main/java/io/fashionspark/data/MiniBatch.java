@@ -1,6 +1,7 @@
 package io.fashionspark.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,6 +38,13 @@ public final class MiniBatch implements Serializable {
 
     public int label(int i) {
         return labels[i] & 0xFF;
+    }
+
+    /** A new minibatch of the consecutive examples {@code [from, to)} of this one. */
+    public MiniBatch range(int from, int to) {
+        int ppi = rows * cols;
+        return new MiniBatch(rows, cols, Arrays.copyOfRange(pixels, from * ppi, to * ppi),
+                Arrays.copyOfRange(labels, from, to));
     }
 
     /** A new minibatch of the examples at {@code indices[from..to)} of this one, in that order. */

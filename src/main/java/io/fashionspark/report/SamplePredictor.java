@@ -63,9 +63,7 @@ public final class SamplePredictor {
     }
 
     static List<SamplePrediction> predict(MultiLayerNetwork net, ModelKind kind, LabelledImages test, int n) {
-        int[] first = new int[n];
-        Arrays.setAll(first, i -> i);
-        DataSet batch = test.batch(first, 0, n).toDataSet(kind.factory().exampleShape());
+        DataSet batch = test.whole().range(0, n).toDataSet(kind.factory().exampleShape());
         INDArray probabilities = net.output(batch.getFeatures(), false);
         int rows = test.images().rows();
         int cols = test.images().cols();

@@ -48,14 +48,10 @@ public final class DistributedEvaluator implements AutoCloseable {
         JavaRDD<Integer> slicesRdd = sc.parallelize(sliceIds, slices);
         this.test = slicesRdd.mapPartitionsWithIndex((Integer slice, Iterator<Integer> unused) -> {
             // Slice i takes the batches [i * batches / slices, (i + 1) * batches / slices), as parallelize() would.
-            int[] identity = new int[size];
-            for (int i = 0; i < size; i++) {
-                identity[i] = i;
-            }
             List<MiniBatch> out = new ArrayList<>();
             for (long b = (long) slice * batches / slices; b < (long) (slice + 1) * batches / slices; b++) {
                 int from = (int) b * EVAL_BATCH;
-                out.add(all.value().select(identity, from, Math.min(size, from + EVAL_BATCH)));
+                out.add(all.value().range(from, Math.min(size, from + EVAL_BATCH)));
             }
             return out.iterator();
         }, true).setName("test set");

@@ -53,6 +53,8 @@ public final class EpochShards implements AutoCloseable {
         }
         JavaRDD<MiniBatch> rdd = sc.parallelize(workerIds, workers)
                 .mapPartitionsWithIndex((Integer worker, Iterator<Integer> ignored) -> {
+                    // Each worker shuffles for itself (a few ms an epoch): an order captured from the driver would
+                    // ride in this RDD's lineage, and so in every round's tasks.
                     int[] order = shuffledIndices(trainSize, seed, epoch);
                     MiniBatch all = trainSet.value();
                     List<MiniBatch> batches = new ArrayList<>(steps);
