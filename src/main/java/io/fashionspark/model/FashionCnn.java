@@ -52,9 +52,14 @@ public final class FashionCnn implements NetworkFactory {
                 .build();
     }
 
+    /** DL4J's batch norm layer with this project's CPU kernels (see {@link ChannelsLastBatchNormalization}). */
     private static BatchNormalization batchNorm(String name) {
-        return new BatchNormalization.Builder().name(name).decay(BN_DECAY).eps(BN_EPS).dataFormat(Layers.FORMAT)
-                .build();
+        BatchNormalization layer = new ChannelsLastBatchNormalization();
+        layer.setLayerName(name);
+        layer.setDecay(BN_DECAY);
+        layer.setEps(BN_EPS);
+        layer.setCnn2DFormat(Layers.FORMAT);
+        return layer;
     }
 
     @Override
