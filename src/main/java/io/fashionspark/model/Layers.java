@@ -59,9 +59,10 @@ final class Layers {
     /**
      * ReLU as its own layer, never fused into a convolution: with DL4J M2.1's oneDNN helpers on, a convolution with
      * a fused ReLU gave NaN losses and native crashes (LeNet-5, measured); as separate layers it trains correctly.
+     * {@link InPlaceRelu} because DL4J's ReLU gradient is slow on activations this large.
      */
     static ActivationLayer relu(String name) {
-        return new ActivationLayer.Builder().name(name).activation(Activation.RELU).build();
+        return new ActivationLayer.Builder().name(name).activation(new InPlaceRelu()).build();
     }
 
     /** 2x2 max pooling with stride 2 (MaxPool2d(2) of the notes). */
