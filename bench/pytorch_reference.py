@@ -261,6 +261,7 @@ def main():
         "accuracy": accuracy,
         "loss": test_loss,
         "eval_seconds": eval_seconds + final_eval_seconds,
+        "evaluations": evaluations,
         "peak_rss_bytes": peak_rss_bytes(),
         "blas": blas_libraries(),
         "openblas": any("openblas" in lib for lib in blas_libraries()),

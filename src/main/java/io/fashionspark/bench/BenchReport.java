@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The benchmark's markdown: ratios first (the claims), then the targets met or not, the raw figures they come
- * from, where the averaging rounds' time goes, memory, FLOPs, time to accuracy, the machine and the method.
+ * from, where the averaging rounds' time goes, memory, FLOPs, the full runs, the machine and the method.
  */
 public final class BenchReport {
     /** Targets of the issue, on a 2-core machine with embedded Spark and 2 workers. */
@@ -57,7 +57,7 @@ public final class BenchReport {
         raw();
         rounds();
         flops();
-        timeToAccuracy();
+        fullRuns();
         machine();
         method();
         return md.toString();
@@ -107,15 +107,20 @@ public final class BenchReport {
                 .map(x -> r.pytorch() == null ? NOT_MEASURED
                         : percent(x.gflops(trainingFlops(m)) / r.pytorch().matmulGflops()))
                 .orElse(pytorchMissing(m)));
-        Optional<TimeToAccuracy> dl4j = tta(ScenarioResult.Engine.SPARK);
-        Optional<TimeToAccuracy> torch = tta(ScenarioResult.Engine.PYTORCH);
-        if (dl4j.isPresent() || torch.isPresent()) {
-            String cell = dl4j.isPresent() && torch.isPresent() && dl4j.get().reached() && torch.get().reached()
-                    ? ratio(dl4j.get().trainSeconds() / torch.get().trainSeconds())
-                    : ttaCell(dl4j) + " vs " + (torch.isPresent() ? ttaCell(torch)
-                            : "PyTorch " + pytorchMissing(ModelKind.CNN));
-            row("Time to " + percent(r.settings().ttaTarget()) + " test accuracy, DL4J / PyTorch (lower is faster)",
-                    m -> m == ModelKind.CNN ? cell : "—");
+        if (!r.fullRuns().isEmpty()) {
+            String run = "Full run (" + epochs(r.settings().fullEpochs()) + "), DL4J " + fullSetup() + " / PyTorch";
+            row(run + " (images/s)", m -> fullRunCell(m, (d, t) -> ratio(d.imagesPerSecond() / t.imagesPerSecond())));
+            row("Full run, test accuracy at the end: DL4J − PyTorch",
+                    m -> fullRunCell(m, (d, t) -> points(d.accuracy() - t.accuracy())));
+            if (r.settings().ttaTarget() > 0) {
+                row("Full run, time to " + percent(r.settings().ttaTarget()) + " test accuracy, DL4J / PyTorch "
+                        + "(lower is faster)", m -> m != ModelKind.CNN ? "—" : fullRunCell(m, (d, t) -> {
+                            Optional<FullRun.Checkpoint> dc = d.firstReaching(r.settings().ttaTarget());
+                            Optional<FullRun.Checkpoint> tc = t.firstReaching(r.settings().ttaTarget());
+                            return dc.isPresent() && tc.isPresent() ? ratio(dc.get().trainSeconds()
+                                    / tc.get().trainSeconds()) : ttaCell(d) + " vs " + ttaCell(t);
+                        }));
+            }
         }
         line("");
         line("Ratios of images/s above 1 mean the first is faster. Every scenario of a model trains on the same "
@@ -168,8 +173,21 @@ public final class BenchReport {
             if (!models().contains(m)) {
                 continue;
             }
+            Optional<FullRun> dl4jFull = r.fullRun(m, ScenarioResult.Engine.SPARK);
+            Optional<FullRun> torchFull = r.fullRun(m, ScenarioResult.Engine.PYTORCH);
+            if (dl4jFull.isPresent() && torchFull.isPresent()) {
+                FullRun d = dl4jFull.get();
+                FullRun t = torchFull.get();
+                double ratio = d.imagesPerSecond() / t.imagesPerSecond();
+                target("≥ " + ratio(TARGET_DL4J_VS_PYTORCH) + " PyTorch's training images/s at equal or better "
+                                + "test accuracy after " + epochs(d.epochs()) + ", " + m.displayName(),
+                        ratio(ratio) + " (full runs, DL4J " + d.setup() + "); accuracy " + percent(d.accuracy())
+                                + " against " + percent(t.accuracy()),
+                        ratio >= TARGET_DL4J_VS_PYTORCH && d.accuracy() >= t.accuracy());
+                continue;
+            }
             String name = "≥ " + ratio(TARGET_DL4J_VS_PYTORCH) + " PyTorch's training images/s at equal or better "
-                    + "test accuracy, " + m.displayName();
+                    + "test accuracy (after the same images, no full runs), " + m.displayName();
             Optional<ScenarioResult> torch = pytorch(m);
             if (torch.isEmpty()) {
                 target(name, "PyTorch " + pytorchMissing(m), null);
@@ -198,29 +216,30 @@ public final class BenchReport {
                             + gflops(x.gflops(trainingFlops(ModelKind.CNN))) + " of " + gflops(r.peak().gflops())
                             + ")").orElse(NOT_MEASURED),
                     best.map(x -> peakShare(ModelKind.CNN, x) >= TARGET_CNN_PEAK_SHARE).orElse(null));
-            Optional<TimeToAccuracy> dl4j = tta(ScenarioResult.Engine.SPARK);
-            Optional<TimeToAccuracy> torch = tta(ScenarioResult.Engine.PYTORCH);
-            String name = "FashionCNN time to " + (r.settings().ttaTarget() > 0 ? percent(r.settings().ttaTarget())
-                    : "90%") + " test accuracy reported, no worse than PyTorch's";
-            if (r.settings().ttaTarget() <= 0) {
+            Optional<FullRun> dl4j = r.fullRun(ModelKind.CNN, ScenarioResult.Engine.SPARK);
+            Optional<FullRun> torch = r.fullRun(ModelKind.CNN, ScenarioResult.Engine.PYTORCH);
+            double goal = r.settings().ttaTarget();
+            String name = "FashionCNN time to " + (goal > 0 ? percent(goal) : "90%")
+                    + " test accuracy reported, no worse than PyTorch's";
+            if (goal <= 0) {
                 target(name, "not run (--time-to-accuracy 0)", null);
             } else if (dl4j.isEmpty()) {
-                target(name, NOT_MEASURED, null);
+                target(name, r.settings().fullEpochs() == 0 ? "not run (--full-run-epochs 0)" : NOT_MEASURED, null);
             } else if (torch.isEmpty()) {
-                target(name, "DL4J " + ttaCell(dl4j) + "; PyTorch " + (r.pytorch() == null ? "skipped" : "failed"),
-                        null);
+                target(name, "DL4J " + ttaCell(dl4j.get()) + "; PyTorch " + (r.pytorch() == null ? "skipped"
+                        : "failed"), null);
             } else {
-                boolean met = dl4j.get().reached()
-                        && (!torch.get().reached() || dl4j.get().trainSeconds() <= torch.get().trainSeconds());
-                target(name, "DL4J " + ttaCell(dl4j) + ", PyTorch " + ttaCell(torch), met);
+                Optional<FullRun.Checkpoint> d = dl4j.get().firstReaching(goal);
+                Optional<FullRun.Checkpoint> t = torch.get().firstReaching(goal);
+                boolean met = d.isPresent() && (t.isEmpty() || d.get().trainSeconds() <= t.get().trainSeconds());
+                target(name, "DL4J " + ttaCell(dl4j.get()) + ", PyTorch " + ttaCell(torch.get()), met);
             }
         }
         line("");
-        Map<ModelKind, Integer> images = r.settings().images();
-        boolean fiveEpochs = models().stream().allMatch(m -> images.get(m) >= 300_000);
-        if (!fiveEpochs) {
-            line("Accuracies are compared after the images of this run (see the raw figures), not after the 5 epochs "
-                    + "the target names; `--images 300000` measures that (5 to 10 times longer).");
+        if (r.fullRuns().isEmpty()) {
+            line("Without full runs (`--full-run-epochs 0`, or PyTorch skipped) the PyTorch target compares "
+                    + "accuracies after the images of this run (see the raw figures), not after the 5 epochs the "
+                    + "target names.");
             line("");
         }
     }
@@ -343,33 +362,39 @@ public final class BenchReport {
         line("");
     }
 
-    // ---- Time to accuracy ----------------------------------------------------------------------------------------
+    // ---- Full runs ----------------------------------------------------------------------------------------------
 
-    private void timeToAccuracy() {
-        line("## Time to accuracy");
+    private void fullRuns() {
+        line("## Full runs");
         line("");
-        if (r.settings().ttaTarget() <= 0 || !models().contains(ModelKind.CNN)) {
-            line("Not run (it needs the CNN among --models and --time-to-accuracy above 0).");
+        if (r.fullRuns().isEmpty()) {
+            line("Not run (`--full-run-epochs 0`, or no DNN or CNN among --models).");
             line("");
             return;
         }
-        line("FashionCNN from scratch on all " + count(r.trainSetSize()) + " training images until a test "
-                + "evaluation reaches " + percent(r.settings().ttaTarget()) + ", at most "
-                + epochs(r.settings().ttaMaxEpochs()) + ", tested every " + count(ttaEvalImages()) + " trained "
-                + "images (DL4J tests at the end of the averaging round that passes that point). Time is training "
-                + "time until that evaluation; the evaluations themselves are left out (with them: the wall "
-                + "column).");
+        FullRun any = r.fullRuns().get(0);
+        line("Each model from scratch on all " + count(r.trainSetSize()) + " training images for "
+                + epochs(r.settings().fullEpochs()) + ", tested every " + count(any.evalEveryImages()) + " trained "
+                + "images (DL4J tests at the end of the averaging round that passes that point) and at the end. "
+                + "Times are training time; the tests are left out (with them: the wall column). The time to "
+                + percent(r.settings().ttaTarget()) + " (FashionCNN) is the training time before the first test at "
+                + "or above it.");
         line("");
-        line("| Engine | Setup | Reached | Training s | Wall s (with tests) | Images | Accuracy | Tests |");
-        line("|---|---|---|---:|---:|---:|---:|---:|");
-        for (TimeToAccuracy t : r.timeToAccuracy()) {
-            line("| " + t.engine().description() + " | " + t.setup() + " | " + (t.reached() ? "yes" : "no") + " | "
-                    + fixed(t.trainSeconds(), 1) + " | " + fixed(t.wallSeconds(), 1) + " | " + count(t.images())
-                    + " | " + percent(t.accuracy()) + " | " + t.evaluations() + " |");
+        line("| Model | Engine | Setup | Images | Training s | Wall s (with tests) | Images/s | Accuracy at the end "
+                + "| Best | Time to " + percent(r.settings().ttaTarget()) + " | Tests |");
+        line("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
+        for (FullRun f : r.fullRuns()) {
+            String tta = f.model() != ModelKind.CNN || r.settings().ttaTarget() <= 0 ? "—" : ttaCell(f);
+            line("| " + f.model().displayName() + " | " + f.engine().description() + " | " + f.setup() + " | "
+                    + count(f.images()) + " | " + fixed(f.trainSeconds(), 1) + " | " + fixed(f.wallSeconds(), 1)
+                    + " | " + count(Math.round(f.imagesPerSecond())) + " | " + percent(f.accuracy()) + " | "
+                    + percent(f.bestAccuracy()) + " | " + tta + " | " + (f.checkpoints().size() + 1) + " |");
         }
-        if (tta(ScenarioResult.Engine.PYTORCH).isEmpty()) {
-            line("| " + ScenarioResult.Engine.PYTORCH.description() + " | | " + (r.pytorch() == null ? "skipped"
-                    : "failed") + " | | | | | |");
+        for (ModelKind m : r.settings().fullRunModels()) {
+            if (r.fullRun(m, ScenarioResult.Engine.PYTORCH).isEmpty()) {
+                line("| " + m.displayName() + " | " + ScenarioResult.Engine.PYTORCH.description() + " | "
+                        + (r.pytorch() == null ? "skipped" : "failed") + " | | | | | | | | |");
+            }
         }
         line("");
     }
@@ -400,9 +425,9 @@ public final class BenchReport {
         line("- One JVM (`bin/fashion-spark`), one run: first the matmul peak, then each model in one JVM without "
                 + "Spark (DL4J `MultiLayerNetwork.fit` on each minibatch), then on an embedded `local[N]` Spark "
                 + "master for each worker count (the project's `ParameterAveragingTrainer`, as `train` runs it, "
-                + "without checkpoints; DL4J's time-to-accuracy run follows in the context of its worker count), "
-                + "then the single JVM again, then the PyTorch reference and its time-to-accuracy run, as subprocesses. A few untimed "
-                + "minibatches (one JVM) and two untimed rounds (each Spark context) warm up first.");
+                + "without checkpoints; DL4J's full runs follow in the context of their worker count), "
+                + "then the single JVM again, then the PyTorch reference and its full runs, as subprocesses. A few "
+                + "untimed minibatches (one JVM) and two untimed rounds (each Spark context) warm up first.");
         line("- The single-JVM scenarios run twice, before and after the Spark scenarios, and the faster of the two is "
                 + "the figure above (the harder baseline: other work on a shared machine comes and goes within a "
                 + "run). Both:");
@@ -472,8 +497,22 @@ public final class BenchReport {
         return r.of(m, ScenarioResult.Engine.PYTORCH).stream().findFirst();
     }
 
-    private Optional<TimeToAccuracy> tta(ScenarioResult.Engine engine) {
-        return r.timeToAccuracy().stream().filter(t -> t.engine() == engine).findFirst();
+    private interface FullRunPair {
+        String of(FullRun dl4j, FullRun torch);
+    }
+
+    /** A cell from the model's two full runs, or why there is none. */
+    private String fullRunCell(ModelKind m, FullRunPair cell) {
+        Optional<FullRun> d = r.fullRun(m, ScenarioResult.Engine.SPARK);
+        Optional<FullRun> t = r.fullRun(m, ScenarioResult.Engine.PYTORCH);
+        if (d.isEmpty()) {
+            return PyTorchReference.supports(m) ? NOT_MEASURED : "no reference";
+        }
+        return t.isEmpty() ? pytorchMissing(m) : cell.of(d.get(), t.get());
+    }
+
+    private String fullSetup() {
+        return "Spark " + workers(r.settings().fullWorkers()) + " avg every " + r.settings().fullFrequency();
     }
 
     private double trainingFlops(ModelKind m) {
@@ -485,13 +524,12 @@ public final class BenchReport {
         return x.gflops(trainingFlops(m)) / r.peak().gflops();
     }
 
-    private static String ttaCell(Optional<TimeToAccuracy> t) {
-        if (t.isEmpty()) {
-            return NOT_MEASURED;
-        }
-        TimeToAccuracy x = t.get();
-        return x.reached() ? fixed(x.trainSeconds(), 1) + " s (" + count(x.images()) + " images)"
-                : "not reached in " + fixed(x.trainSeconds(), 1) + " s (best " + percent(x.accuracy()) + ")";
+    private String ttaCell(FullRun run) {
+        double goal = r.settings().ttaTarget();
+        return run.firstReaching(goal)
+                .map(c -> fixed(c.trainSeconds(), 1) + " s (" + count(c.images()) + " images)")
+                .orElse("not reached in " + fixed(run.trainSeconds(), 1) + " s (best " + percent(run.bestAccuracy())
+                        + ")");
     }
 
     // ---- Formatting ----------------------------------------------------------------------------------------------
@@ -510,11 +548,6 @@ public final class BenchReport {
 
     private void line(String s) {
         md.append(s).append('\n');
-    }
-
-    private long ttaEvalImages() {
-        return r.timeToAccuracy().stream().mapToLong(TimeToAccuracy::evalEveryImages).findFirst()
-                .orElse(r.settings().ttaEvalImages());
     }
 
     static String epochs(int n) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param peak         the matrix-multiply peak
  * @param flops        FLOPs per image of each model
  * @param scenarios    every training run, in the order run
- * @param timeToAccuracy the time-to-accuracy runs
+ * @param fullRuns     the full runs (DL4J on Spark and PyTorch, every epoch the issue names)
  * @param pytorch      the PyTorch environment, or null where the reference did not run
  * @param pytorchNote  why it did not run, or notes on how it ran
  * @param trainSetSize images in the training set
@@ -27,12 +27,16 @@ import java.util.Map;
 public record BenchResults(BenchSettings settings, ZonedDateTime started, double wallSeconds,
                            int trainSetSize, int testSetSize, Map<String, String> machine, String loadBefore, String loadAfter, MatmulPeak peak,
                            Map<ModelKind, FlopCounter.Count> flops, List<ScenarioResult> scenarios,
-                           List<TimeToAccuracy> timeToAccuracy, PyTorchInfo pytorch, String pytorchNote,
+                           List<FullRun> fullRuns, PyTorchInfo pytorch, String pytorchNote,
                            List<String> baselineRuns) {
 
     /** The PyTorch the reference ran on. */
     public record PyTorchInfo(String python, String torch, String blas, boolean openBlas, double matmulGflops,
                               int threads) {
+    }
+
+    public java.util.Optional<FullRun> fullRun(ModelKind model, ScenarioResult.Engine engine) {
+        return fullRuns.stream().filter(f -> f.model() == model && f.engine() == engine).findFirst();
     }
 
     public List<ScenarioResult> of(ModelKind model, ScenarioResult.Engine engine) {

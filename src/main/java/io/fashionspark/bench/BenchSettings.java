@@ -17,11 +17,11 @@ import java.util.Map;
  * @param singleBatchSizes  minibatch sizes of the single-JVM runs (the best of them is the baseline)
  * @param pytorch           run the PyTorch reference where torch is installed
  * @param python            the Python to run it with ({@code auto}: python3 on the PATH, then /usr/bin/python3)
- * @param ttaTarget         test accuracy the time-to-accuracy runs aim at (0: no such runs)
- * @param ttaMaxEpochs      epochs after which a time-to-accuracy run gives up
- * @param ttaEvalImages     trained images between two test evaluations of a time-to-accuracy run
- * @param ttaWorkers        Spark workers of DL4J's time-to-accuracy run
- * @param ttaFrequency      its averaging frequency
+ * @param ttaTarget         the FashionCNN test accuracy whose time the full runs report (0: none)
+ * @param fullEpochs        epochs of the full runs, DL4J on Spark and PyTorch from scratch (0: no full runs)
+ * @param fullEvalImages    trained images between two tests of a full run
+ * @param fullWorkers       Spark workers of DL4J's full runs
+ * @param fullFrequency     their averaging frequency
  * @param data              the FashionMNIST directory
  * @param testLimit         first N test images only (0: all 10,000)
  * @param seed              seeds every run
@@ -33,8 +33,8 @@ import java.util.Map;
  */
 public record BenchSettings(List<ModelKind> models, Map<ModelKind, Integer> images, List<Integer> workers,
                             List<Integer> frequencies, int batchSize, List<Integer> singleBatchSizes,
-                            boolean pytorch, String python, double ttaTarget, int ttaMaxEpochs, long ttaEvalImages,
-                            int ttaWorkers, int ttaFrequency, String data, int testLimit, long seed,
+                            boolean pytorch, String python, double ttaTarget, int fullEpochs, long fullEvalImages,
+                            int fullWorkers, int fullFrequency, String data, int testLimit, long seed,
                             double learningRate, int peakSize, int peakRepetitions, Path output, String command) {
 
     /** Default training images per scenario: one epoch of the DNN, half of one for the 5x costlier CNN. */
@@ -66,11 +66,13 @@ public record BenchSettings(List<ModelKind> models, Map<ModelKind, Integer> imag
         if (!(ttaTarget >= 0 && ttaTarget < 1)) {
             throw new ConfigException("--time-to-accuracy must be a fraction in [0, 1) (0: off), got " + ttaTarget);
         }
-        if (ttaTarget > 0) {
-            requirePositive(ttaMaxEpochs, "tta-max-epochs");
-            requirePositive((int) Math.min(Integer.MAX_VALUE, ttaEvalImages), "tta-eval-images");
-            requirePositive(ttaWorkers, "tta-workers");
-            requirePositive(ttaFrequency, "tta-averaging-frequency");
+        if (fullEpochs < 0) {
+            throw new ConfigException("--full-run-epochs must be 0 (no full runs) or more, got " + fullEpochs);
+        }
+        if (fullEpochs > 0) {
+            requirePositive((int) Math.min(Integer.MAX_VALUE, fullEvalImages), "full-run-eval-images");
+            requirePositive(fullWorkers, "full-run-workers");
+            requirePositive(fullFrequency, "full-run-averaging-frequency");
         }
         if (testLimit < 0) {
             throw new ConfigException("--test-limit must be 0 or more, got " + testLimit);
@@ -78,6 +80,11 @@ public record BenchSettings(List<ModelKind> models, Map<ModelKind, Integer> imag
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new ConfigException("--learning-rate must be a positive number, got " + learningRate);
         }
+    }
+
+    /** The models of the full runs: those benchmarked that the PyTorch reference has too (none without epochs). */
+    public List<ModelKind> fullRunModels() {
+        return fullEpochs == 0 ? List.of() : models.stream().filter(PyTorchReference::supports).toList();
     }
 
     /** How a model's image count is trained: the first {@code subset} images, {@code epochs} times. */

@@ -21,8 +21,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Runs the scenarios of one benchmark in a fixed order, on one machine and one data set: the matrix-multiply peak;
  * each model in one JVM without Spark; each model on an embedded Spark with every worker count and averaging
- * frequency; the PyTorch reference; then the time-to-accuracy runs of the CNN. Each model trains on the same images
- * in every scenario, so accuracies compare.
+ * frequency; the PyTorch reference; then the full runs (every epoch the issue names, DL4J on Spark and PyTorch, tested
+ * on the way). Each model trains on the same images in every scenario, so accuracies compare.
  */
 public final class Benchmark {
     /** Untimed minibatches before a model's first timed run in this JVM. */
@@ -32,7 +32,7 @@ public final class Benchmark {
     private final PrintWriter log;
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final List<ScenarioResult> scenarios = new ArrayList<>();
-    private final List<TimeToAccuracy> timeToAccuracy = new ArrayList<>();
+    private final List<FullRun> fullRuns = new ArrayList<>();
     private final List<String> baselineRuns = new ArrayList<>();
 
     public Benchmark(BenchSettings settings, PrintWriter log) {
@@ -88,11 +88,11 @@ public final class Benchmark {
             }
         }
         if (env != null) {
-            pytorchTimeToAccuracy(env);
+            pytorchFullRuns(env);
         }
         return new BenchResults(settings, started, (System.nanoTime() - t0) / 1e9, trainSet.size(), test.size(),
                 machine, loadBefore,
-                MachineFacts.loadAverage(), peak, flops, List.copyOf(scenarios), List.copyOf(timeToAccuracy),
+                MachineFacts.loadAverage(), peak, flops, List.copyOf(scenarios), List.copyOf(fullRuns),
                 pytorchInfo, pytorchNote, List.copyOf(baselineRuns));
     }
 
@@ -170,16 +170,16 @@ public final class Benchmark {
                         }
                     }
                 }
-                if (workers == settings.ttaWorkers()) {
-                    dl4jTimeToAccuracy(sc, trainSet, test);
+                if (workers == settings.fullWorkers()) {
+                    dl4jFullRuns(sc, trainSet, test);
                 }
             }
         }
-        if (!settings.workers().contains(settings.ttaWorkers()) && timeToAccuracyWanted()) {
-            try (JavaSparkContext sc = SparkContexts.create("fashion-spark bench, time to accuracy",
-                    settings.ttaWorkers())) {
-                warmUpSpark(sc, trainSet, test, settings.ttaWorkers());
-                dl4jTimeToAccuracy(sc, trainSet, test);
+        if (!settings.workers().contains(settings.fullWorkers()) && !settings.fullRunModels().isEmpty()) {
+            try (JavaSparkContext sc = SparkContexts.create("fashion-spark bench, full runs",
+                    settings.fullWorkers())) {
+                warmUpSpark(sc, trainSet, test, settings.fullWorkers());
+                dl4jFullRuns(sc, trainSet, test);
             }
         }
     }
@@ -206,7 +206,7 @@ public final class Benchmark {
             say("%s, PyTorch reference, %d threads: %d images", m.displayName(), cores,
                     plan.images(settings.batchSize()));
             JsonNode r = PyTorchReference.train(env, m, settings.data(), plan.subset(), settings.testLimit(),
-                    plan.epochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores, 0, 0,
+                    plan.epochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores, 0,
                     PYTORCH_TIMEOUT_S, log);
             if (r == null) {
                 continue;
@@ -218,72 +218,72 @@ public final class Benchmark {
         }
     }
 
-    /** A PyTorch run may take this long (the slowest, the CNN's time to accuracy, about a quarter of it). */
+    /** A PyTorch run may take this long (the slowest, the CNN's full run, about a quarter of it). */
     static final long PYTORCH_TIMEOUT_S = 4 * 3600;
 
-    private boolean timeToAccuracyWanted() {
-        return settings.ttaTarget() > 0 && settings.models().contains(ModelKind.CNN);
-    }
-
-    private void dl4jTimeToAccuracy(JavaSparkContext sc, LabelledImages train, LabelledImages test) {
-        if (!timeToAccuracyWanted()) {
-            return;
-        }
-        int workers = settings.ttaWorkers();
-        int freq = settings.ttaFrequency();
+    /**
+     * DL4J's full runs: every epoch, from scratch, on the whole training set, tested every
+     * {@link #fullEvalImages()} images (at the end of the averaging round that passes that point).
+     */
+    private void dl4jFullRuns(JavaSparkContext sc, LabelledImages train, LabelledImages test) {
+        int workers = settings.fullWorkers();
+        int freq = settings.fullFrequency();
         int step = workers * settings.batchSize();
-        int evalEvery = (int) (ttaEvalImages() / step);
-        String setup = "Spark " + BenchReport.workers(workers) + ", batch " + settings.batchSize() + ", avg every " + freq
-                + ", test every " + evalEvery + " iterations";
-        say("FashionCNN time to %.1f%% test accuracy, DL4J (%s), at most %s", 100 * settings.ttaTarget(),
-                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
-        TrainingConfig cfg = SparkTraining.config(ModelKind.CNN, settings.data(), workers, settings.batchSize(),
-                freq, settings.ttaMaxEpochs(), settings.seed(), settings.learningRate(), evalEvery);
-        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, settings.ttaTarget());
-        List<SparkTraining.Eval> evals = o.evaluations();
-        SparkTraining.Eval hit = evals.stream().filter(e -> e.accuracy() >= settings.ttaTarget()).findFirst()
-                .orElse(null);
-        double best = evals.stream().mapToDouble(SparkTraining.Eval::accuracy).max().orElse(Double.NaN);
-        TimeToAccuracy t = hit != null
-                ? new TimeToAccuracy(ScenarioResult.Engine.SPARK, setup, settings.ttaTarget(), true,
-                        hit.trainSeconds(), hit.wallSeconds(), hit.images(), hit.accuracy(), evals.size(),
-                        (long) evalEvery * step)
-                : new TimeToAccuracy(ScenarioResult.Engine.SPARK, setup, settings.ttaTarget(), false,
-                        o.training().trainSeconds(), o.training().trainSeconds() + o.training().evalSeconds(),
-                        o.training().imagesTrained(), best, evals.size(), (long) evalEvery * step);
-        timeToAccuracy.add(t);
-        say("  %s after %.1f s of training (%d images), accuracy %.2f%%", t.reached() ? "reached" : "NOT reached",
-                t.trainSeconds(), t.images(), 100 * t.accuracy());
+        int evalEvery = (int) (fullEvalImages() / step);
+        String setup = "Spark " + BenchReport.workers(workers) + ", batch " + settings.batchSize() + ", avg every "
+                + freq;
+        for (ModelKind m : settings.fullRunModels()) {
+            say("%s, full run, DL4J (%s): %s", m.displayName(), setup, BenchReport.epochs(settings.fullEpochs()));
+            TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
+                    settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery);
+            SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, 0);
+            List<FullRun.Checkpoint> checkpoints = o.evaluations().stream()
+                    .map(e -> new FullRun.Checkpoint(e.images(), e.trainSeconds(), e.accuracy())).toList();
+            addFullRun(new FullRun(m, ScenarioResult.Engine.SPARK, setup, settings.fullEpochs(),
+                    o.training().imagesTrained(), o.training().trainSeconds(),
+                    o.training().trainSeconds() + o.training().evalSeconds(),
+                    o.training().finalEvaluation().accuracy(), (long) evalEvery * step, checkpoints));
+        }
     }
 
-    private void pytorchTimeToAccuracy(PyTorchReference.Environment env) throws IOException {
-        if (!timeToAccuracyWanted() || env == null) {
-            return;
+    private void pytorchFullRuns(PyTorchReference.Environment env) throws IOException {
+        long evalEvery = fullEvalImages();
+        String setup = "batch " + settings.batchSize() + ", " + cores + " threads";
+        for (ModelKind m : settings.fullRunModels()) {
+            say("%s, full run, PyTorch (%s): %s", m.displayName(), setup, BenchReport.epochs(settings.fullEpochs()));
+            JsonNode r = PyTorchReference.train(env, m, settings.data(), 0, settings.testLimit(),
+                    settings.fullEpochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores,
+                    evalEvery, PYTORCH_TIMEOUT_S, log);
+            if (r == null) {
+                continue;
+            }
+            List<FullRun.Checkpoint> checkpoints = new ArrayList<>();
+            r.path("evaluations").forEach(e -> checkpoints.add(new FullRun.Checkpoint(e.path("images").asLong(),
+                    e.path("train_seconds").asDouble(), e.path("accuracy").asDouble())));
+            double train = r.path("train_seconds").asDouble();
+            addFullRun(new FullRun(m, ScenarioResult.Engine.PYTORCH, setup, settings.fullEpochs(),
+                    r.path("images").asLong(), train, train + r.path("eval_seconds").asDouble(),
+                    r.path("accuracy").asDouble(), evalEvery, checkpoints));
         }
-        long evalEvery = ttaEvalImages();
-        String setup = "batch " + settings.batchSize() + ", " + cores + " threads, test every "
-                + evalEvery / settings.batchSize() + " iterations";
-        say("FashionCNN time to %.1f%% test accuracy, PyTorch (%s), at most %s", 100 * settings.ttaTarget(),
-                setup, BenchReport.epochs(settings.ttaMaxEpochs()));
-        JsonNode r = PyTorchReference.train(env, ModelKind.CNN, settings.data(), 0, settings.testLimit(),
-                settings.ttaMaxEpochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores,
-                settings.ttaTarget(), evalEvery, PYTORCH_TIMEOUT_S, log);
-        if (r == null || !r.has("time_to_accuracy")) {
-            return;
-        }
-        JsonNode t = r.get("time_to_accuracy");
-        TimeToAccuracy tta = new TimeToAccuracy(ScenarioResult.Engine.PYTORCH, setup, settings.ttaTarget(),
-                t.path("reached").asBoolean(), t.path("train_seconds").asDouble(), t.path("wall_seconds").asDouble(),
-                t.path("images").asLong(), t.path("accuracy").asDouble(), t.path("evaluations").asInt(), evalEvery);
-        timeToAccuracy.add(tta);
-        say("  %s after %.1f s of training (%d images), accuracy %.2f%%", tta.reached() ? "reached" : "NOT reached",
-                tta.trainSeconds(), tta.images(), 100 * tta.accuracy());
     }
 
-    /** Images between two tests of a time-to-accuracy run: the asked number, rounded to whole DL4J steps. */
-    private long ttaEvalImages() {
-        long step = (long) settings.ttaWorkers() * settings.batchSize();
-        return Math.max(1, settings.ttaEvalImages() / step) * step;
+    private void addFullRun(FullRun run) {
+        fullRuns.add(run);
+        say("  %.1f images/s over %.1f s of training, test accuracy %.2f%% after %s", run.imagesPerSecond(),
+                run.trainSeconds(), 100 * run.accuracy(), BenchReport.epochs(run.epochs()));
+        if (run.model() == ModelKind.CNN && settings.ttaTarget() > 0) {
+            run.firstReaching(settings.ttaTarget()).ifPresentOrElse(
+                    c -> say("  %.1f%% first reached after %.1f s of training (%d images)",
+                            100 * settings.ttaTarget(), c.trainSeconds(), c.images()),
+                    () -> say("  %.1f%% not reached (best %.2f%%)", 100 * settings.ttaTarget(),
+                            100 * run.bestAccuracy()));
+        }
+    }
+
+    /** Images between two tests of a full run: the asked number, rounded to whole DL4J steps. */
+    private long fullEvalImages() {
+        long step = (long) settings.fullWorkers() * settings.batchSize();
+        return Math.max(1, settings.fullEvalImages() / step) * step;
     }
 
     private void add(ScenarioResult r) {

@@ -67,18 +67,20 @@ final class PyTorchReference {
         return null;
     }
 
-    /** Trains one model on the first {@code trainLimit} images for {@code epochs} epochs; the script's JSON. */
+    /**
+     * Trains one model on the first {@code trainLimit} images for {@code epochs} epochs, tested every
+     * {@code evalEveryImages} (0: at the end only); the script's JSON.
+     */
     static JsonNode train(Environment env, ModelKind kind, String data, int trainLimit, int testLimit, int epochs,
-                          int batchSize, double learningRate, long seed, int threads, double targetAccuracy,
-                          long evalEveryImages, long timeoutSeconds, PrintWriter log) throws IOException {
+                          int batchSize, double learningRate, long seed, int threads, long evalEveryImages,
+                          long timeoutSeconds, PrintWriter log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(env.python(), env.script().toString(), "--data", data,
                 "--model", kind.cliName(), "--train-limit", Integer.toString(trainLimit), "--test-limit",
                 Integer.toString(testLimit), "--epochs", Integer.toString(epochs), "--batch-size",
                 Integer.toString(batchSize), "--learning-rate", Double.toString(learningRate), "--seed",
                 Long.toString(seed), "--threads", Integer.toString(threads)));
-        if (targetAccuracy > 0) {
-            cmd.addAll(List.of("--target-accuracy", Double.toString(targetAccuracy), "--eval-every-images",
-                    Long.toString(evalEveryImages)));
+        if (evalEveryImages > 0) {
+            cmd.addAll(List.of("--eval-every-images", Long.toString(evalEveryImages)));
         }
         Result r = exec(cmd, threads, timeoutSeconds);
         if (r.code != 0 || r.json == null) {

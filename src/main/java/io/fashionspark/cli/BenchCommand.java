@@ -83,26 +83,27 @@ final class BenchCommand implements Callable<Integer> {
                     + "python3-torch lives in the system Python).")
     String python;
 
+    @Option(names = "--full-run-epochs", paramLabel = "N", defaultValue = "5",
+            description = "Full runs: DL4J on Spark (--full-run-workers, --full-run-averaging-frequency) and PyTorch "
+                    + "train the DNN and the CNN from scratch for N epochs on the whole training set, tested on the "
+                    + "way; the report compares their images/s and their accuracy at the end. 0: skip.")
+    int fullEpochs;
+
     @Option(names = "--time-to-accuracy", paramLabel = "FRACTION", defaultValue = "0.90",
-            description = "Train the CNN (DL4J on Spark with --tta-workers and --tta-averaging-frequency, and "
-                    + "PyTorch) from scratch until a test evaluation reaches this accuracy; 0: skip.")
+            description = "The FashionCNN test accuracy whose time to first reach it the full runs report; 0: none.")
     double timeToAccuracy;
 
-    @Option(names = "--tta-max-epochs", defaultValue = "5",
-            description = "Epochs after which a time-to-accuracy run gives up.")
-    int ttaMaxEpochs;
+    @Option(names = "--full-run-eval-images", paramLabel = "N", defaultValue = "10000",
+            description = "Trained images between two tests of a full run (the reference tests every 5000).")
+    long fullEvalImages;
 
-    @Option(names = "--tta-eval-images", paramLabel = "N", defaultValue = "10000",
-            description = "Trained images between two test evaluations of a time-to-accuracy run (the reference "
-                    + "tests every 5000).")
-    long ttaEvalImages;
+    @Option(names = "--full-run-workers", paramLabel = "N", defaultValue = "2",
+            description = "Spark workers of DL4J's full runs (train's default).")
+    int fullWorkers;
 
-    @Option(names = "--tta-workers", defaultValue = "2", description = "Spark workers of DL4J's time-to-accuracy run.")
-    int ttaWorkers;
-
-    @Option(names = "--tta-averaging-frequency", defaultValue = "5",
-            description = "Averaging frequency of DL4J's time-to-accuracy run (train's default).")
-    int ttaFrequency;
+    @Option(names = "--full-run-averaging-frequency", paramLabel = "N", defaultValue = "5",
+            description = "Averaging frequency of DL4J's full runs (train's default).")
+    int fullFrequency;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = FashionMnistFiles.DEFAULT_DIRECTORY,
             description = "Directory with the four FashionMNIST idx files.")
@@ -167,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             single = most > 1 ? List.of(batchSize, batchSize * most) : List.of(batchSize);
         }
         return new BenchSettings(models.stream().distinct().toList(), perModel, workers, frequencies, batchSize,
-                single, runPytorch, python, timeToAccuracy, ttaMaxEpochs, ttaEvalImages, ttaWorkers, ttaFrequency,
+                single, runPytorch, python, timeToAccuracy, fullEpochs, fullEvalImages, fullWorkers, fullFrequency,
                 data, testLimit, seed, learningRate, peakSize, peakRepetitions, output, reproduceCommand());
     }
 

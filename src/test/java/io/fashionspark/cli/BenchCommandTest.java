@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench} end to end on tiny synthetic data: every scenario runs and the markdown report has the ratio rows,
- * the targets, the raw figures, the round breakdown, the time to accuracy and the command that reproduces it. The
+ * the targets, the raw figures, the round breakdown, the full runs and the command that reproduces it. The
  * PyTorch reference is asked for with a Python that does not exist, so it is skipped with its message.
  */
 class BenchCommandTest {
@@ -33,8 +33,8 @@ class BenchCommandTest {
         report = tmp.resolve("docs").resolve("benchmarks.md");
         result = CommandLineTest.run("bench", "--models", "dnn,cnn", "--images", "40", "--workers", "1,2",
                 "--frequencies", "1,2", "--batch-size", "20", "--pytorch", "auto", "--python",
-                tmp.resolve("no-such-python3").toString(), "--time-to-accuracy", "0.5", "--tta-max-epochs", "1",
-                "--tta-eval-images", "40", "--peak-size", "128", "--peak-repetitions", "3", "--data",
+                tmp.resolve("no-such-python3").toString(), "--time-to-accuracy", "0.5", "--full-run-epochs", "1",
+                "--full-run-eval-images", "40", "--peak-size", "128", "--peak-repetitions", "3", "--data",
                 data.toString(), "--output", report.toString());
         markdown = Files.exists(report) ? Files.readString(report) : "";
     }
@@ -84,8 +84,15 @@ class BenchCommandTest {
         // Round breakdown: a row per Spark scenario, with a compute share.
         assertEquals(8, Pattern.compile("\\| Fashion[CD]NN \\| Spark .* \\| \\d+\\.\\d\\d% \\|").matcher(markdown)
                 .results().count(), markdown);
-        assertTrue(markdown.contains("## Time to accuracy"), markdown);
-        assertTrue(markdown.contains("| DL4J + Spark parameter averaging | Spark 2 workers"), markdown);
+        // Full runs: DL4J's of both models, on all 160 training images, and PyTorch's marked skipped.
+        assertTrue(markdown.contains("## Full runs"), markdown);
+        for (String model : List.of("FashionDNN", "FashionCNN")) {
+            assertTrue(markdown.contains("| " + model + " | DL4J + Spark parameter averaging | Spark 2 workers, batch "
+                    + "20, avg every 5 | 160 | "), markdown);
+            assertTrue(markdown.contains("| " + model + " | PyTorch reference | skipped |"), markdown);
+        }
+        assertTrue(markdown.contains("| FashionCNN time to 50.00% test accuracy reported, no worse than PyTorch's | "
+                + "DL4J "), markdown);
         assertTrue(markdown.contains("conv2 2,654,208"), markdown);
     }
 
