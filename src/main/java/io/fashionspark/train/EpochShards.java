@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -100,15 +101,40 @@ public final class EpochShards implements AutoCloseable {
         return shards.mapPartitionsWithIndex((Integer worker, Iterator<MiniBatch> it) -> {
             NativeDefaults.apply();
             Nd4j.getRandom().setSeed(roundSeed * 31L + worker);
-            List<DataSet> out = new ArrayList<>(toStep - fromStep);
-            for (int i = 0; it.hasNext() && i < toStep; i++) {
-                MiniBatch b = it.next();
-                if (i >= fromStep) {
-                    out.add(b.toDataSet(shape));
-                }
+            for (int i = 0; i < fromStep && it.hasNext(); i++) {
+                it.next();
             }
-            return out.iterator();
+            // Converted one at a time as DL4J asks (its prefetch thread runs ahead of the fitting): converting the
+            // round's minibatches up front delayed the first fit by their whole conversion time.
+            return new DataSets(it, toStep - fromStep, shape);
         }, true);
+    }
+
+    /** The next {@code count} minibatches of a shard as DataSets, each converted when asked for. */
+    private static final class DataSets implements Iterator<DataSet> {
+        private final Iterator<MiniBatch> minibatches;
+        private final long[] shape;
+        private int left;
+
+        DataSets(Iterator<MiniBatch> minibatches, int count, long[] shape) {
+            this.minibatches = minibatches;
+            this.left = count;
+            this.shape = shape;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return left > 0 && minibatches.hasNext();
+        }
+
+        @Override
+        public DataSet next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            left--;
+            return minibatches.next().toDataSet(shape);
+        }
     }
 
     @Override
