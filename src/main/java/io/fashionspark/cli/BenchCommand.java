@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks DL4J in one JVM, DL4J on an embedded Spark (workers x averaging frequencies) and "
                 + "the reference PyTorch code on this machine, on the same images, and writes the ratios to a "
                 + "markdown report (and prints it).",
-            "With the defaults it takes about 35-45 minutes on 2 cores. Run it on a quiet machine: ratios measured "
+            "With the defaults it takes about 15-20 minutes on 2 cores. Run it on a quiet machine: ratios measured "
                 + "in one run are the claims, absolute times are not."})
 final class BenchCommand implements Callable<Integer> {
     static final String NAME = "bench";
