@@ -30,6 +30,23 @@ class InPlaceReluTest {
     }
 
     @Test
+    void aSavedFashionCnnLoadsWithItsReluLayers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork cnn = ModelKind.CNN.factory().create(1, 1e-3);
+        java.io.File file = dir.resolve("cnn.zip").toFile();
+        org.deeplearning4j.util.ModelSerializer.writeModel(cnn, file, true);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork loaded =
+                org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertEquals(cnn.getLayerWiseConfigurations(), loaded.getLayerWiseConfigurations());
+        long relus = java.util.Arrays.stream(loaded.getLayers())
+                .map(l -> l.conf().getLayer())
+                .filter(l -> l instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a
+                        && a.getActivationFn() instanceof InPlaceRelu)
+                .count();
+        assertEquals(2, relus);
+    }
+
+    @Test
     void printsAndComparesAsOneReluDoes() {
         assertEquals("relu", new InPlaceRelu().toString());
         assertEquals(new InPlaceRelu(), new InPlaceRelu());
