@@ -237,7 +237,7 @@ public final class BenchReport {
         }
         line("");
         if (r.fullRuns().isEmpty()) {
-            line("Without full runs (`--full-run-epochs 0`, or PyTorch skipped) the PyTorch target compares "
+            line("Without full runs (`--full-run-epochs 0`) the PyTorch target compares "
                     + "accuracies after the images of this run (see the raw figures), not after the 5 epochs the "
                     + "target names.");
             line("");
@@ -376,12 +376,13 @@ public final class BenchReport {
         line("Each model from scratch on all " + count(r.trainSetSize()) + " training images for "
                 + epochs(r.settings().fullEpochs()) + ", tested every " + count(any.evalEveryImages()) + " trained "
                 + "images (DL4J tests at the end of the averaging round that passes that point) and at the end. "
-                + "Times are training time; the tests are left out (with them: the wall column). The time to "
-                + percent(r.settings().ttaTarget()) + " (FashionCNN) is the training time before the first test at "
-                + "or above it.");
+                + "Times are training time; the tests are left out (with them: the wall column)."
+                + (r.settings().ttaTarget() > 0 ? " The time to " + percent(r.settings().ttaTarget())
+                        + " (FashionCNN) is the training time before the first test at or above it." : ""));
         line("");
         line("| Model | Engine | Setup | Images | Training s | Wall s (with tests) | Images/s | Accuracy at the end "
-                + "| Best | Time to " + percent(r.settings().ttaTarget()) + " | Tests |");
+                + "| Best | Time to " + (r.settings().ttaTarget() > 0 ? percent(r.settings().ttaTarget()) : "accuracy")
+                + " | Tests |");
         line("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
         for (FullRun f : r.fullRuns()) {
             String tta = f.model() != ModelKind.CNN || r.settings().ttaTarget() <= 0 ? "—" : ttaCell(f);

@@ -55,7 +55,7 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
             INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (!channelsLast(x, format) || gamma == null || beta == null) {
+        if (!channelsLast(x, format, gamma) || beta == null) {
             return null;
         }
         INDArray input = contiguous(x);
@@ -94,7 +94,7 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
             INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
             LayerWorkspaceMgr workspaceMgr) {
-        if (!channelsLast(input, format) || gamma == null || meanCache == null) {
+        if (!channelsLast(input, format, gamma) || meanCache == null) {
             return null;
         }
         INDArray x = contiguous(input);
@@ -152,11 +152,12 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
     }
 
     /**
-     * NHWC activations only. The layer hands a dense layer's [examples, features] over as [examples, features, 1, 1]
-     * whatever its format, and NCHW puts channels second: both get the built-in implementation.
+     * NHWC activations with one gamma per channel only. The layer hands a dense layer's [examples, features] over as
+     * [examples, features, 1, 1] whatever its format, and NCHW puts channels second: both get the built-in
+     * implementation.
      */
-    private static boolean channelsLast(INDArray x, CNN2DFormat format) {
-        return x.rank() == 4 && format == CNN2DFormat.NHWC;
+    private static boolean channelsLast(INDArray x, CNN2DFormat format, INDArray gamma) {
+        return x.rank() == 4 && format == CNN2DFormat.NHWC && gamma != null && gamma.length() == x.size(3);
     }
 
     private static INDArray contiguous(INDArray x) {

@@ -34,7 +34,8 @@ public class ChannelsLastBatchNormalization extends BatchNormalization {
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         Layer layer = super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
                 networkDataType);
-        if (HELPER != null && "CPU".equalsIgnoreCase(backend())) {
+        // Fixed gamma and beta (lockGammaBeta) stay with DL4J, as its own helper check would have it.
+        if (HELPER != null && !isLockGammaBeta() && "CPU".equalsIgnoreCase(backend())) {
             try {
                 HELPER.set(layer, new ChannelsLastBatchNormHelper());
             } catch (IllegalAccessException e) {

@@ -78,6 +78,35 @@ class ChannelsLastBatchNormTest {
     }
 
     @Test
+    void afterADenseLayerItGivesWhatDl4jGives() {
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+        for (int i = 0; i < 2; i++) {
+            BatchNormalization bn = i == 0 ? new ChannelsLastBatchNormalization()
+                    : new BatchNormalization.Builder().build();
+            bn.setCnn2DFormat(CNN2DFormat.NHWC);
+            nets[i] = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).list()
+                    .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(5)
+                            .activation(Activation.IDENTITY).build())
+                    .layer(bn)
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(7)).build());
+            nets[i].init();
+        }
+        Nd4j.getRandom().setSeed(8);
+        INDArray features = Nd4j.randn(DataType.FLOAT, 9, 7).muli(3).addi(1);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 9, 4);
+        for (int i = 0; i < 9; i++) {
+            labels.putScalar(i, i % 4, 1.0);
+        }
+        for (MultiLayerNetwork net : nets) {
+            net.fit(new DataSet(features, labels));
+        }
+        assertClose(nets[1].params(), nets[0].params(), 1e-5, "parameters after a step");
+        assertClose(nets[1].output(features), nets[0].output(features), 1e-5, "inference output");
+    }
+
+    @Test
     void savedAndLoadedModelsKeepTheKernels(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = network(true);
         File file = dir.resolve("model.zip").toFile();
