@@ -1,5 +1,6 @@
 package io.fashionspark.model;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -27,6 +28,9 @@ public final class FashionCnn implements NetworkFactory {
                 .seed(seed)
                 .updater(new Adam(learningRate))
                 .convolutionMode(ConvolutionMode.Truncate)
+                // Convolutions keep their forward output for backprop instead of computing it again there (DL4J
+                // recomputes it to take the activation's derivative, which for these identity activations is 1).
+                .cacheMode(CacheMode.DEVICE)
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nIn(1).nOut(32).stride(1, 1).padding(1, 1)
                         .dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)

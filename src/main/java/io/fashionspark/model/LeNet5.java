@@ -1,5 +1,6 @@
 package io.fashionspark.model;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,6 +20,8 @@ public final class LeNet5 implements NetworkFactory {
                 .seed(seed)
                 .updater(new Adam(learningRate))
                 .convolutionMode(ConvolutionMode.Truncate)
+                // As FashionCNN: convolutions keep their forward output for backprop (see there).
+                .cacheMode(CacheMode.DEVICE)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nIn(1).nOut(6).padding(2, 2)
                         .dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
