@@ -186,8 +186,6 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--no-shuffle", action="store_true", help="the notes' order (no per-epoch shuffle)")
-    p.add_argument("--target-accuracy", type=float, default=0.0,
-                   help="stop at the first test evaluation reaching this accuracy (0: train every epoch)")
     p.add_argument("--eval-every-images", type=int, default=0,
                    help="test every this many trained images (0: at the end only)")
     a = p.parse_args()
@@ -215,7 +213,6 @@ def main():
     images = 0
     next_eval = a.eval_every_images if a.eval_every_images > 0 else None
     evaluations = []
-    reached = None
     for epoch in range(a.epochs):
         order = torch.arange(len(y_train)) if a.no_shuffle else torch.randperm(len(y_train), generator=generator)
         t0 = time.perf_counter()
@@ -237,15 +234,9 @@ def main():
                 evaluations.append({"images": images, "train_seconds": train_seconds, "accuracy": acc})
                 while next_eval <= images:
                     next_eval += a.eval_every_images
-                if a.target_accuracy > 0 and acc >= a.target_accuracy:
-                    reached = evaluations[-1]
-                    break
                 t0 = time.perf_counter()
-        else:
-            train_seconds += time.perf_counter() - t0
-            log("epoch %d: %d images, %.1f images/s" % (epoch + 1, images, images / train_seconds))
-            continue
-        break
+        train_seconds += time.perf_counter() - t0
+        log("epoch %d: %d images, %.1f images/s" % (epoch + 1, images, images / train_seconds))
 
     e0 = time.perf_counter()
     accuracy, test_loss = evaluate(model, x_test, y_test)
@@ -266,19 +257,6 @@ def main():
         "blas": blas_libraries(),
         "openblas": any("openblas" in lib for lib in blas_libraries()),
     }
-    if a.target_accuracy > 0:
-        # Reached: the first evaluation at or above the target. Not reached: all the training, and the best accuracy.
-        best = max((e["accuracy"] for e in evaluations), default=accuracy)
-        result["time_to_accuracy"] = {
-            "target": a.target_accuracy,
-            "reached": reached is not None,
-            "train_seconds": reached["train_seconds"] if reached else train_seconds,
-            "wall_seconds": (reached["train_seconds"] if reached else train_seconds) + eval_seconds,
-            "images": reached["images"] if reached else images,
-            "accuracy": reached["accuracy"] if reached else max(best, accuracy),
-            "evaluations": len(evaluations),
-            "eval_every_images": a.eval_every_images,
-        }
     print(json.dumps(result), flush=True)
 
 

@@ -156,7 +156,7 @@ public final class Benchmark {
                         TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
                                 freq, plan.epochs(), settings.seed(), settings.learningRate(), 0);
                         MemoryProbe probe = MemoryProbe.start();
-                        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, 0);
+                        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
                         MemoryProbe.Peaks mem = probe.stop();
                         add(new ScenarioResult(m, ScenarioResult.Engine.SPARK, workers, freq, settings.batchSize(),
                                 nd4jThreads(), o.training().imagesTrained(), o.training().trainSeconds(),
@@ -193,7 +193,7 @@ public final class Benchmark {
         }
         TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), 1, 1,
                 settings.seed(), settings.learningRate(), 0);
-        SparkTraining.run(sc, cfg, trainSet.head(images), test.head(Math.min(test.size(), 500)), 0);
+        SparkTraining.run(sc, cfg, trainSet.head(images), test.head(Math.min(test.size(), 500)));
     }
 
     private void pytorch(PyTorchReference.Environment env, int trainSetSize) throws IOException {
@@ -236,7 +236,7 @@ public final class Benchmark {
             say("%s, full run, DL4J (%s): %s", m.displayName(), setup, BenchReport.epochs(settings.fullEpochs()));
             TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
                     settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery);
-            SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test, 0);
+            SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
             List<FullRun.Checkpoint> checkpoints = o.evaluations().stream()
                     .map(e -> new FullRun.Checkpoint(e.images(), e.trainSeconds(), e.accuracy())).toList();
             addFullRun(new FullRun(m, ScenarioResult.Engine.SPARK, setup, settings.fullEpochs(),

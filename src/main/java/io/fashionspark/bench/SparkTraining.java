@@ -28,7 +28,7 @@ final class SparkTraining {
     }
 
     /** One test evaluation with the training time before it. */
-    record Eval(long images, double trainSeconds, double wallSeconds, double accuracy) {
+    record Eval(long images, double trainSeconds, double accuracy) {
     }
 
     static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
@@ -37,19 +37,13 @@ final class SparkTraining {
                 learningRate, seed, evalEvery, 0, 0, 0, 0, 1);
     }
 
-    /**
-     * Trains and tests; with {@code targetAccuracy} above 0, stops after the first test evaluation that reaches it.
-     */
-    static Outcome run(JavaSparkContext sc, TrainingConfig config, LabelledImages train, LabelledImages test,
-                       double targetAccuracy) {
+    /** Trains and tests. */
+    static Outcome run(JavaSparkContext sc, TrainingConfig config, LabelledImages train, LabelledImages test) {
         Recorder recorder = new Recorder();
         SparkTaskTimes tasks = SparkTaskTimes.attach(sc.sc());
         try {
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, config, recorder)
                     .collectTrainingStats();
-            if (targetAccuracy > 0) {
-                trainer.stopWhen(e -> e.accuracy() >= targetAccuracy);
-            }
             TrainingOutcome outcome = trainer.train(train, test);
             RoundBreakdown breakdown = RoundBreakdown.of(trainer.trainingStats(), recorder.rounds,
                     outcome.trainSeconds(), tasks.totals(sc.sc()));
@@ -63,7 +57,6 @@ final class SparkTraining {
     private static final class Recorder implements MetricsListener {
         long rounds;
         double trainSeconds;
-        double evalSeconds;
         final List<Eval> evaluations = new ArrayList<>();
 
         @Override
@@ -74,9 +67,7 @@ final class SparkTraining {
 
         @Override
         public void onEvaluation(TestEvaluation event) {
-            evalSeconds += event.seconds();
-            evaluations.add(new Eval(event.imagesSeen(), trainSeconds, trainSeconds + evalSeconds,
-                    event.accuracy()));
+            evaluations.add(new Eval(event.imagesSeen(), trainSeconds, event.accuracy()));
         }
     }
 }

@@ -12,7 +12,6 @@ import io.fashionspark.metrics.WorkerIteration;
 import io.fashionspark.model.NetworkFactory;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -33,7 +32,6 @@ public final class ParameterAveragingTrainer {
     private final TrainingConfig config;
     private final MetricsListener metrics;
     private boolean collectTrainingStats;
-    private Predicate<TestEvaluation> stopWhen;
     private SparkTrainingStats trainingStats;
 
     /** dl4j-spark reads its clock for training stats from here; its default asks an NTP server. */
@@ -51,15 +49,6 @@ public final class ParameterAveragingTrainer {
      */
     public ParameterAveragingTrainer collectTrainingStats() {
         this.collectTrainingStats = true;
-        return this;
-    }
-
-    /**
-     * Ends training after the first test evaluation this accepts (e.g. a target accuracy reached) instead of after
-     * the last epoch; the outcome then holds that evaluation.
-     */
-    public ParameterAveragingTrainer stopWhen(Predicate<TestEvaluation> condition) {
-        this.stopWhen = condition;
         return this;
     }
 
@@ -148,7 +137,6 @@ public final class ParameterAveragingTrainer {
         Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
         try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
                 factory.exampleShape())) {
-            training:
             for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
                         config.batchSize(), config.seed(), epoch, factory.exampleShape())) {
@@ -187,9 +175,6 @@ public final class ParameterAveragingTrainer {
                             metrics.onEvaluation(evaluation);
                             while (nextEval <= iteration) {
                                 nextEval += config.evalEvery();
-                            }
-                            if (stopWhen != null && stopWhen.test(evaluation)) {
-                                break training;
                             }
                         }
                         if (epochDone) {
