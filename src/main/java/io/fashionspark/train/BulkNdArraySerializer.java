@@ -77,12 +77,8 @@ final class BulkNdArraySerializer extends Serializer<INDArray> {
         if (input.readBoolean()) {
             return shape.length == 0 ? Nd4j.empty(dataType) : Nd4j.create(dataType, shape);
         }
-        long length = 1;
-        for (long d : shape) {
-            length *= d;
-        }
         INDArray array = Nd4j.create(dataType, shape, 'c');
-        int bytes = Math.toIntExact(length * dataType.width());
+        int bytes = Math.toIntExact(array.length() * dataType.width());
         ByteBuffer target = array.data().asNio().duplicate();
         byte[] chunk = new byte[Math.min(bytes, CHUNK)];
         for (int done = 0; done < bytes; done += chunk.length) {
