@@ -84,7 +84,7 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
             Nd4j.exec(new BroadcastSubOp(rows, batchMean, outRows, 1));
         }
         // out = (x - mean) * gamma / sqrt(var + eps) + beta
-        INDArray scale = Transforms.sqrt(batchVar.add(eps), false).rdivi(1.0).muli(gamma.reshape(channels));
+        INDArray scale = inverseStd(batchVar, eps).muli(gamma.reshape(channels));
         Nd4j.exec(new BroadcastMulOp(outRows, scale, outRows, 1));
         outRows.addiRowVector(beta.reshape(1, channels));
         return out;
@@ -113,7 +113,7 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
                 new long[] {positions, channels}, 'c');
         Nd4j.exec(new BroadcastSubOp(rows, meanCache, work, 1));
         work.muli(dOutRows);
-        INDArray invStd = Transforms.sqrt(varCache.add(eps), false).rdivi(1.0);
+        INDArray invStd = inverseStd(varCache, eps);
         INDArray dGamma = columnSum(work, workspaceMgr).muli(invStd);
 
         // dL/dx = a * dOut + b * x + c, the usual batch norm gradient regrouped per channel:
@@ -176,15 +176,25 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
-    /** Column means of [positions, channels] into target [channels]: ones x rows / positions, one BLAS gemv. */
+    /** Column means of [positions, channels] into target [channels]. */
     private void columnMean(INDArray rows, INDArray target) {
-        Nd4j.gemm(ones, rows, target.reshape(1, target.length()), false, false, 1.0 / rows.size(0), 0.0);
+        scaledColumnSum(rows, target, 1.0 / rows.size(0));
     }
 
     private INDArray columnSum(INDArray rows, LayerWorkspaceMgr workspaceMgr) {
         INDArray sum = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, rows.dataType(),
-                new long[] {1, rows.size(1)}, 'c');
-        Nd4j.gemm(ones, rows, sum, false, false, 1.0, 0.0);
-        return sum.reshape(rows.size(1));
+                new long[] {rows.size(1)}, 'c');
+        scaledColumnSum(rows, sum, 1.0);
+        return sum;
+    }
+
+    /** scale x the column sums of [positions, channels] into target [channels]: ones x rows, one BLAS gemv. */
+    private void scaledColumnSum(INDArray rows, INDArray target, double scale) {
+        Nd4j.gemm(ones, rows, target.reshape(1, target.length()), false, false, scale, 0.0);
+    }
+
+    /** 1 / sqrt(var + eps), per channel. */
+    private static INDArray inverseStd(INDArray var, double eps) {
+        return Transforms.sqrt(var.add(eps), false).rdivi(1.0);
     }
 }
