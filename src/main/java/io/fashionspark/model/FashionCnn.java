@@ -32,9 +32,10 @@ public final class FashionCnn implements NetworkFactory {
                 // recomputes it to take the activation's derivative, which for these identity activations is 1).
                 .cacheMode(CacheMode.DEVICE)
                 .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nIn(1).nOut(32).stride(1, 1).padding(1, 1)
-                        .dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
-                        .weightInit(Layers.torchDefault(9)).build())
+                // Its backward pass on our kernels: oneDNN's is slow for a one-channel input.
+                .layer(NarrowInputConvolutionLayer.of(new ConvolutionLayer.Builder(3, 3).name("conv1").nIn(1).nOut(32)
+                        .stride(1, 1).padding(1, 1).dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
+                        .weightInit(Layers.torchDefault(9))))
                 .layer(batchNorm("bn1"))
                 .layer(Layers.relu("relu1"))
                 .layer(Layers.maxPool("pool1"))

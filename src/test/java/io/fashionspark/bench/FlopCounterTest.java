@@ -28,7 +28,7 @@ class FlopCounterTest {
         long fc1 = 64L * 6 * 6 * 600;
         long fc2 = 600L * 120;
         long fc3 = 120L * 10;
-        assertEquals(List.of(new FlopCounter.LayerMacs("conv1", "ConvolutionLayer", conv1),
+        assertEquals(List.of(new FlopCounter.LayerMacs("conv1", "NarrowInputConvolutionLayer", conv1),
                 new FlopCounter.LayerMacs("conv2", "ConvolutionLayer", conv2),
                 new FlopCounter.LayerMacs("fc1", "DenseLayer", fc1),
                 new FlopCounter.LayerMacs("fc2", "DenseLayer", fc2),
