@@ -45,12 +45,13 @@ public final class FashionCnn implements NetworkFactory {
                 .layer(batchNorm("bn2"))
                 .layer(Layers.relu("relu2"))
                 .layer(Layers.maxPool("pool2"))
-                // The original has no activation on fc1 and fc2; kept as in the notes.
-                .layer(new DenseLayer.Builder().name("fc1").nOut(600).activation(Activation.IDENTITY)
-                        .weightInit(Layers.torchDefault(64 * 6 * 6)).build())
+                // The original has no activation on fc1 and fc2; kept as in the notes (and their backward pass then
+                // needs no second forward product, see LinearDenseLayer).
+                .layer(LinearDenseLayer.of(new DenseLayer.Builder().name("fc1").nOut(600)
+                        .activation(Activation.IDENTITY).weightInit(Layers.torchDefault(64 * 6 * 6))))
                 .layer(new DropoutLayer.Builder(FashionDnn.KEEP_PROBABILITY).name("drop").build())
-                .layer(new DenseLayer.Builder().name("fc2").nOut(120).activation(Activation.IDENTITY)
-                        .weightInit(Layers.torchDefault(600)).build())
+                .layer(LinearDenseLayer.of(new DenseLayer.Builder().name("fc2").nOut(120)
+                        .activation(Activation.IDENTITY).weightInit(Layers.torchDefault(600))))
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc3").nOut(10)
                         .activation(Activation.SOFTMAX).weightInit(Layers.torchDefault(120)).build())
                 .setInputType(inputType())

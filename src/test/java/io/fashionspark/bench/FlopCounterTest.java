@@ -30,8 +30,8 @@ class FlopCounterTest {
         long fc3 = 120L * 10;
         assertEquals(List.of(new FlopCounter.LayerMacs("conv1", "NarrowInputConvolutionLayer", conv1),
                 new FlopCounter.LayerMacs("conv2", "ConvolutionLayer", conv2),
-                new FlopCounter.LayerMacs("fc1", "DenseLayer", fc1),
-                new FlopCounter.LayerMacs("fc2", "DenseLayer", fc2),
+                new FlopCounter.LayerMacs("fc1", "LinearDenseLayer", fc1),
+                new FlopCounter.LayerMacs("fc2", "LinearDenseLayer", fc2),
                 new FlopCounter.LayerMacs("fc3", "OutputLayer", fc3)), c.layers());
         assertEquals(4_335_600, c.forwardMacs());
         assertEquals(3 * 2 * 4_335_600L, c.trainingFlops());
