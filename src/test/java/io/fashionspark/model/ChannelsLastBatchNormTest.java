@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -16,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -109,9 +107,7 @@ class ChannelsLastBatchNormTest {
     @Test
     void savedAndLoadedModelsKeepTheKernels(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = network(true);
-        File file = dir.resolve("model.zip").toFile();
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        MultiLayerNetwork loaded = ModelTestSupport.saveAndLoad(net, dir);
         assertInstanceOf(ChannelsLastBatchNormalization.class, loaded.getLayer(1).conf().getLayer());
         assertInstanceOf(ChannelsLastBatchNormHelper.class, loaded.getLayer(1).getHelper());
         assertEquals(net.getLayerWiseConfigurations(), loaded.getLayerWiseConfigurations());

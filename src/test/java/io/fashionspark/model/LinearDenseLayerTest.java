@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -16,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -49,7 +47,7 @@ class LinearDenseLayerTest {
 
         Nd4j.getRandom().setSeed(3);
         INDArray features = Nd4j.randn(DataType.FLOAT, 12, 20);
-        INDArray labels = labels(12);
+        INDArray labels = ModelTestSupport.oneHotLabels(12, 4);
         Nd4j.getRandom().setSeed(5); // the same dropout masks
         Gradient want = theirs.calculateGradients(features, labels, null, null).getFirst();
         Nd4j.getRandom().setSeed(5);
@@ -85,9 +83,7 @@ class LinearDenseLayerTest {
     @Test
     void savedAndLoadedModelsKeepIt(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = network(true);
-        File file = dir.resolve("model.zip").toFile();
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        MultiLayerNetwork loaded = ModelTestSupport.saveAndLoad(net, dir);
         assertInstanceOf(LinearDenseLayer.class, loaded.getLayer(0).conf().getLayer());
         assertInstanceOf(LinearDenseLayerImpl.class, loaded.getLayer(0));
         assertEquals(net.getLayerWiseConfigurations(), loaded.getLayerWiseConfigurations());
@@ -112,14 +108,6 @@ class LinearDenseLayerTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
-    }
-
-    private static INDArray labels(int examples) {
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, 4);
-        for (int i = 0; i < examples; i++) {
-            labels.putScalar(i, i % 4, 1.0);
-        }
-        return labels;
     }
 
     private static float[] values(INDArray a) {

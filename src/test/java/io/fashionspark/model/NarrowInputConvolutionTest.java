@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -18,7 +17,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,7 +58,7 @@ class NarrowInputConvolutionTest {
 
         Nd4j.getRandom().setSeed(21);
         INDArray features = Nd4j.randn(DataType.FLOAT, 6, 9, 11, channels);
-        INDArray labels = labels(6);
+        INDArray labels = ModelTestSupport.oneHotLabels(6, 4);
         Pair<Gradient, INDArray> expected = theirs.calculateGradients(features, labels, null, null);
         Pair<Gradient, INDArray> actual = ours.calculateGradients(features, labels, null, null);
 
@@ -78,8 +76,8 @@ class NarrowInputConvolutionTest {
         MultiLayerNetwork theirs = network(false, 1, 3, 3, 1, 1, false);
         theirs.setParams(ours.params().dup());
         INDArray features = Nd4j.rand(DataType.FLOAT, 4, 9, 11, 1);
-        Gradient expected = theirs.calculateGradients(features, labels(4), null, null).getFirst();
-        Gradient actual = ours.calculateGradients(features, labels(4), null, null).getFirst();
+        Gradient expected = theirs.calculateGradients(features, ModelTestSupport.oneHotLabels(4, 4), null, null).getFirst();
+        Gradient actual = ours.calculateGradients(features, ModelTestSupport.oneHotLabels(4, 4), null, null).getFirst();
         assertEquals(expected.gradientForVariable().keySet(), actual.gradientForVariable().keySet());
         assertClose(expected.getGradientFor("0_W"), actual.getGradientFor("0_W"), "weight gradient");
     }
@@ -92,8 +90,8 @@ class NarrowInputConvolutionTest {
         Nd4j.getRandom().setSeed(4);
         for (int step = 0; step < 3; step++) {
             INDArray features = Nd4j.rand(DataType.FLOAT, 8, 9, 11, 1);
-            ours.fit(features, labels(8));
-            theirs.fit(features, labels(8));
+            ours.fit(features, ModelTestSupport.oneHotLabels(8, 4));
+            theirs.fit(features, ModelTestSupport.oneHotLabels(8, 4));
         }
         assertClose(theirs.params(), ours.params(), "parameters after 3 steps");
     }
@@ -109,9 +107,7 @@ class NarrowInputConvolutionTest {
     @Test
     void savedAndLoadedModelsKeepIt(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = network(true, 1, 3, 3, 1, 1, true);
-        File file = dir.resolve("model.zip").toFile();
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        MultiLayerNetwork loaded = ModelTestSupport.saveAndLoad(net, dir);
         assertInstanceOf(NarrowInputConvolutionLayer.class, loaded.getLayer(0).conf().getLayer());
         assertInstanceOf(NarrowInputConvolutionHelper.class, loaded.getLayer(0).getHelper());
         assertEquals(net.getLayerWiseConfigurations(), loaded.getLayerWiseConfigurations());
@@ -143,14 +139,6 @@ class NarrowInputConvolutionTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
-    }
-
-    private static INDArray labels(int examples) {
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, 4);
-        for (int i = 0; i < examples; i++) {
-            labels.putScalar(i, i % 4, 1.0);
-        }
-        return labels;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
