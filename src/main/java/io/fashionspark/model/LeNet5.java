@@ -23,7 +23,7 @@ public final class LeNet5 implements NetworkFactory {
                 // As FashionCNN: convolutions keep their forward output for backprop (see there).
                 .cacheMode(CacheMode.DEVICE)
                 .list()
-                // As FashionCNN's first convolution: its backward pass on our kernels (see NarrowInputConvolutionLayer).
+                // As FashionCNN's first convolution: backward pass on our kernels (see NarrowInputConvolutionLayer).
                 .layer(NarrowInputConvolutionLayer.of(new ConvolutionLayer.Builder(5, 5).name("conv1").nIn(1).nOut(6)
                         .padding(2, 2).dataFormat(Layers.FORMAT).activation(Activation.IDENTITY)
                         .weightInit(Layers.torchDefault(25))))

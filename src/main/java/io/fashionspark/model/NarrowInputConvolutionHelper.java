@@ -84,9 +84,9 @@ final class NarrowInputConvolutionHelper implements ConvolutionHelper {
             AlgoMode mode, BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo, ConvolutionMode convolutionMode,
             int[] dilation, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         if (!supported(input, weights, delta, dilation, convolutionMode, format)) {
-            return forward == null ? null : forward.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
-                    weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format,
-                    workspaceMgr);
+            return forward == null ? null : forward.backpropGradient(input, weights, bias, delta, kernel, strides, pad,
+                    biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation,
+                    format, workspaceMgr);
         }
         Geometry g = new Geometry(input, weights, delta, strides, pad);
         INDArray x = contiguous(input);

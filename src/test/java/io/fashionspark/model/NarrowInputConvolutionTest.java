@@ -76,8 +76,9 @@ class NarrowInputConvolutionTest {
         MultiLayerNetwork theirs = network(false, 1, 3, 3, 1, 1, false);
         theirs.setParams(ours.params().dup());
         INDArray features = Nd4j.rand(DataType.FLOAT, 4, 9, 11, 1);
-        Gradient expected = theirs.calculateGradients(features, ModelTestSupport.oneHotLabels(4, 4), null, null).getFirst();
-        Gradient actual = ours.calculateGradients(features, ModelTestSupport.oneHotLabels(4, 4), null, null).getFirst();
+        INDArray labels = ModelTestSupport.oneHotLabels(4, 4);
+        Gradient expected = theirs.calculateGradients(features, labels, null, null).getFirst();
+        Gradient actual = ours.calculateGradients(features, labels, null, null).getFirst();
         assertEquals(expected.gradientForVariable().keySet(), actual.gradientForVariable().keySet());
         assertClose(expected.getGradientFor("0_W"), actual.getGradientFor("0_W"), "weight gradient");
     }
