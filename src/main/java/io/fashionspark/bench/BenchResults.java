@@ -4,6 +4,7 @@ import io.fashionspark.model.ModelKind;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one benchmark run measured, for the report.
@@ -35,7 +36,7 @@ public record BenchResults(BenchSettings settings, ZonedDateTime started, double
                               int threads) {
     }
 
-    public java.util.Optional<FullRun> fullRun(ModelKind model, ScenarioResult.Engine engine) {
+    public Optional<FullRun> fullRun(ModelKind model, ScenarioResult.Engine engine) {
         return fullRuns.stream().filter(f -> f.model() == model && f.engine() == engine).findFirst();
     }
 

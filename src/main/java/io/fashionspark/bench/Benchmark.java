@@ -237,12 +237,10 @@ public final class Benchmark {
             TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
                     settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery);
             SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
-            List<FullRun.Checkpoint> checkpoints = o.evaluations().stream()
-                    .map(e -> new FullRun.Checkpoint(e.images(), e.trainSeconds(), e.accuracy())).toList();
             addFullRun(new FullRun(m, ScenarioResult.Engine.SPARK, setup, settings.fullEpochs(),
                     o.training().imagesTrained(), o.training().trainSeconds(),
                     o.training().trainSeconds() + o.training().evalSeconds(),
-                    o.training().finalEvaluation().accuracy(), (long) evalEvery * step, checkpoints));
+                    o.training().finalEvaluation().accuracy(), (long) evalEvery * step, o.evaluations()));
         }
     }
 

@@ -24,11 +24,9 @@ final class SparkTraining {
     }
 
     /** What one run gives back. */
-    record Outcome(TrainingOutcome training, long rounds, RoundBreakdown breakdown, List<Eval> evaluations) {
-    }
-
-    /** One test evaluation with the training time before it. */
-    record Eval(long images, double trainSeconds, double accuracy) {
+    /** {@code evaluations}: each test evaluation with the training time before it. */
+    record Outcome(TrainingOutcome training, long rounds, RoundBreakdown breakdown,
+                   List<FullRun.Checkpoint> evaluations) {
     }
 
     static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
@@ -57,7 +55,7 @@ final class SparkTraining {
     private static final class Recorder implements MetricsListener {
         long rounds;
         double trainSeconds;
-        final List<Eval> evaluations = new ArrayList<>();
+        final List<FullRun.Checkpoint> evaluations = new ArrayList<>();
 
         @Override
         public void onRound(AveragingRound event) {
@@ -67,7 +65,7 @@ final class SparkTraining {
 
         @Override
         public void onEvaluation(TestEvaluation event) {
-            evaluations.add(new Eval(event.imagesSeen(), trainSeconds, event.accuracy()));
+            evaluations.add(new FullRun.Checkpoint(event.imagesSeen(), trainSeconds, event.accuracy()));
         }
     }
 }

@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -58,7 +57,7 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         if (!channelsLast(x, format, gamma) || beta == null) {
             return null;
         }
-        INDArray input = contiguous(x);
+        INDArray input = Layers.denseRowMajor(x);
         long channels = input.size(input.rank() - 1);
         long positions = input.length() / channels;
         INDArray rows = input.reshape('c', positions, channels);
@@ -97,8 +96,8 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
         if (!channelsLast(input, format, gamma) || meanCache == null) {
             return null;
         }
-        INDArray x = contiguous(input);
-        INDArray dOut = contiguous(epsilon);
+        INDArray x = Layers.denseRowMajor(input);
+        INDArray dOut = Layers.denseRowMajor(epsilon);
         long channels = x.size(x.rank() - 1);
         long positions = x.length() / channels;
         if (meanCache.length() != channels || ones.length() != positions) {
@@ -158,10 +157,6 @@ final class ChannelsLastBatchNormHelper implements BatchNormalizationHelper {
      */
     private static boolean channelsLast(INDArray x, CNN2DFormat format, INDArray gamma) {
         return x.rank() == 4 && format == CNN2DFormat.NHWC && gamma != null && gamma.length() == x.size(3);
-    }
-
-    private static INDArray contiguous(INDArray x) {
-        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && x.offset() == 0 ? x : x.dup('c');
     }
 
     private void ensureCaches(DataType dataType, long channels, long positions) {

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Layer pieces and initialisation shared by the models. */
@@ -63,6 +64,11 @@ final class Layers {
      */
     static ActivationLayer relu(String name) {
         return new ActivationLayer.Builder().name(name).activation(new InPlaceRelu()).build();
+    }
+
+    /** {@code x} itself when it is dense row-major from its first element (reshapes are then views), else a copy. */
+    static INDArray denseRowMajor(INDArray x) {
+        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && x.offset() == 0 ? x : x.dup('c');
     }
 
     /** 2x2 max pooling with stride 2 (MaxPool2d(2) of the notes). */

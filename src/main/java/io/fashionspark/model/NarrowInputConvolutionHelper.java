@@ -19,7 +19,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -230,9 +229,8 @@ final class NarrowInputConvolutionHelper implements ConvolutionHelper {
 
     /** Dense c-order at the start of its own buffer, so that {@code data().asNioFloat()} reads its values in order. */
     private static INDArray contiguous(INDArray x) {
-        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && x.offset() == 0 && x.data().offset() == 0
-                ? x
-                : x.dup('c');
+        INDArray dense = Layers.denseRowMajor(x);
+        return dense.data().offset() == 0 ? dense : dense.dup('c');
     }
 
     /** The sizes of one backward pass: input [N, H, W, C], weights [O, C, kH, kW], delta [N, Ho, Wo, O]. */

@@ -1,6 +1,5 @@
 package io.fashionspark.model;
 
-import java.lang.reflect.Field;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -9,9 +8,6 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * DL4J's {@link ConvolutionLayer} (same parameters, same forward kernels, same saved form apart from the class name)
@@ -25,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * model all get it.
  */
 public class NarrowInputConvolutionLayer extends ConvolutionLayer {
-    private static final Logger LOG = LoggerFactory.getLogger(NarrowInputConvolutionLayer.class);
-    private static final Field HELPER = helperField();
+    private static final HelperSlot HELPER =
+            new HelperSlot(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, "Convolution");
 
     /** For JSON; use {@link #of}. */
     public NarrowInputConvolutionLayer() {
@@ -48,36 +44,15 @@ public class NarrowInputConvolutionLayer extends ConvolutionLayer {
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         Layer layer = super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
                 networkDataType);
-        if (HELPER != null && getNIn() <= NarrowInputConvolutionHelper.MAX_INPUT_CHANNELS
-                && "CPU".equalsIgnoreCase(backend())) {
-            try {
-                ConvolutionHelper chosen = (ConvolutionHelper) HELPER.get(layer);
-                HELPER.set(layer, new NarrowInputConvolutionHelper(chosen));
-            } catch (IllegalAccessException e) {
-                LOG.warn("Convolution layer {} keeps DL4J's helper: {}", getLayerName(), e.toString());
-            }
+        if (getNIn() <= NarrowInputConvolutionHelper.MAX_INPUT_CHANNELS) {
+            HELPER.replace(layer, getLayerName(),
+                    chosen -> new NarrowInputConvolutionHelper((ConvolutionHelper) chosen));
         }
         return layer;
-    }
-
-    private static String backend() {
-        return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
     }
 
     @Override
     public NarrowInputConvolutionLayer clone() {
         return (NarrowInputConvolutionLayer) super.clone();
-    }
-
-    /** The layer's protected helper field (DL4J M2.1); null, with a warning, if another version lacks it. */
-    private static Field helperField() {
-        try {
-            Field field = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            LOG.warn("DL4J's convolution layer has no helper field to set; its own kernels stay: {}", e.toString());
-            return null;
-        }
     }
 }
