@@ -1,7 +1,7 @@
 package io.fashionspark.bench;
 
-import io.fashionspark.io.BuildInfo;
-import io.fashionspark.train.RuntimeVersions;
+import io.fashionspark.runtime.BuildInfo;
+import io.fashionspark.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -42,7 +42,7 @@ public record MatmulPeak(int size, int repetitions, double bestSeconds, double m
         Arrays.sort(sorted);
         double median = repetitions % 2 == 1 ? sorted[repetitions / 2]
                 : (sorted[repetitions / 2 - 1] + sorted[repetitions / 2]) / 2;
-        return new MatmulPeak(size, repetitions, sorted[0], median, io.fashionspark.train.NativeThreads.blasThreads());
+        return new MatmulPeak(size, repetitions, sorted[0], median, io.fashionspark.runtime.NativeThreads.blasThreads());
     }
 
     public double flopsPerMultiply() {

@@ -4,16 +4,16 @@ import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
-import io.fashionspark.io.BuildInfo;
-import io.fashionspark.io.HadoopPaths;
-import io.fashionspark.io.RunDirectory;
-import io.fashionspark.io.RunSummary;
+import io.fashionspark.runtime.BuildInfo;
+import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.RunDirectory;
+import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.metrics.ClassificationMetrics;
 import io.fashionspark.predict.SavedModel;
 import io.fashionspark.train.DistributedEvaluator;
 import io.fashionspark.train.EvalCounts;
-import io.fashionspark.train.RuntimeVersions;
-import io.fashionspark.train.SparkContexts;
+import io.fashionspark.runtime.RuntimeVersions;
+import io.fashionspark.runtime.SparkContexts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,7 +137,7 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 target = HadoopPaths.resolve(json, hadoop);
             } catch (HadoopPaths.UnsupportedLocationException e) {
-                throw new io.fashionspark.io.OutputException(e.getMessage(), e);
+                throw new io.fashionspark.rundir.OutputException(e.getMessage(), e);
             }
         } else {
             target = new HadoopPaths.Location(saved.location().fs(),

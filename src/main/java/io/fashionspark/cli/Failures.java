@@ -2,9 +2,9 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
-import io.fashionspark.io.OutputException;
+import io.fashionspark.rundir.OutputException;
 import io.fashionspark.predict.ModelFileException;
-import io.fashionspark.train.IncompatibleRuntimeException;
+import io.fashionspark.runtime.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

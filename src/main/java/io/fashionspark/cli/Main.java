@@ -1,8 +1,8 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.io.BuildInfo;
-import io.fashionspark.train.NativeDefaults;
+import io.fashionspark.runtime.BuildInfo;
+import io.fashionspark.runtime.NativeDefaults;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;

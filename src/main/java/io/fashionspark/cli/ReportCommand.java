@@ -1,7 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.io.RunDirectory;
+import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.report.ComparisonReport;
 import io.fashionspark.report.ReportOutput;
 import io.fashionspark.report.RunComparison;

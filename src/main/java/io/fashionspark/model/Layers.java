@@ -1,5 +1,6 @@
 package io.fashionspark.model;
 
+import io.fashionspark.kernels.InPlaceRelu;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -12,11 +13,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Layer pieces and initialisation shared by the models. */
-final class Layers {
+public final class Layers {
     /**
      * Channels-last throughout the convolutional models: with oneDNN it trains faster than NCHW on the CPU backend.
      * For one input channel the 28x28 image bytes are the same in both layouts.
@@ -30,7 +30,7 @@ final class Layers {
      * PyTorch's default for Linear and Conv2d (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
      * Using it keeps the reference notes' training dynamics; DL4J's own defaults differ.
      */
-    static IWeightInit torchDefault(long fanIn) {
+    public static IWeightInit torchDefault(long fanIn) {
         double bound = 1.0 / Math.sqrt(fanIn);
         return new WeightInitDistribution(new UniformDistribution(-bound, bound));
     }
@@ -64,11 +64,6 @@ final class Layers {
      */
     static ActivationLayer relu(String name) {
         return new ActivationLayer.Builder().name(name).activation(new InPlaceRelu()).build();
-    }
-
-    /** {@code x} itself when it is dense row-major from its first element (reshapes are then views), else a copy. */
-    static INDArray denseRowMajor(INDArray x) {
-        return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) && x.offset() == 0 ? x : x.dup('c');
     }
 
     /** 2x2 max pooling with stride 2 (MaxPool2d(2) of the notes). */

@@ -1,5 +1,6 @@
 package io.fashionspark.model;
 
+import io.fashionspark.kernels.NarrowInputConvolutionLayer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -4,7 +4,7 @@ import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.IdxReader;
 import io.fashionspark.data.RawImages;
-import io.fashionspark.io.HadoopPaths;
+import io.fashionspark.rundir.HadoopPaths;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;

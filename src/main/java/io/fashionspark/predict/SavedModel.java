@@ -2,7 +2,7 @@ package io.fashionspark.predict;
 
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.MiniBatch;
-import io.fashionspark.io.HadoopPaths;
+import io.fashionspark.rundir.HadoopPaths;
 import io.fashionspark.model.ModelKind;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;

@@ -1,8 +1,8 @@
 package io.fashionspark.report;
 
-import io.fashionspark.io.HadoopPaths;
-import io.fashionspark.io.OutputException;
-import io.fashionspark.io.RunDirectory;
+import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.OutputException;
+import io.fashionspark.rundir.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.fashionspark.report;
 
-import io.fashionspark.io.RunSummary;
+import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.TestEvaluation;

@@ -1,7 +1,7 @@
 package io.fashionspark.report;
 
-import io.fashionspark.io.HadoopPaths;
-import io.fashionspark.io.RunDirectory;
+import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.RunDirectory;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.data.MiniBatch;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package io.fashionspark.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fashionspark.io.OutputException;
-import io.fashionspark.io.RunDirectory;
+import io.fashionspark.rundir.OutputException;
+import io.fashionspark.rundir.RunDirectory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;

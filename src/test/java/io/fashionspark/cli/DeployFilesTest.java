@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fashionspark.io.BuildInfo;
+import io.fashionspark.runtime.BuildInfo;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.data.FashionClasses;
-import io.fashionspark.io.OutputException;
-import io.fashionspark.io.RunDirectory;
-import io.fashionspark.io.RunSummary;
+import io.fashionspark.rundir.OutputException;
+import io.fashionspark.rundir.RunDirectory;
+import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.JsonLinesSink;

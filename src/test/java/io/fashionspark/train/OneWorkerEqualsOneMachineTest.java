@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.runtime.SparkContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
