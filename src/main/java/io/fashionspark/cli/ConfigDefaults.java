@@ -1,6 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.TrainingOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * given with {@code --config}. Keys are the long option names without dashes ({@code batch-size=100}).
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+    /** The option that names a properties file of defaults. */
+    static final String OPTION = "--config";
     static final String BUNDLED = "/io/fashionspark/config/fashion-spark.properties";
     private final Properties props;
     private final String source;
@@ -94,6 +97,6 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     private static String key(OptionSpec o) {
-        return o.longestName().replaceFirst("^-+", "");
+        return TrainingOptions.key(o.longestName());
     }
 }

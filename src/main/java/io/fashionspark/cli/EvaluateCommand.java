@@ -45,7 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = ConfigDefaults.OPTION, paramLabel = "FILE",
             description = "Properties file with option defaults; evaluate takes its data and workers keys.")
     Path config;
 

@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.runtime.GitCommit;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
@@ -25,6 +26,7 @@ import io.fashionspark.train.ParameterAveragingTrainer;
 import io.fashionspark.train.RunCheckpoints;
 import io.fashionspark.train.TrainingProgress;
 import io.fashionspark.runtime.RuntimeVersions;
+import io.fashionspark.runtime.Versions;
 import io.fashionspark.runtime.SparkContexts;
 import io.fashionspark.train.TrainingOutcome;
 import java.io.PrintWriter;
@@ -49,113 +51,122 @@ import picocli.CommandLine.Spec;
         description = {"Trains a model on FashionMNIST across Spark executors with parameter averaging.",
             "Defaults come from conf/fashion-spark.properties (bundled in the jar) or --config FILE."})
 final class TrainCommand implements Callable<Integer> {
+    /** Options of this command alone; the settings a run records are {@link TrainingOptions}. */
+    static final String RESUME = "--resume";
+    static final String PROGRESS = "--progress";
+    static final String DRY_RUN = "--dry-run";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = ConfigDefaults.OPTION, paramLabel = "FILE",
             description = "Properties file with option defaults (keys are option names without dashes).")
     Path config;
 
-    @Option(names = "--model", converter = ModelConverter.class,
+    @Option(names = TrainingOptions.MODEL, converter = ModelConverter.class,
             description = "Architecture: dnn (FashionDNN, 235k params, fast), cnn (FashionCNN, 1.48M params, "
                     + "~3 points more accurate, ~10x slower) or lenet (LeNet-5, 62k params).")
     ModelKind model;
 
-    @Option(names = "--data", paramLabel = "DIR|URI",
+    @Option(names = TrainingOptions.DATA, paramLabel = "DIR|URI",
             description = "Directory with the four FashionMNIST idx files (gzip'd or raw), a local path or any "
                     + "Hadoop URI (hdfs://...).")
     String data;
 
-    @Option(names = "--output", paramLabel = "DIR|URI",
+    @Option(names = TrainingOptions.OUTPUT, paramLabel = "DIR|URI",
             description = "Run directory for model.zip, metrics.jsonl, metrics.csv, summary.json, report.html; "
                     + "local path or Hadoop URI. Empty: runs/<model>-<date>-<time>.")
     String output;
 
-    @Option(names = "--overwrite", description = "Replace the files of an existing run directory.")
+    @Option(names = TrainingOptions.OVERWRITE, description = "Replace the files of an existing run directory.")
     boolean overwrite;
 
-    @Option(names = "--workers",
+    @Option(names = TrainingOptions.WORKERS,
             description = "Model replicas trained in parallel (Spark partitions). Match the cluster's task slots: "
                     + "more workers see more images per step but average more often-divergent replicas.")
     Integer workers;
 
-    @Option(names = "--batch-size",
+    @Option(names = TrainingOptions.BATCH_SIZE,
             description = "Minibatch size per worker. Larger is faster per image on CPU but takes fewer steps per "
                     + "epoch; the reference uses 100.")
     Integer batchSize;
 
-    @Option(names = "--averaging-frequency",
+    @Option(names = TrainingOptions.AVERAGING_FREQUENCY,
             description = "Minibatches each worker fits between parameter averagings. Low: replicas stay close "
                     + "(accuracy like one machine) but every round pays broadcast and aggregation; high: less "
                     + "overhead, replicas drift apart.")
     Integer averagingFrequency;
 
-    @Option(names = "--epochs", description = "Passes over the training set.")
+    @Option(names = TrainingOptions.EPOCHS, description = "Passes over the training set.")
     Integer epochs;
 
-    @Option(names = "--learning-rate", description = "Adam's learning rate. Too high diverges; too low learns slowly.")
+    @Option(names = TrainingOptions.LEARNING_RATE, description = "Adam's learning rate. Too high diverges; too low learns slowly.")
     Double learningRate;
 
-    @Option(names = "--seed", description = "Seeds weight initialisation, dropout and the per-epoch shuffle.")
+    @Option(names = TrainingOptions.SEED, description = "Seeds weight initialisation, dropout and the per-epoch shuffle.")
     Long seed;
 
-    @Option(names = "--eval-every", paramLabel = "ITERATIONS",
+    @Option(names = TrainingOptions.EVAL_EVERY, paramLabel = "ITERATIONS",
             description = "Test the averaged model on the whole test set every this many iterations (and at each "
                     + "epoch's end; 0: epoch ends only). Each test costs about as much as training 1/6 as many "
                     + "images.")
     Integer evalEvery;
 
-    @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N images only (0: all).")
+    @Option(names = TrainingOptions.TRAIN_LIMIT, paramLabel = "N", description = "Train on the first N images only (0: all).")
     Integer trainLimit;
 
-    @Option(names = "--test-limit", paramLabel = "N", description = "Test on the first N images only (0: all).")
+    @Option(names = TrainingOptions.TEST_LIMIT, paramLabel = "N", description = "Test on the first N images only (0: all).")
     Integer testLimit;
 
-    @Option(names = "--checkpoint-every-epochs", paramLabel = "EPOCHS",
+    @Option(names = TrainingOptions.CHECKPOINT_EVERY_EPOCHS, paramLabel = "EPOCHS",
             description = "Write a checkpoint (model, Adam state, progress) at the end of every this many epochs "
                     + "(0: not at epoch ends). Each costs one model write (2.7 MB DNN, 17 MB CNN).")
     Integer checkpointEveryEpochs;
 
-    @Option(names = "--checkpoint-every", paramLabel = "ITERATIONS",
+    @Option(names = TrainingOptions.CHECKPOINT_EVERY, paramLabel = "ITERATIONS",
             description = "Also write one every this many iterations, at the end of the averaging round that passes "
                     + "it (0: off). Less work lost to a crash, more writes.")
     Integer checkpointEvery;
 
-    @Option(names = "--keep-checkpoints", paramLabel = "N",
+    @Option(names = TrainingOptions.KEEP_CHECKPOINTS, paramLabel = "N",
             description = "Newest checkpoints kept in <run>/checkpoints; older ones are deleted once a newer one is "
                     + "complete.")
     Integer keepCheckpoints;
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR",
+    @Option(names = RESUME, paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
                     + "(config.json); only --epochs may be given, to train longer. Metrics logged after that "
                     + "checkpoint are dropped and logged again as training redoes them.")
     String resume;
 
-    @Option(names = "--progress", paramLabel = "auto|bar|lines|none",
+    @Option(names = PROGRESS, paramLabel = "auto|bar|lines|none",
             description = "Progress through each epoch: a bar redrawn in place (bar), a line every tenth of an epoch "
                     + "(lines), or none; auto: bar on a terminal, lines otherwise (logs, CI).")
     String progress;
 
-    @Option(names = "--dry-run", description = "Print the resolved configuration and the model summary; train nothing.")
+    @Option(names = DRY_RUN, description = "Print the resolved configuration and the model summary; train nothing.")
     boolean dryRun;
 
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
     /** Options that define what a run trains; a resumed run keeps its own. */
-    private static final List<String> RUN_DEFINING = List.of("--model", "--data", "--output", "--overwrite",
-            "--workers", "--batch-size", "--averaging-frequency", "--learning-rate", "--seed", "--eval-every",
-            "--train-limit", "--test-limit", "--checkpoint-every-epochs", "--checkpoint-every",
-            "--keep-checkpoints", "--config", "--dry-run");
+    private static final List<String> RUN_DEFINING = List.of(TrainingOptions.MODEL, TrainingOptions.DATA,
+            TrainingOptions.OUTPUT, TrainingOptions.OVERWRITE, TrainingOptions.WORKERS, TrainingOptions.BATCH_SIZE,
+            TrainingOptions.AVERAGING_FREQUENCY, TrainingOptions.LEARNING_RATE, TrainingOptions.SEED,
+            TrainingOptions.EVAL_EVERY, TrainingOptions.TRAIN_LIMIT, TrainingOptions.TEST_LIMIT,
+            TrainingOptions.CHECKPOINT_EVERY_EPOCHS, TrainingOptions.CHECKPOINT_EVERY,
+            TrainingOptions.KEEP_CHECKPOINTS, ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
         EpochProgress.Mode progressMode = progressMode();
         TrainingConfig cfg = resume != null ? resumedConfig()
-                : new TrainingConfig(model, data, resolveOutput(), overwrite, workers, batchSize, averagingFrequency,
-                        epochs, learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs,
-                        checkpointEvery, keepCheckpoints);
+                : TrainingConfig.builder().model(model).data(data).output(resolveOutput()).overwrite(overwrite)
+                        .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
+                        .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
+                        .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
+                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).build();
         PrintWriter out = spec.commandLine().getOut();
         ModelSummary modelSummary = SummaryCommand.summarize(cfg.model(), cfg.seed());
         if (dryRun) {
@@ -224,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
                         new RunCheckpoints(run, cfg.keepCheckpoints()));
             }
             run.writeAtomically(RunDirectory.MODEL, o -> ModelSerializer.writeModel(outcome.model(), o, true));
-            RunSummary summary = summary(cfg, sc, versions, modelSummary, outcome,
+            RunSummary summary = summary(cfg, sc, Versions.of(sc.version(), versions), modelSummary, outcome,
                     (System.nanoTime() - wallStart) / 1e9);
             run.writeAtomically(RunDirectory.SUMMARY, summary::writeTo);
             TrainingReport.writeOrWarn(run, sc.hadoopConfiguration(), this::warn);
@@ -243,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
             case "bar" -> EpochProgress.Mode.BAR;
             case "lines" -> EpochProgress.Mode.LINES;
             case "none" -> EpochProgress.Mode.NONE;
-            default -> throw new ConfigException("--progress must be auto, bar, lines or none, got '" + progress + "'");
+            default -> throw new ConfigException(PROGRESS + " must be auto, bar, lines or none, got '" + progress + "'");
         };
     }
 
@@ -251,8 +262,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingConfig resumedConfig() {
         for (String option : RUN_DEFINING) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw new ConfigException("--resume continues " + resume + " with its own settings (its "
-                        + RunDirectory.CONFIG + "); " + option + " cannot be changed, only --epochs");
+                throw new ConfigException(RESUME + " continues " + resume + " with its own settings (its "
+                        + RunDirectory.CONFIG + "); " + option + " cannot be changed, only " + TrainingOptions.EPOCHS);
             }
         }
         RunDirectory run = RunDirectory.existing(resume, new Configuration());
@@ -263,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new OutputException(run.path(RunDirectory.CONFIG) + ": cannot be read as a run configuration: "
                     + e.getMessage(), e);
         }
-        boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.EPOCHS);
         return epochsGiven ? stored.withEpochs(epochs) : stored;
     }
 
@@ -271,14 +282,14 @@ final class TrainCommand implements Callable<Integer> {
     private static RunCheckpoints.Loaded resumePoint(RunDirectory run, TrainingConfig cfg, int trainImages) {
         RunCheckpoints.Loaded from = new RunCheckpoints(run, cfg.keepCheckpoints()).latest()
                 .orElseThrow(() -> new OutputException(run.location() + ": has no complete checkpoint to resume from"
-                        + " (checkpoints are written every --checkpoint-every-epochs epochs and --checkpoint-every"
-                        + " iterations)"));
+                        + " (checkpoints are written every " + TrainingOptions.CHECKPOINT_EVERY_EPOCHS + " epochs and "
+                        + TrainingOptions.CHECKPOINT_EVERY + " iterations)"));
         int steps = ParameterAveragingTrainer.stepsPerEpoch(cfg, trainImages);
         TrainingProgress p = from.progress();
         boolean finished = p.epoch() > cfg.epochs() || (p.epoch() == cfg.epochs() && p.stepsDoneInEpoch() >= steps);
         if (finished) {
             throw new ConfigException(run.location() + " has already trained " + p.epoch() + " epochs (iteration "
-                    + p.iteration() + "); give --epochs with more than " + p.epoch() + " to train longer");
+                    + p.iteration() + "); give " + TrainingOptions.EPOCHS + " with more than " + p.epoch() + " to train longer");
         }
         return from;
     }
@@ -297,34 +308,19 @@ final class TrainCommand implements Callable<Integer> {
         return "runs/" + model.cliName() + "-" + stamp;
     }
 
-    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, RuntimeVersions runtime,
-                                      ModelSummary modelSummary,
-                                      TrainingOutcome outcome, double wallSeconds) {
-        Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("fashion-spark", BuildInfo.version());
-        versions.put("spark", sc.version());
-        versions.put("scala", runtime.scala());
-        versions.put("dl4j", BuildInfo.get("dl4j.version"));
-        versions.put("dl4j-spark", BuildInfo.get("dl4j-spark.version"));
-        versions.put("nd4j-backend", BuildInfo.get("nd4j.backend") + " " + BuildInfo.get("nd4j.classifier"));
-        versions.put("java", runtime.java());
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", modelSummary.model());
-        model.put("trainableParameters", modelSummary.trainableParams());
-        model.put("storedParameters", modelSummary.totalParams());
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("wallSeconds", wallSeconds);
-        timings.put("trainingSeconds", outcome.trainSeconds());
-        timings.put("evaluationSeconds", outcome.evalSeconds());
-        timings.put("imagesPerSecond", outcome.imagesPerSecond());
+    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, Versions versions,
+                                      ModelSummary modelSummary, TrainingOutcome outcome, double wallSeconds) {
         Map<String, Double> perClass = new LinkedHashMap<>();
         double[] acc = outcome.finalEvaluation().perClassAccuracy();
         for (int i = 0; i < acc.length; i++) {
             perClass.put(FashionClasses.NAMES.get(i), acc[i]);
         }
         return new RunSummary("fashion-spark", cfg, versions, sc.master(), sc.sc().applicationId(), GitCommit.find(),
-                model, timings, outcome.iterations(), outcome.imagesTrained(),
-                outcome.finalEvaluation().accuracy(), outcome.finalEvaluation().loss(), FashionClasses.NAMES,
-                perClass, outcome.finalEvaluation().confusion());
+                new RunSummary.ModelFacts(modelSummary.model(), modelSummary.trainableParams(),
+                        modelSummary.totalParams()),
+                new RunSummary.Timings(wallSeconds, outcome.trainSeconds(), outcome.evalSeconds(),
+                        outcome.imagesPerSecond()),
+                outcome.iterations(), outcome.imagesTrained(), outcome.finalEvaluation().accuracy(),
+                outcome.finalEvaluation().loss(), FashionClasses.NAMES, perClass, outcome.finalEvaluation().confusion());
     }
 }

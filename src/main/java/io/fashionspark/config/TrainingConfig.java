@@ -1,11 +1,27 @@
 package io.fashionspark.config;
 
+import static io.fashionspark.config.TrainingOptions.AVERAGING_FREQUENCY;
+import static io.fashionspark.config.TrainingOptions.BATCH_SIZE;
+import static io.fashionspark.config.TrainingOptions.CHECKPOINT_EVERY;
+import static io.fashionspark.config.TrainingOptions.CHECKPOINT_EVERY_EPOCHS;
+import static io.fashionspark.config.TrainingOptions.DATA;
+import static io.fashionspark.config.TrainingOptions.EPOCHS;
+import static io.fashionspark.config.TrainingOptions.EVAL_EVERY;
+import static io.fashionspark.config.TrainingOptions.KEEP_CHECKPOINTS;
+import static io.fashionspark.config.TrainingOptions.LEARNING_RATE;
+import static io.fashionspark.config.TrainingOptions.OUTPUT;
+import static io.fashionspark.config.TrainingOptions.TEST_LIMIT;
+import static io.fashionspark.config.TrainingOptions.TRAIN_LIMIT;
+import static io.fashionspark.config.TrainingOptions.WORKERS;
+
 import io.fashionspark.model.ModelKind;
 import java.util.Objects;
 
 /**
  * The resolved settings of one training run: defaults from {@code conf/fashion-spark.properties},
- * overridden by flags, validated here and frozen. Written verbatim into the run's {@code summary.json}.
+ * overridden by flags, validated here and frozen. Written verbatim into the run's {@code config.json} (read back
+ * by {@code --resume}), {@code summary.json} and the provenance of its {@code model.zip}. Build one with
+ * {@link #builder()}: sixteen positional values, ten of them ints, are not readable at a call site.
  *
  * @param model            architecture to train
  * @param data             directory (local path or Hadoop URI) holding the four FashionMNIST idx files
@@ -44,51 +60,173 @@ public record TrainingConfig(
 
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
-        requireText(data, "data");
-        requireText(output, "output");
-        requirePositive(workers, "workers", "the number of parallel model replicas");
-        requirePositive(batchSize, "batch-size", "examples per minibatch on each worker");
-        requirePositive(averagingFrequency, "averaging-frequency", "minibatches between parameter averagings");
-        requirePositive(epochs, "epochs", "passes over the training set");
+        requireText(data, DATA);
+        requireText(output, OUTPUT);
+        requirePositive(workers, WORKERS, "the number of parallel model replicas");
+        requirePositive(batchSize, BATCH_SIZE, "examples per minibatch on each worker");
+        requirePositive(averagingFrequency, AVERAGING_FREQUENCY, "minibatches between parameter averagings");
+        requirePositive(epochs, EPOCHS, "passes over the training set");
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new ConfigException("--learning-rate must be a positive number, got " + learningRate
+            throw new ConfigException(LEARNING_RATE + " must be a positive number, got " + learningRate
                     + " (the reference uses 0.001)");
         }
-        requireNonNegative(evalEvery, "eval-every");
-        requireNonNegative(trainLimit, "train-limit");
-        requireNonNegative(testLimit, "test-limit");
-        requireNonNegative(checkpointEveryEpochs, "checkpoint-every-epochs");
-        requireNonNegative(checkpointEvery, "checkpoint-every");
-        requirePositive(keepCheckpoints, "keep-checkpoints", "checkpoints kept in the run directory");
+        requireNonNegative(evalEvery, EVAL_EVERY);
+        requireNonNegative(trainLimit, TRAIN_LIMIT);
+        requireNonNegative(testLimit, TEST_LIMIT);
+        requireNonNegative(checkpointEveryEpochs, CHECKPOINT_EVERY_EPOCHS);
+        requireNonNegative(checkpointEvery, CHECKPOINT_EVERY);
+        requirePositive(keepCheckpoints, KEEP_CHECKPOINTS, "checkpoints kept in the run directory");
+    }
+
+    /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().model(model).data(data).output(output).overwrite(overwrite).workers(workers)
+                .batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
+                .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
+                .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs).checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints);
     }
 
     /** The same run trained for a different number of epochs (resuming to train longer). */
     public TrainingConfig withEpochs(int newEpochs) {
-        return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, newEpochs,
-                learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
-                keepCheckpoints);
+        return toBuilder().epochs(newEpochs).build();
     }
 
-    private static void requireText(String value, String name) {
+    private static void requireText(String value, String option) {
         if (value == null || value.isBlank()) {
-            throw new ConfigException("--" + name + " must not be empty");
+            throw new ConfigException(option + " must not be empty");
         }
     }
 
-    private static void requirePositive(int value, String name, String what) {
+    private static void requirePositive(int value, String option, String what) {
         if (value < 1) {
-            throw new ConfigException("--" + name + " (" + what + ") must be at least 1, got " + value);
+            throw new ConfigException(option + " (" + what + ") must be at least 1, got " + value);
         }
     }
 
-    private static void requireNonNegative(int value, String name) {
+    private static void requireNonNegative(int value, String option) {
         if (value < 0) {
-            throw new ConfigException("--" + name + " must be 0 or more, got " + value);
+            throw new ConfigException(option + " must be 0 or more, got " + value);
         }
     }
 
     /** Images all workers fit in one synchronous step. */
     public int imagesPerStep() {
         return workers * batchSize;
+    }
+
+    /** Named setters for {@link TrainingConfig}; {@link #build()} validates. The options' defaults live in conf/. */
+    public static final class Builder {
+        private ModelKind model;
+        private String data;
+        private String output;
+        private boolean overwrite;
+        private int workers;
+        private int batchSize;
+        private int averagingFrequency;
+        private int epochs;
+        private double learningRate;
+        private long seed;
+        private int evalEvery;
+        private int trainLimit;
+        private int testLimit;
+        private int checkpointEveryEpochs;
+        private int checkpointEvery;
+        private int keepCheckpoints;
+
+        private Builder() {
+        }
+
+        public Builder model(ModelKind value) {
+            model = value;
+            return this;
+        }
+
+        public Builder data(String value) {
+            data = value;
+            return this;
+        }
+
+        public Builder output(String value) {
+            output = value;
+            return this;
+        }
+
+        public Builder overwrite(boolean value) {
+            overwrite = value;
+            return this;
+        }
+
+        public Builder workers(int value) {
+            workers = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder averagingFrequency(int value) {
+            averagingFrequency = value;
+            return this;
+        }
+
+        public Builder epochs(int value) {
+            epochs = value;
+            return this;
+        }
+
+        public Builder learningRate(double value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder evalEvery(int value) {
+            evalEvery = value;
+            return this;
+        }
+
+        public Builder trainLimit(int value) {
+            trainLimit = value;
+            return this;
+        }
+
+        public Builder testLimit(int value) {
+            testLimit = value;
+            return this;
+        }
+
+        public Builder checkpointEveryEpochs(int value) {
+            checkpointEveryEpochs = value;
+            return this;
+        }
+
+        public Builder checkpointEvery(int value) {
+            checkpointEvery = value;
+            return this;
+        }
+
+        public Builder keepCheckpoints(int value) {
+            keepCheckpoints = value;
+            return this;
+        }
+
+        /** The validated settings; a {@link ConfigException} names the first option that is wrong. */
+        public TrainingConfig build() {
+            return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
+                    learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
+                    keepCheckpoints);
+        }
     }
 }

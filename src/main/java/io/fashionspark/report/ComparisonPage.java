@@ -34,7 +34,7 @@ public final class ComparisonPage {
             for (String setting : cmp.differingSettings()) {
                 b.append("<td>").append(Html.escape(cmp.setting(i, setting))).append("</td>");
             }
-            Object wall = r.summary().timings() == null ? null : r.summary().timings().get("wallSeconds");
+            Object wall = r.summary().timings() == null ? null : r.summary().timings().wallSeconds();
             b.append("<td class=\"num\">").append(Html.percent(r.summary().finalTestAccuracy())).append("</td>")
                     .append("<td class=\"num\">").append(Html.number(r.summary().finalTestLoss())).append("</td>")
                     .append("<td class=\"num\">").append(Html.number(r.imagesPerSecond())).append("</td>")
@@ -67,7 +67,7 @@ public final class ComparisonPage {
         Set<String> keys = new LinkedHashSet<>();
         for (RunResults r : cmp.runs()) {
             if (r.summary().versions() != null) {
-                keys.addAll(r.summary().versions().keySet());
+                keys.addAll(r.summary().versions().known().keySet());
             }
         }
         StringBuilder b = new StringBuilder("<section id=\"versions\">\n<h2>Versions</h2>\n<table>\n<tr><th></th>");
@@ -78,7 +78,7 @@ public final class ComparisonPage {
         for (String k : keys) {
             b.append("<tr><th>").append(Html.escape(k)).append("</th>");
             for (RunResults r : cmp.runs()) {
-                String v = r.summary().versions() == null ? null : r.summary().versions().get(k);
+                String v = r.summary().versions() == null ? null : r.summary().versions().known().get(k);
                 b.append("<td>").append(Html.escape(v == null ? "" : v)).append("</td>");
             }
             b.append("</tr>\n");

@@ -31,7 +31,7 @@ public final class RunReportPage {
         b.append(Html.card(Html.number(run.imagesPerSecond()), "training images / s"));
         b.append(Html.card(String.format(Locale.ROOT, "%,d", s.iterations()), "iterations"));
         b.append(Html.card(String.format(Locale.ROOT, "%,d", s.imagesTrained()), "images trained"));
-        Object wall = s.timings() == null ? null : s.timings().get("wallSeconds");
+        Double wall = s.timings() == null ? null : s.timings().wallSeconds();
         if (wall != null) {
             b.append(Html.card(Html.number(wall) + " s", "wall time"));
         }
@@ -63,18 +63,18 @@ public final class RunReportPage {
         b.append("<section id=\"configuration\">\n<h2>Configuration</h2>\n")
                 .append(Html.keyValueTable(run.config()));
         if (s.model() != null) {
-            b.append("<h3>Model</h3>\n").append(Html.keyValueTable(s.model()));
+            b.append("<h3>Model</h3>\n").append(Html.keyValueTable(RunResults.fields(s.model())));
         }
         if (s.timings() != null) {
             Map<String, String> timings = new LinkedHashMap<>();
-            s.timings().forEach((k, v) -> timings.put(k, Html.number(v)));
+            RunResults.fields(s.timings()).forEach((k, v) -> timings.put(k, Html.number(v)));
             b.append("<h3>Timings</h3>\n").append(Html.keyValueTable(timings));
         }
         b.append("</section>\n");
 
         Map<String, Object> versions = new LinkedHashMap<>();
         if (s.versions() != null) {
-            versions.putAll(s.versions());
+            versions.putAll(s.versions().known());
         }
         versions.put("Spark master", s.sparkMaster());
         versions.put("Spark application", s.sparkApplicationId());

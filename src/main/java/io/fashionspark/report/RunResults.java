@@ -1,5 +1,6 @@
 package io.fashionspark.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
@@ -22,6 +23,9 @@ import java.util.TreeSet;
  */
 public record RunResults(String name, String location, RunSummary summary, List<WorkerIteration> workerLosses,
                          List<AveragingRound> rounds, List<TestEvaluation> tests, List<EpochEnd> epochs) {
+    /** Settings as summary.json writes them: models by their enum name, numbers as numbers. */
+    private static final ObjectMapper AS_JSON = RunSummary.mapper();
+
     public RunResults {
         workerLosses = List.copyOf(workerLosses);
         rounds = List.copyOf(rounds);
@@ -31,12 +35,21 @@ public record RunResults(String name, String location, RunSummary summary, List<
 
     /** The resolved training configuration as summary.json holds it (option name to value), in file order. */
     public Map<String, Object> config() {
-        if (summary.config() instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), v));
-            return Collections.unmodifiableMap(out);
+        if (summary.config() == null) {
+            return Map.of();
         }
-        return Map.of();
+        return Collections.unmodifiableMap(fields(summary.config()));
+    }
+
+    /** A typed part of summary.json as the file shows it: its fields by JSON name, in order, the unknown left out. */
+    static Map<String, Object> fields(Object part) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        AS_JSON.valueToTree(part).fields().forEachRemaining(e -> {
+            if (!e.getValue().isNull()) {
+                out.put(e.getKey(), AS_JSON.convertValue(e.getValue(), Object.class));
+            }
+        });
+        return out;
     }
 
     /** The worker ids that logged losses, ascending. */
@@ -77,13 +90,13 @@ public record RunResults(String name, String location, RunSummary summary, List<
 
     /** Training throughput over the whole run as train measured it (evaluation excluded); NaN when unknown. */
     public double imagesPerSecond() {
-        Object v = summary.timings() == null ? null : summary.timings().get("imagesPerSecond");
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        Double v = summary.timings() == null ? null : summary.timings().imagesPerSecond();
+        return v == null ? Double.NaN : v;
     }
 
     /** The model's display name from summary.json, or the configured model when that is missing. */
     public String modelName() {
-        Object v = summary.model() == null ? null : summary.model().get("name");
+        Object v = summary.model() == null ? null : summary.model().name();
         if (v != null) {
             return v.toString();
         }

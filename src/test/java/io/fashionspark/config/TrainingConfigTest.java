@@ -3,13 +3,16 @@ package io.fashionspark.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.fashionspark.TestConfigs;
 import io.fashionspark.model.ModelKind;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class TrainingConfigTest {
     private static TrainingConfig with(int workers, int batch, int freq, int epochs, double lr, int evalEvery) {
-        return new TrainingConfig(ModelKind.DNN, "data", "out", false, workers, batch, freq, epochs, lr, 1,
-                evalEvery, 0, 0, 1, 0, 2);
+        return TestConfigs.small(ModelKind.DNN, Path.of("data")).output("out").workers(workers).batchSize(batch)
+                .averagingFrequency(freq).epochs(epochs).learningRate(lr).evalEvery(evalEvery)
+                .checkpointEveryEpochs(1).keepCheckpoints(2).build();
     }
 
     private static String rejection(Runnable r) {

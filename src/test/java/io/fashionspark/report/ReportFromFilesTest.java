@@ -9,6 +9,10 @@ import io.fashionspark.data.FashionClasses;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
+import io.fashionspark.runtime.Versions;
+import io.fashionspark.TestConfigs;
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.model.ModelKind;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.JsonLinesSink;
@@ -103,8 +107,7 @@ class ReportFromFilesTest {
 
     @Test
     void valuesFromTheRunAreEscapedNotInterpreted() throws Exception {
-        Map<String, Object> cfg = config("dnn", 5, tmp);
-        cfg.put("data", "/tmp/<script>alert(1)</script>");
+        TrainingConfig cfg = config("dnn", 5, tmp).toBuilder().data("/tmp/<script>alert(1)</script>").build();
         Path run = writeRun(tmp.resolve("escape"), cfg, 2, 5);
         TrainingReport.write(RunDirectory.prepare(run.toString(), true, CONF), CONF);
         String html = Files.readString(run.resolve("report.html"));
@@ -149,25 +152,16 @@ class ReportFromFilesTest {
         assertTrue(html.contains("n/a"), "accuracy unknown");
     }
 
-    static Map<String, Object> config(String model, int averagingFrequency, Path data) {
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("model", model.toUpperCase(java.util.Locale.ROOT));
-        cfg.put("data", data.toString());
-        cfg.put("output", "runs/whatever-" + averagingFrequency + "-" + model);
-        cfg.put("overwrite", false);
-        cfg.put("workers", 2);
-        cfg.put("batchSize", 20);
-        cfg.put("averagingFrequency", averagingFrequency);
-        cfg.put("epochs", 1);
-        cfg.put("learningRate", 0.001);
-        return cfg;
+    static TrainingConfig config(String model, int averagingFrequency, Path data) {
+        return TestConfigs.small(ModelKind.parse(model), data).output("runs/whatever-" + averagingFrequency + "-" + model)
+                .averagingFrequency(averagingFrequency).build();
     }
 
     /**
      * A run directory as train leaves it, less model.zip: a summary with a varied confusion matrix and
      * {@code iterations} iterations of {@code workers} workers' losses, a round per iteration, a test every 5.
      */
-    static Path writeRun(Path dir, Map<String, Object> config, int workers, int iterations) throws Exception {
+    static Path writeRun(Path dir, TrainingConfig config, int workers, int iterations) throws Exception {
         Files.createDirectories(dir);
         long[][] confusion = new long[10][10];
         Map<String, Double> perClass = new LinkedHashMap<>();
@@ -177,9 +171,10 @@ class ReportFromFilesTest {
             confusion[t][(t + 1) % 10] = 10;
             perClass.put(FashionClasses.NAMES.get(t), (90 - 4.0 * t) / 100);
         }
-        RunSummary summary = new RunSummary("fashion-spark", config, Map.of("spark", "3.5.7", "java", "17"),
-                "local[2]", "local-1", "abc123", Map.of("name", "FashionDNN"),
-                Map.of("wallSeconds", 12.5, "imagesPerSecond", 1234.5678), iterations, iterations * 40L, 0.73, 0.81,
+        RunSummary summary = new RunSummary("fashion-spark", config,
+                new Versions(null, "3.5.7", null, null, null, null, "17"), "local[2]", "local-1", "abc123",
+                new RunSummary.ModelFacts("FashionDNN", null, null), new RunSummary.Timings(12.5, null, null, 1234.5678),
+                iterations, iterations * 40L, 0.73, 0.81,
                 FashionClasses.NAMES, perClass, confusion);
         try (OutputStream out = Files.newOutputStream(dir.resolve("summary.json"))) {
             summary.writeTo(out);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.TestConfigs;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.metrics.MetricsListener;
@@ -28,8 +29,8 @@ class OneWorkerEqualsOneMachineTest {
     void oneWorkerWithAveragingEveryStepMatchesSingleMachineTraining(@TempDir Path dir) throws Exception {
         IdxFixtures.writeDataset(dir, 240, 40, 11);
         FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
-        TrainingConfig cfg = new TrainingConfig(ModelKind.LENET, dir.toString(), dir.resolve("out").toString(), false,
-                1, 20, 1, 2, 1e-3, 5, 0, 0, 0, 0, 0, 1);
+        TrainingConfig cfg = TestConfigs.small(ModelKind.LENET, dir).workers(1).averagingFrequency(1).epochs(2)
+                .seed(5).build();
 
         MultiLayerNetwork spark;
         try (JavaSparkContext sc = SparkContexts.create("one-worker-test", 1)) {

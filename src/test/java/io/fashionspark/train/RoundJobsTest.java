@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.TestConfigs;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.metrics.MetricsListener;
@@ -39,8 +40,7 @@ class RoundJobsTest {
         IdxFixtures.writeDataset(dir, 2000, 100, 3);
         FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
         // 2 workers x batch 50 = 20 steps per epoch; averaging every 5: 4 rounds; tested every 10 steps: 2 tests.
-        TrainingConfig cfg = new TrainingConfig(ModelKind.DNN, dir.toString(), dir.resolve("out").toString(), false,
-                2, 50, 5, 1, 1e-3, 1, 10, 0, 0, 0, 0, 1);
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).batchSize(50).evalEvery(10).build();
 
         AtomicInteger jobs = new AtomicInteger();
         AtomicInteger evaluations = new AtomicInteger();

@@ -1,0 +1,33 @@
+package io.fashionspark.config;
+
+/**
+ * The command-line name of every training setting, defined once: {@code train}'s options are declared with these,
+ * {@code conf/fashion-spark.properties} uses them without the dashes (an unknown key is an error), and every
+ * message that asks a user to change a setting names it with these.
+ */
+public final class TrainingOptions {
+    public static final String MODEL = "--model";
+    public static final String DATA = "--data";
+    public static final String OUTPUT = "--output";
+    public static final String OVERWRITE = "--overwrite";
+    public static final String WORKERS = "--workers";
+    public static final String BATCH_SIZE = "--batch-size";
+    public static final String AVERAGING_FREQUENCY = "--averaging-frequency";
+    public static final String EPOCHS = "--epochs";
+    public static final String LEARNING_RATE = "--learning-rate";
+    public static final String SEED = "--seed";
+    public static final String EVAL_EVERY = "--eval-every";
+    public static final String TRAIN_LIMIT = "--train-limit";
+    public static final String TEST_LIMIT = "--test-limit";
+    public static final String CHECKPOINT_EVERY_EPOCHS = "--checkpoint-every-epochs";
+    public static final String CHECKPOINT_EVERY = "--checkpoint-every";
+    public static final String KEEP_CHECKPOINTS = "--keep-checkpoints";
+
+    private TrainingOptions() {
+    }
+
+    /** The key of {@code option} in a properties file: its name without the dashes. */
+    public static String key(String option) {
+        return option.replaceFirst("^-+", "");
+    }
+}
