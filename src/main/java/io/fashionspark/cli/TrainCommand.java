@@ -4,11 +4,14 @@ import io.fashionspark.runtime.GitCommit;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.data.DataFingerprint;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.SplitOverlap;
 import io.fashionspark.runtime.BuildInfo;
+import io.fashionspark.rundir.ModelProvenance;
+import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
@@ -31,7 +34,9 @@ import io.fashionspark.runtime.SparkContexts;
 import io.fashionspark.train.TrainingOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +44,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -234,8 +238,14 @@ final class TrainCommand implements Callable<Integer> {
                         from == null ? null : from.model(), from == null ? null : from.progress(),
                         new RunCheckpoints(run, cfg.keepCheckpoints()));
             }
-            run.writeAtomically(RunDirectory.MODEL, o -> ModelSerializer.writeModel(outcome.model(), o, true));
-            RunSummary summary = summary(cfg, sc, Versions.of(sc.version(), versions), modelSummary, outcome,
+            Versions built = Versions.of(sc.version(), versions);
+            String commit = GitCommit.find();
+            ModelProvenance provenance = new ModelProvenance(ModelProvenance.FORMAT, "fashion-spark",
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cfg, built, commit, sc.master(),
+                    sc.sc().applicationId(), DataFingerprint.of(train, test), outcome.iterations(),
+                    outcome.imagesTrained(), outcome.finalEvaluation().accuracy(), outcome.finalEvaluation().loss());
+            run.writeAtomically(RunDirectory.MODEL, o -> ModelZip.write(outcome.model(), provenance, o));
+            RunSummary summary = summary(cfg, sc, built, commit, modelSummary, outcome,
                     (System.nanoTime() - wallStart) / 1e9);
             run.writeAtomically(RunDirectory.SUMMARY, summary::writeTo);
             TrainingReport.writeOrWarn(run, sc.hadoopConfiguration(), this::warn);
@@ -308,14 +318,14 @@ final class TrainCommand implements Callable<Integer> {
         return "runs/" + model.cliName() + "-" + stamp;
     }
 
-    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, Versions versions,
+    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, Versions versions, String gitCommit,
                                       ModelSummary modelSummary, TrainingOutcome outcome, double wallSeconds) {
         Map<String, Double> perClass = new LinkedHashMap<>();
         double[] acc = outcome.finalEvaluation().perClassAccuracy();
         for (int i = 0; i < acc.length; i++) {
             perClass.put(FashionClasses.NAMES.get(i), acc[i]);
         }
-        return new RunSummary("fashion-spark", cfg, versions, sc.master(), sc.sc().applicationId(), GitCommit.find(),
+        return new RunSummary("fashion-spark", cfg, versions, sc.master(), sc.sc().applicationId(), gitCommit,
                 new RunSummary.ModelFacts(modelSummary.model(), modelSummary.trainableParams(),
                         modelSummary.totalParams()),
                 new RunSummary.Timings(wallSeconds, outcome.trainSeconds(), outcome.evalSeconds(),

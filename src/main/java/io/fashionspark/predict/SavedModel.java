@@ -3,6 +3,8 @@ package io.fashionspark.predict;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.ModelProvenance;
+import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.model.ModelKind;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -49,9 +52,11 @@ public final class SavedModel {
     private final MultiLayerNetwork network;
     private final long[] exampleShape;
     private final String architecture;
+    private final ModelProvenance provenance;
 
     private SavedModel(String name, HadoopPaths.Location location, MultiLayerNetwork network, long[] exampleShape,
-                       String architecture) {
+                       String architecture, ModelProvenance provenance) {
+        this.provenance = provenance;
         this.name = name;
         this.location = location;
         this.network = network;
@@ -78,14 +83,20 @@ public final class SavedModel {
         }
         MultiLayerNetwork net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+            net = ModelZip.read(bytes, false);
         } catch (IOException | RuntimeException e) {
             throw notAModel(file, "DL4J cannot load it as a MultiLayerNetwork: " + brief(e), e);
         }
         MultiLayerConfiguration mlc = net.getLayerWiseConfigurations();
         long[] shape = exampleShape(file, mlc);
         checkOutputs(file, mlc);
-        SavedModel model = new SavedModel(file, loc, net, shape, architecture(mlc));
+        ModelProvenance provenance;
+        try {
+            provenance = ModelZip.provenance(bytes).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            throw notAModel(file, ModelZip.PROVENANCE + " cannot be read: " + brief(e), e);
+        }
+        SavedModel model = new SavedModel(file, loc, net, shape, architecture(mlc), provenance);
         model.checkForwardPass();
         return model;
     }
@@ -206,6 +217,22 @@ public final class SavedModel {
     /** FashionDNN, FashionCNN or LeNet-5 when the layers are theirs, else a description of the network. */
     public String architecture() {
         return architecture;
+    }
+
+    /** Where the model came from; empty for models saved before model.zip carried its provenance. */
+    public Optional<ModelProvenance> provenance() {
+        return Optional.ofNullable(provenance);
+    }
+
+    /** The architecture whose layers these are, if it is one of this project's. */
+    public Optional<ModelKind> kind() {
+        List<String> layers = signature(network.getLayerWiseConfigurations());
+        for (ModelKind k : ModelKind.values()) {
+            if (signature(k.factory().configuration(0, 1e-3)).equals(layers)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     public long parameters() {

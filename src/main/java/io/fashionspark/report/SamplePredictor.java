@@ -4,6 +4,7 @@ import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.model.ModelKind;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -50,7 +50,7 @@ public final class SamplePredictor {
         HadoopPaths.Location modelFile = HadoopPaths.resolve(run.location(), conf).child(RunDirectory.MODEL);
         MultiLayerNetwork net;
         try (InputStream in = modelFile.fs().open(modelFile.path())) {
-            net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            net = ModelZip.read(in.readAllBytes(), false);
         } catch (IOException | RuntimeException e) {
             return SampleGrid.unavailable("The model could not be loaded from " + modelFile + ": " + e.getMessage());
         }

@@ -1,15 +1,14 @@
 package io.fashionspark.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class RunCheckpoints implements CheckpointWriter {
 
     @Override
     public void write(MultiLayerNetwork model, TrainingProgress progress) {
-        run.writeAtomically(name(progress.iteration(), ".zip"), out -> ModelSerializer.writeModel(model, out, true));
+        run.writeAtomically(name(progress.iteration(), ".zip"), out -> ModelZip.write(model, null, out));
         run.writeAtomically(name(progress.iteration(), ".json"), out -> JSON.writeValue(out, progress));
         LOG.info("checkpoint at iteration {} (epoch {}): {}", progress.iteration(), progress.epoch(),
                 run.path(name(progress.iteration(), ".zip")));
@@ -78,8 +77,7 @@ public final class RunCheckpoints implements CheckpointWriter {
             long it = complete.get(i);
             try {
                 TrainingProgress progress = JSON.readValue(run.read(name(it, ".json")), TrainingProgress.class);
-                MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(
-                        new ByteArrayInputStream(run.read(name(it, ".zip"))), true);
+                MultiLayerNetwork model = ModelZip.read(run.read(name(it, ".zip")), true);
                 return Optional.of(new Loaded(model, progress, run.path(name(it, ".zip")).toString()));
             } catch (IOException | RuntimeException e) {
                 String failure = run.path(name(it, ".zip")) + ": " + e.getMessage();
