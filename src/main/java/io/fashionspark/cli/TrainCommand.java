@@ -234,9 +234,10 @@ final class TrainCommand implements Callable<Integer> {
                     new EpochProgress(System.out, progressMode, ParameterAveragingTrainer.stepsPerEpoch(cfg,
                             train.size()), cfg.epochs(), cfg.imagesPerStep()),
                     new ConsoleSink(System.out)))) {
-                outcome = new ParameterAveragingTrainer(sc, cfg, metrics).train(train, test,
-                        from == null ? null : from.model(), from == null ? null : from.progress(),
-                        new RunCheckpoints(run, cfg.keepCheckpoints()));
+                ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, cfg, metrics);
+                RunCheckpoints checkpoints = new RunCheckpoints(run, cfg.keepCheckpoints());
+                outcome = from == null ? trainer.train(train, test, checkpoints)
+                        : trainer.resume(from.model(), from.progress(), train, test, checkpoints);
             }
             Versions built = Versions.of(sc.version(), versions);
             String commit = GitCommit.find();

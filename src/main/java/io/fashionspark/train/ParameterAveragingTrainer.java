@@ -2,15 +2,10 @@ package io.fashionspark.train;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
-import io.fashionspark.metrics.AveragingRound;
-import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.MetricsListener;
-import io.fashionspark.metrics.TestEvaluation;
-import io.fashionspark.metrics.WorkerIteration;
-import io.fashionspark.model.NetworkFactory;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -79,30 +74,76 @@ public final class ParameterAveragingTrainer {
         return EpochShards.stepsPerEpoch(trainImages, config.workers(), config.batchSize());
     }
 
+    /** Trains a new model from the run's seed. */
     public TrainingOutcome train(LabelledImages train, LabelledImages test) {
-        return train(train, test, null, null, CheckpointWriter.NONE);
+        return train(train, test, CheckpointWriter.NONE);
+    }
+
+    /** Trains a new model from the run's seed, saving checkpoints as the settings schedule them. */
+    public TrainingOutcome train(LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
+        int steps = stepsPerEpoch(train.size());
+        return run(config.model().factory().create(config.seed(), config.learningRate()), TrainingState.fresh(steps),
+                train, test, checkpoints);
     }
 
     /**
-     * Trains from the start ({@code resumeModel} null) or from a checkpoint's model and progress, calling
-     * {@code checkpoints} at the end of every {@code checkpointEveryEpochs}-th epoch and, when
-     * {@code checkpointEvery} is set, at the first round end past each multiple of it.
+     * Continues a run from a checkpoint's model (with its updater state) and counters: it ends with the parameters
+     * and optimizer state the uninterrupted run would have.
      */
-    public TrainingOutcome train(LabelledImages train, LabelledImages test, MultiLayerNetwork resumeModel,
-                                 TrainingProgress resumeProgress, CheckpointWriter checkpoints) {
-        NetworkFactory factory = config.model().factory();
-        int steps = EpochShards.stepsPerEpoch(train.size(), config.workers(), config.batchSize());
-        if (steps < 1) {
-            throw new ConfigException("--batch-size " + config.batchSize() + " times --workers " + config.workers()
-                    + " is more than the " + train.size() + " training images: each worker needs at least one"
-                    + " full minibatch; lower --batch-size or --workers");
-        }
+    public TrainingOutcome resume(MultiLayerNetwork model, TrainingProgress progress, LabelledImages train,
+                                  LabelledImages test, CheckpointWriter checkpoints) {
+        int steps = stepsPerEpoch(train.size());
+        return run(model, TrainingState.resume(progress, steps), train, test, checkpoints);
+    }
+
+    /** The loop: one averaging round at a time, each followed by the listeners; a screen, on purpose. */
+    private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, LabelledImages train,
+                                LabelledImages test, CheckpointWriter checkpoints) {
+        long wallStart = System.nanoTime();
         KnownCountTrainingMaster master = trainingMaster(config);
-        SparkDl4jMultiLayer sparkNet = resumeModel == null
-                ? new SparkDl4jMultiLayer(sc, factory.create(config.seed(), config.learningRate()), master)
-                : new SparkDl4jMultiLayer(sc, resumeModel, master);
-        WorkerLossCollector collector = new WorkerLossCollector();
-        sparkNet.setListeners(collector, List.of(new WorkerLossListener()));
+        WorkerLossCollector workerLosses = new WorkerLossCollector();
+        SparkDl4jMultiLayer sparkNet = sparkNetwork(start, master, workerLosses);
+        // Sent once per run; each epoch's shards are cut from it on the executors.
+        Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
+        TestEvaluations evaluations;
+        try (DistributedEvaluator evaluator = evaluator(test)) {
+            evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
+                    evaluator, metrics, state);
+            List<TrainingListener> listeners = List.of(new RoundMetrics(metrics, workerLosses),
+                    new DivergenceCheck(config.learningRate()), evaluations, new EpochEndMetrics(metrics, state),
+                    new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
+                            .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
+                            config.evalEvery(), config.checkpointEvery()));
+            for (; state.epoch() <= config.epochs(); state.startNextEpoch()) {
+                try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
+                        config.batchSize(), config.seed(), state.epoch(), config.model().factory().exampleShape())) {
+                    while (!state.epochDone()) {
+                        int from = state.stepsDoneInEpoch();
+                        int to = Math.min(state.stepsPerEpoch(), from + config.averagingFrequency());
+                        long t0 = System.nanoTime();
+                        master.nextFitHolds((long) (to - from) * config.workers());
+                        sparkNet.fit(shards.steps(from, to));
+                        RoundEnd end = state.roundTrained(to - from, (to - from) * config.imagesPerStep(),
+                                System.nanoTime() - t0, sparkNet.getScore());
+                        listeners.forEach(l -> l.onRoundEnd(end, sparkNet.getNetwork()));
+                    }
+                }
+            }
+        } finally {
+            trainSet.destroy();
+        }
+        trainingStats = collectTrainingStats ? sparkNet.getSparkTrainingStats() : null;
+        // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.
+        EvalCounts last = evaluations.last() != null ? evaluations.last() : evaluateOnce(sparkNet.getNetwork(), test);
+        return new TrainingOutcome(sparkNet.getNetwork(), last, state.iteration(), state.imagesTrained(),
+                state.trainSeconds(), state.evalSeconds(), (System.nanoTime() - wallStart) / 1e9);
+    }
+
+    /** {@code start} on Spark, with the executors' loss listener reporting to {@code workerLosses}. */
+    private SparkDl4jMultiLayer sparkNetwork(MultiLayerNetwork start, KnownCountTrainingMaster master,
+                                             WorkerLossCollector workerLosses) {
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, start, master);
+        sparkNet.setListeners(workerLosses, List.of(new WorkerLossListener()));
         if (collectTrainingStats) {
             // The system clock: the default time source queries an NTP server on every executor.
             if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
@@ -110,115 +151,28 @@ public final class ParameterAveragingTrainer {
             }
             sparkNet.setCollectTrainingStats(true);
         }
-
-        TrainingProgress p = resumeProgress != null ? resumeProgress
-                : TrainingProgress.initial(config.evalEvery(), config.checkpointEvery());
-        long start = System.nanoTime();
-        long trainNanos = (long) (p.trainSeconds() * 1e9);
-        long evalNanos = (long) (p.evalSeconds() * 1e9);
-        long iteration = p.iteration();
-        long imagesTrained = p.imagesTrained();
-        long round = p.round();
-        long nextEval = p.nextEval();
-        long nextCheckpoint = p.nextCheckpoint();
-        int firstEpoch = p.epoch();
-        int firstStep = p.stepsDoneInEpoch();
-        long epochTrainNanos = (long) (p.epochTrainSeconds() * 1e9);
-        int epochImages = p.epochImages();
-        if (firstStep >= steps) {
-            // The checkpoint closed its epoch: carry on with the next one.
-            firstEpoch++;
-            firstStep = 0;
-            epochTrainNanos = 0;
-            epochImages = 0;
-        }
-        EvalCounts last = null;
-        // Sent once per run; each epoch's shards are cut from it on the executors.
-        Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
-        try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
-                factory.exampleShape())) {
-            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-                try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
-                        config.batchSize(), config.seed(), epoch, factory.exampleShape())) {
-                    for (int from = epoch == firstEpoch ? firstStep : 0; from < steps;
-                         from += config.averagingFrequency()) {
-                        int to = Math.min(steps, from + config.averagingFrequency());
-                        long t0 = System.nanoTime();
-                        master.nextFitHolds((long) (to - from) * config.workers());
-                        sparkNet.fit(shards.steps(from, to));
-                        long roundNanos = System.nanoTime() - t0;
-                        round++;
-                        int images = (to - from) * config.imagesPerStep();
-                        epochTrainNanos += roundNanos;
-                        trainNanos += roundNanos;
-                        epochImages += images;
-                        imagesTrained += images;
-                        publishWorkerLosses(collector.drain(), epoch, iteration);
-                        iteration += to - from;
-                        double score = sparkNet.getScore();
-                        double seconds = roundNanos / 1e9;
-                        metrics.onRound(new AveragingRound(System.currentTimeMillis(), epoch, round, iteration, score,
-                                images, seconds, images / seconds));
-                        if (!Double.isFinite(score)) {
-                            throw new TrainingDivergedException("the training loss became " + score
-                                    + " at iteration " + iteration + " (epoch " + epoch
-                                    + "); lower --learning-rate (now " + config.learningRate() + ")");
-                        }
-                        boolean epochDone = to == steps;
-                        if (iteration >= nextEval || epochDone) {
-                            long e0 = System.nanoTime();
-                            last = evaluator.evaluate(sparkNet.getNetwork());
-                            long evalTook = System.nanoTime() - e0;
-                            evalNanos += evalTook;
-                            TestEvaluation evaluation = new TestEvaluation(System.currentTimeMillis(), epoch,
-                                    iteration, imagesTrained, last.accuracy(), last.loss(), epochDone, evalTook / 1e9);
-                            metrics.onEvaluation(evaluation);
-                            while (nextEval <= iteration) {
-                                nextEval += config.evalEvery();
-                            }
-                        }
-                        if (epochDone) {
-                            metrics.onEpochEnd(new EpochEnd(System.currentTimeMillis(), epoch, iteration, epochImages,
-                                    epochTrainNanos / 1e9, epochImages / (epochTrainNanos / 1e9)));
-                        }
-                        boolean epochCheckpoint = epochDone && config.checkpointEveryEpochs() > 0
-                                && epoch % config.checkpointEveryEpochs() == 0;
-                        if (epochCheckpoint || iteration >= nextCheckpoint) {
-                            while (nextCheckpoint <= iteration) {
-                                nextCheckpoint += config.checkpointEvery();
-                            }
-                            checkpoints.write(sparkNet.getNetwork(), new TrainingProgress(epoch, to, iteration, round,
-                                    imagesTrained, epochImages, epochTrainNanos / 1e9, trainNanos / 1e9,
-                                    evalNanos / 1e9, nextEval, nextCheckpoint));
-                        }
-                    }
-                }
-                epochTrainNanos = 0;
-                epochImages = 0;
-            }
-        } finally {
-            trainSet.destroy();
-        }
-        if (collectTrainingStats) {
-            trainingStats = sparkNet.getSparkTrainingStats();
-        }
-        if (last == null) {
-            // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.
-            try (DistributedEvaluator evaluator = new DistributedEvaluator(sc, test, config.workers(),
-                    factory.exampleShape())) {
-                last = evaluator.evaluate(sparkNet.getNetwork());
-            }
-        }
-        return new TrainingOutcome(sparkNet.getNetwork(), last, iteration, imagesTrained, trainNanos / 1e9,
-                evalNanos / 1e9, (System.nanoTime() - start) / 1e9);
+        return sparkNet;
     }
 
-    private void publishWorkerLosses(List<WorkerLossRecord> records, int epoch, long iterationBeforeRound) {
-        records.sort(Comparator.comparingInt(WorkerLossRecord::localIteration)
-                .thenComparingInt(WorkerLossRecord::partition));
-        for (WorkerLossRecord r : records) {
-            metrics.onWorkerIteration(new WorkerIteration(r.getTimeStamp(), epoch,
-                    iterationBeforeRound + r.localIteration() + 1, r.partition(), r.loss(), r.examples()));
+    private EvalCounts evaluateOnce(MultiLayerNetwork model, LabelledImages test) {
+        try (DistributedEvaluator evaluator = evaluator(test)) {
+            return evaluator.evaluate(model);
         }
+    }
+
+    private DistributedEvaluator evaluator(LabelledImages test) {
+        return new DistributedEvaluator(sc, test, config.workers(), config.model().factory().exampleShape());
+    }
+
+    /** Steps in one epoch of {@code trainImages}; at least one, or the settings cannot train. */
+    private int stepsPerEpoch(int trainImages) {
+        int steps = stepsPerEpoch(config, trainImages);
+        if (steps < 1) {
+            throw new ConfigException(TrainingOptions.BATCH_SIZE + " " + config.batchSize() + " times "
+                    + TrainingOptions.WORKERS + " " + config.workers() + " is more than the " + trainImages
+                    + " training images: each worker needs at least one full minibatch; lower "
+                    + TrainingOptions.BATCH_SIZE + " or " + TrainingOptions.WORKERS);
+        }
+        return steps;
     }
 }

@@ -20,9 +20,4 @@ package io.fashionspark.train;
 public record TrainingProgress(int epoch, int stepsDoneInEpoch, long iteration, long round, long imagesTrained,
                                int epochImages, double epochTrainSeconds, double trainSeconds, double evalSeconds,
                                long nextEval, long nextCheckpoint) {
-
-    static TrainingProgress initial(int evalEvery, int checkpointEvery) {
-        return new TrainingProgress(1, 0, 0, 0, 0, 0, 0, 0, 0, evalEvery > 0 ? evalEvery : Long.MAX_VALUE,
-                checkpointEvery > 0 ? checkpointEvery : Long.MAX_VALUE);
-    }
 }

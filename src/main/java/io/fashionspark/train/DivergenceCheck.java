@@ -1,0 +1,22 @@
+package io.fashionspark.train;
+
+import io.fashionspark.config.TrainingOptions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** Stops training when the loss is no longer a number: nothing after a NaN or infinite loss is worth training. */
+final class DivergenceCheck implements TrainingListener {
+    private final double learningRate;
+
+    DivergenceCheck(double learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public void onRoundEnd(RoundEnd end, MultiLayerNetwork averaged) {
+        if (!Double.isFinite(end.score())) {
+            throw new TrainingDivergedException("the training loss became " + end.score() + " at iteration "
+                    + end.iteration() + " (epoch " + end.epoch() + "); lower " + TrainingOptions.LEARNING_RATE
+                    + " (now " + learningRate + ")");
+        }
+    }
+}
