@@ -21,8 +21,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Runs the scenarios of one benchmark in a fixed order, on one machine and one data set: the matrix-multiply peak;
  * each model in one JVM without Spark; each model on an embedded Spark with every worker count and averaging
- * frequency; the PyTorch reference; then the full runs (every epoch the issue names, DL4J on Spark and PyTorch, tested
- * on the way). Each model trains on the same images in every scenario, so accuracies compare.
+ * frequency; the PyTorch reference; then the full runs (every epoch of {@code --full-run-epochs}, DL4J on Spark and
+ * PyTorch, tested on the way). Each model trains on the same images in every scenario, so accuracies compare.
  */
 public final class Benchmark {
     /** Untimed minibatches before a model's first timed run in this JVM. */
