@@ -42,11 +42,7 @@ public final class BenchReport {
     }
 
     public static String markdown(BenchResults results) {
-        return markdown(results, BenchTargets.standard());
-    }
-
-    static String markdown(BenchResults results, BenchTargets targets) {
-        return new BenchReport(results, targets).render();
+        return new BenchReport(results, BenchTargets.standard()).render();
     }
 
     private String render() {
