@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""The reference PyTorch code of the notes (FashionDNN and FashionCNN, listings 5-6 to 5-11 of seeds/004), timed.
+"""The reference PyTorch models, FashionDNN and FashionCNN (docs/models.md), and their training loop, timed.
 
 Run by `fashion-spark bench` on the same machine, data and number of images as the DL4J runs; prints one JSON line
-on stdout (progress goes to stderr). Differences from the notes, each to make the comparison fair:
+on stdout (progress goes to stderr). Differences from the reference code, each to make the comparison fair:
   * the idx files are read directly (gzip'd or raw) instead of through torchvision's download;
-  * each epoch is shuffled (the notes' DataLoader does not shuffle; the DL4J runs do);
-  * the test set is scored in inference mode (model.eval(), torch.no_grad()): the notes score it in training mode,
-    with dropout on and batch norm using the test batch's statistics;
+  * each epoch is shuffled (the reference DataLoader does not shuffle; the DL4J runs do);
+  * the test set is scored in inference mode (model.eval(), torch.no_grad()): the reference code scores it in
+    training mode, with dropout on and batch norm using the test batch's statistics;
   * torch.set_num_threads(--threads), the cores the JVM uses.
-The models, loss (CrossEntropyLoss), optimiser (Adam, lr 0.001) and batch size (100) are the notes'.
+The models, loss (CrossEntropyLoss), optimiser (Adam, lr 0.001) and batch size (100) are the reference code's.
 Usage: pytorch_reference.py --data DIR --model cnn [--train-limit N] [--epochs E] [--threads T] ...
        pytorch_reference.py --info   (versions, BLAS in use, matmul GFLOP/s; no data needed)
 """
@@ -61,7 +61,7 @@ class FashionCNN(nn.Module):
             nn.MaxPool2d(2)
         )
         self.fc1 = nn.Linear(in_features=64 * 6 * 6, out_features=600)
-        # As in the notes: Dropout2d on a flat (N, 600) tensor, which drops single features like Dropout.
+        # As in the reference model: Dropout2d on a flat (N, 600) tensor, which drops single features like Dropout.
         self.drop = nn.Dropout2d(0.25)
         self.fc2 = nn.Linear(in_features=600, out_features=120)
         self.fc3 = nn.Linear(in_features=120, out_features=10)
@@ -185,7 +185,7 @@ def main():
     p.add_argument("--learning-rate", type=float, default=0.001)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=os.cpu_count())
-    p.add_argument("--no-shuffle", action="store_true", help="the notes' order (no per-epoch shuffle)")
+    p.add_argument("--no-shuffle", action="store_true", help="the reference code's order (no per-epoch shuffle)")
     p.add_argument("--eval-every-images", type=int, default=0,
                    help="test every this many trained images (0: at the end only)")
     a = p.parse_args()
@@ -193,7 +193,7 @@ def main():
         print(json.dumps(info(a.threads)), flush=True)
         return
 
-    # Dropout2d on a 2-D input warns in torch >= 1.12; the notes use it so.
+    # Dropout2d on a 2-D input warns in torch >= 1.12; the reference model uses it so.
     warnings.filterwarnings("ignore", message=".*dropout2d.*", category=UserWarning)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)

@@ -1,35 +1,48 @@
 package io.fashionspark.bench;
 
+import static io.fashionspark.bench.BenchFigures.NOT_MEASURED;
+import static io.fashionspark.bench.Formats.bytes;
+import static io.fashionspark.bench.Formats.count;
+import static io.fashionspark.bench.Formats.duration;
+import static io.fashionspark.bench.Formats.epochs;
+import static io.fashionspark.bench.Formats.fixed;
+import static io.fashionspark.bench.Formats.gflops;
+import static io.fashionspark.bench.Formats.percent;
+import static io.fashionspark.bench.Formats.points;
+import static io.fashionspark.bench.Formats.ratio;
+import static io.fashionspark.bench.Formats.workers;
+
 import io.fashionspark.model.ModelKind;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * The benchmark's markdown: ratios first (the claims), then the targets met or not, the raw figures they come
- * from, where the averaging rounds' time goes, memory, FLOPs, the full runs, the machine and the method.
+ * The benchmark's markdown: ratios first (the claims), then the performance targets met or not, the raw figures
+ * they come from, where the averaging rounds' time goes, memory, FLOPs, the full runs, the machine and the method.
  */
 public final class BenchReport {
-    /** Targets of the issue, on a 2-core machine with embedded Spark and 2 workers. */
-    static final int TARGET_WORKERS = 2;
-    static final double TARGET_SPARK_VS_SINGLE = 0.9;
-    static final double TARGET_DL4J_VS_PYTORCH = 1.0;
-    static final double TARGET_CNN_PEAK_SHARE = 0.30;
-    static final String NOT_MEASURED = "not measured";
+    private static final Function<Number, String> COUNT = n -> count(n.longValue());
+    private static final Function<Number, String> ROUNDED_COUNT = n -> count(Math.round(n.doubleValue()));
+    private static final Function<Number, String> PERCENT = n -> percent(n.doubleValue());
 
     private final BenchResults r;
+    private final BenchFigures f;
+    private final BenchTargets targets;
     private final StringBuilder md = new StringBuilder();
 
-    private BenchReport(BenchResults results) {
+    private BenchReport(BenchResults results, BenchTargets targets) {
         this.r = results;
+        this.f = new BenchFigures(results);
+        this.targets = targets;
     }
 
     public static String markdown(BenchResults results) {
-        return new BenchReport(results).render();
+        return new BenchReport(results, BenchTargets.standard()).render();
     }
 
     private String render() {
@@ -63,84 +76,94 @@ public final class BenchReport {
         return md.toString();
     }
 
-    // ---- Ratios -------------------------------------------------------------------------------------------------
-
     private List<ModelKind> models() {
         return r.settings().models();
     }
 
+    // ---- Ratios -------------------------------------------------------------------------------------------------
+
     private void ratios() {
         line("## Ratios");
         line("");
-        StringBuilder head = new StringBuilder("| Ratio (same run) |");
-        StringBuilder rule = new StringBuilder("|---|");
-        for (ModelKind m : models()) {
-            head.append(' ').append(m.displayName()).append(" |");
-            rule.append("---:|");
-        }
-        line(head.toString());
-        line(rule.toString());
-        for (int w : r.settings().workers()) {
-            for (int f : r.settings().frequencies()) {
-                row("Spark " + workers(w) + ", averaging every " + f + " / best single JVM (images/s)", m -> {
-                    Optional<ScenarioResult> spark = spark(m, w, f);
-                    Optional<ScenarioResult> single = bestSingle(m);
-                    return spark.isPresent() && single.isPresent()
-                            ? ratio(spark.get().imagesPerSecond() / single.get().imagesPerSecond()) : NOT_MEASURED;
-                });
+        int w = targets.workers();
+        MarkdownTable table = new MarkdownTable().left("Ratio (same run)");
+        models().forEach(m -> table.right(m.displayName()));
+        for (int workers : r.settings().workers()) {
+            for (int freq : r.settings().frequencies()) {
+                perModel(table, "Spark " + workers(workers) + ", averaging every " + freq
+                        + " / best single JVM (images/s)", m -> {
+                            Optional<ScenarioResult> spark = f.spark(m, workers, freq);
+                            Optional<ScenarioResult> single = f.bestSingle(m);
+                            return spark.isPresent() && single.isPresent()
+                                    ? ratio(spark.get().imagesPerSecond() / single.get().imagesPerSecond())
+                                    : NOT_MEASURED;
+                        });
             }
         }
-        row("Best single JVM / PyTorch (images/s)", m -> vsPytorch(m, bestSingle(m)));
-        row("Spark " + workers(TARGET_WORKERS) + ", fastest / PyTorch (images/s)",
-                m -> vsPytorch(m, fastestSpark(m, TARGET_WORKERS)));
-        row("Test accuracy: Spark " + workers(TARGET_WORKERS) + " (fastest) − PyTorch, same images", m -> {
-            Optional<ScenarioResult> spark = fastestSpark(m, TARGET_WORKERS);
-            Optional<ScenarioResult> torch = pytorch(m);
+        perModel(table, "Best single JVM / PyTorch (images/s)", m -> vsPytorch(m, f.bestSingle(m)));
+        perModel(table, "Spark " + workers(w) + ", fastest / PyTorch (images/s)",
+                m -> vsPytorch(m, f.fastestSpark(m, w)));
+        perModel(table, "Test accuracy: Spark " + workers(w) + " (fastest) − PyTorch, same images", m -> {
+            Optional<ScenarioResult> torch = f.pytorch(m);
             if (torch.isEmpty()) {
-                return pytorchMissing(m);
+                return f.pytorchMissing(m);
             }
-            return spark.map(x -> points(x.accuracy() - torch.get().accuracy())).orElse(NOT_MEASURED);
+            return f.fastestSpark(m, w).map(x -> points(x.accuracy() - torch.get().accuracy())).orElse(NOT_MEASURED);
         });
-        row("Achieved / matmul peak, best DL4J", m -> bestDl4j(m).map(x -> percent(peakShare(m, x)))
-                .orElse(NOT_MEASURED));
-        row("Achieved / matmul peak, PyTorch (against its own matmul peak)", m -> pytorch(m)
+        perModel(table, "Achieved / matmul peak, best DL4J",
+                m -> f.bestDl4j(m).map(x -> percent(f.peakShare(m, x))).orElse(NOT_MEASURED));
+        perModel(table, "Achieved / matmul peak, PyTorch (against its own matmul peak)", m -> f.pytorch(m)
                 .map(x -> r.pytorch() == null ? NOT_MEASURED
-                        : percent(x.gflops(trainingFlops(m)) / r.pytorch().matmulGflops()))
-                .orElse(pytorchMissing(m)));
+                        : percent(x.gflops(f.trainingFlops(m)) / r.pytorch().matmulGflops()))
+                .orElse(f.pytorchMissing(m)));
         if (!r.fullRuns().isEmpty()) {
-            String run = "Full run (" + epochs(r.settings().fullEpochs()) + "), DL4J " + fullSetup() + " / PyTorch";
-            row(run + " (images/s)", m -> fullRunCell(m, (d, t) -> ratio(d.imagesPerSecond() / t.imagesPerSecond())));
-            row("Full run, test accuracy at the end: DL4J − PyTorch",
+            String run = "Full run (" + epochs(r.settings().fullEpochs()) + "), DL4J " + f.fullSetup() + " / PyTorch";
+            perModel(table, run + " (images/s)",
+                    m -> fullRunCell(m, (d, t) -> ratio(d.imagesPerSecond() / t.imagesPerSecond())));
+            perModel(table, "Full run, test accuracy at the end: DL4J − PyTorch",
                     m -> fullRunCell(m, (d, t) -> points(d.accuracy() - t.accuracy())));
-            if (r.settings().ttaTarget() > 0) {
-                row("Full run, time to " + percent(r.settings().ttaTarget()) + " test accuracy, DL4J / PyTorch "
-                        + "(lower is faster)", m -> m != ModelKind.CNN ? "—" : fullRunCell(m, (d, t) -> {
-                            Optional<FullRun.Checkpoint> dc = d.firstReaching(r.settings().ttaTarget());
-                            Optional<FullRun.Checkpoint> tc = t.firstReaching(r.settings().ttaTarget());
-                            return dc.isPresent() && tc.isPresent() ? ratio(dc.get().trainSeconds()
-                                    / tc.get().trainSeconds()) : ttaCell(d) + " vs " + ttaCell(t);
+            double goal = r.settings().ttaTarget();
+            if (goal > 0) {
+                perModel(table, "Full run, time to " + percent(goal) + " test accuracy, DL4J / PyTorch "
+                        + "(lower is faster)", m -> m != ModelKind.CNN ? Formats.DASH : fullRunCell(m, (d, t) -> {
+                            Optional<FullRun.Checkpoint> dc = d.firstReaching(goal);
+                            Optional<FullRun.Checkpoint> tc = t.firstReaching(goal);
+                            return dc.isPresent() && tc.isPresent()
+                                    ? ratio(dc.get().trainSeconds() / tc.get().trainSeconds())
+                                    : f.timeToAccuracy(d) + " vs " + f.timeToAccuracy(t);
                         }));
             }
         }
-        line("");
+        table(table);
         line("Ratios of images/s above 1 mean the first is faster. Every scenario of a model trains on the same "
                 + "images, so accuracies compare; see [Raw figures](#raw-figures).");
         line("");
     }
 
+    /** A row with a name and a cell for each model. */
+    private void perModel(MarkdownTable table, String name, Function<ModelKind, String> cell) {
+        List<Object> cells = new ArrayList<>();
+        cells.add(name);
+        models().forEach(m -> cells.add(cell.apply(m)));
+        table.row(cells.toArray());
+    }
+
     private String vsPytorch(ModelKind m, Optional<ScenarioResult> dl4j) {
-        Optional<ScenarioResult> torch = pytorch(m);
+        Optional<ScenarioResult> torch = f.pytorch(m);
         if (torch.isEmpty()) {
-            return pytorchMissing(m);
+            return f.pytorchMissing(m);
         }
         return dl4j.map(x -> ratio(x.imagesPerSecond() / torch.get().imagesPerSecond())).orElse(NOT_MEASURED);
     }
 
-    private String pytorchMissing(ModelKind m) {
-        if (!PyTorchReference.supports(m)) {
-            return "no reference";
+    /** A cell from the model's two full runs, or why there is none. */
+    private String fullRunCell(ModelKind m, BiFunction<FullRun, FullRun, String> cell) {
+        Optional<FullRun> d = f.dl4jFullRun(m);
+        Optional<FullRun> t = f.pytorchFullRun(m);
+        if (d.isEmpty()) {
+            return PyTorchReference.supports(m) ? NOT_MEASURED : "no reference";
         }
-        return r.pytorch() == null ? "skipped" : "failed";
+        return t.isEmpty() ? f.pytorchMissing(m) : cell.apply(d.get(), t.get());
     }
 
     // ---- Targets ------------------------------------------------------------------------------------------------
@@ -148,105 +171,19 @@ public final class BenchReport {
     private void targets() {
         line("## Targets");
         line("");
-        line("The issue's targets, for a 2-core machine, embedded Spark and " + TARGET_WORKERS + " workers.");
+        line("The product's performance targets, set for a 2-core machine, embedded Spark and "
+                + workers(targets.workers()) + " (`src/main/resources/io/fashionspark/bench/targets.json`).");
         line("");
-        line("| Target | Measured | Met |");
-        line("|---|---|---|");
-        for (ModelKind m : List.of(ModelKind.DNN, ModelKind.CNN)) {
-            if (!models().contains(m)) {
-                continue;
-            }
-            Optional<ScenarioResult> spark = fastestSpark(m, TARGET_WORKERS);
-            Optional<ScenarioResult> single = bestSingle(m);
-            if (spark.isPresent() && single.isPresent()) {
-                double x = spark.get().imagesPerSecond() / single.get().imagesPerSecond();
-                target("Spark " + workers(TARGET_WORKERS) + " ≥ " + ratio(TARGET_SPARK_VS_SINGLE)
-                        + " the images/s of the best single JVM, " + m.displayName(),
-                        ratio(x) + " (" + spark.get().label() + " against " + single.get().label() + ")",
-                        x >= TARGET_SPARK_VS_SINGLE);
-            } else {
-                target("Spark " + workers(TARGET_WORKERS) + " ≥ " + ratio(TARGET_SPARK_VS_SINGLE)
-                        + " the best single JVM, " + m.displayName(), NOT_MEASURED, null);
-            }
+        MarkdownTable table = new MarkdownTable().left("Target").left("Measured").left("Met");
+        for (BenchTargets.Evaluation e : targets.evaluate(f)) {
+            table.row(e.title(), e.measurement().shown(), e.verdict().cell());
         }
-        for (ModelKind m : List.of(ModelKind.DNN, ModelKind.CNN)) {
-            if (!models().contains(m)) {
-                continue;
-            }
-            Optional<FullRun> dl4jFull = r.fullRun(m, ScenarioResult.Engine.SPARK);
-            Optional<FullRun> torchFull = r.fullRun(m, ScenarioResult.Engine.PYTORCH);
-            if (dl4jFull.isPresent() && torchFull.isPresent()) {
-                FullRun d = dl4jFull.get();
-                FullRun t = torchFull.get();
-                double ratio = d.imagesPerSecond() / t.imagesPerSecond();
-                target("≥ " + ratio(TARGET_DL4J_VS_PYTORCH) + " PyTorch's training images/s at equal or better "
-                                + "test accuracy after " + epochs(d.epochs()) + ", " + m.displayName(),
-                        ratio(ratio) + " (full runs, DL4J " + d.setup() + "); accuracy " + percent(d.accuracy())
-                                + " against " + percent(t.accuracy()),
-                        ratio >= TARGET_DL4J_VS_PYTORCH && d.accuracy() >= t.accuracy());
-                continue;
-            }
-            String name = "≥ " + ratio(TARGET_DL4J_VS_PYTORCH) + " PyTorch's training images/s at equal or better "
-                    + "test accuracy (after the same images, no full runs), " + m.displayName();
-            Optional<ScenarioResult> torch = pytorch(m);
-            if (torch.isEmpty()) {
-                target(name, "PyTorch " + pytorchMissing(m), null);
-                continue;
-            }
-            double torchAcc = torch.get().accuracy();
-            Optional<ScenarioResult> atLeastAsGood = r.of(m, ScenarioResult.Engine.SPARK).stream()
-                    .filter(x -> x.workers() == TARGET_WORKERS && x.accuracy() >= torchAcc)
-                    .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
-            if (atLeastAsGood.isPresent()) {
-                ScenarioResult x = atLeastAsGood.get();
-                double ratio = x.imagesPerSecond() / torch.get().imagesPerSecond();
-                target(name, ratio(ratio) + " (" + x.label() + ", " + percent(x.accuracy()) + " against "
-                        + percent(torchAcc) + ")", ratio >= TARGET_DL4J_VS_PYTORCH);
-            } else {
-                Optional<ScenarioResult> fastest = fastestSpark(m, TARGET_WORKERS);
-                target(name, fastest.map(x -> ratio(x.imagesPerSecond() / torch.get().imagesPerSecond()) + " but no "
-                        + workers(TARGET_WORKERS) + " run reached PyTorch's " + percent(torchAcc) + " (best "
-                        + percent(bestAccuracy(m, TARGET_WORKERS)) + ")").orElse(NOT_MEASURED), false);
-            }
-        }
-        if (models().contains(ModelKind.CNN)) {
-            Optional<ScenarioResult> best = fastestSpark(ModelKind.CNN, TARGET_WORKERS);
-            target("FashionCNN training ≥ " + percent(TARGET_CNN_PEAK_SHARE) + " of the measured matmul peak",
-                    best.map(x -> percent(peakShare(ModelKind.CNN, x)) + " (" + x.label() + ": "
-                            + gflops(x.gflops(trainingFlops(ModelKind.CNN))) + " of " + gflops(r.peak().gflops())
-                            + ")").orElse(NOT_MEASURED),
-                    best.map(x -> peakShare(ModelKind.CNN, x) >= TARGET_CNN_PEAK_SHARE).orElse(null));
-            Optional<FullRun> dl4j = r.fullRun(ModelKind.CNN, ScenarioResult.Engine.SPARK);
-            Optional<FullRun> torch = r.fullRun(ModelKind.CNN, ScenarioResult.Engine.PYTORCH);
-            double goal = r.settings().ttaTarget();
-            String name = "FashionCNN time to " + (goal > 0 ? percent(goal) : "90%")
-                    + " test accuracy reported, no worse than PyTorch's";
-            if (goal <= 0) {
-                target(name, "not run (--time-to-accuracy 0)", null);
-            } else if (dl4j.isEmpty()) {
-                target(name, r.settings().fullEpochs() == 0 ? "not run (--full-run-epochs 0)" : NOT_MEASURED, null);
-            } else if (torch.isEmpty()) {
-                target(name, "DL4J " + ttaCell(dl4j.get()) + "; PyTorch " + (r.pytorch() == null ? "skipped"
-                        : "failed"), null);
-            } else {
-                Optional<FullRun.Checkpoint> d = dl4j.get().firstReaching(goal);
-                Optional<FullRun.Checkpoint> t = torch.get().firstReaching(goal);
-                boolean met = d.isPresent() && (t.isEmpty() || d.get().trainSeconds() <= t.get().trainSeconds());
-                target(name, "DL4J " + ttaCell(dl4j.get()) + ", PyTorch " + ttaCell(torch.get()), met);
-            }
-        }
-        line("");
+        table(table);
         if (r.fullRuns().isEmpty()) {
             line("Without full runs (`--full-run-epochs 0`) the PyTorch target compares "
-                    + "accuracies after the images of this run (see the raw figures), not after the 5 epochs the "
-                    + "target names.");
+                    + "accuracies after the images of this run (see the raw figures), not after full runs.");
             line("");
         }
-    }
-
-    private void target(String name, String measured, Boolean met) {
-        line("| " + name + " | " + measured + " | " + (met == null ? "n/a" : met ? "**met**" : "**not met**")
-                + " |");
     }
 
     // ---- Raw figures ---------------------------------------------------------------------------------------------
@@ -269,27 +206,26 @@ public final class BenchReport {
                     ? ", " + plan.epochs() + " epochs" : "") + " (a last partial step is dropped); "
                     + count(r.testSetSize()) + " test images.");
             line("");
-            line("| Scenario | Threads/worker | Images | Train s | Images/s | Test accuracy | Test loss | GFLOP/s "
-                    + "| % of peak | Peak RSS | Peak heap | Peak off-heap (≥ RSS − committed heap) |");
-            line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            List<ScenarioResult> rows = new ArrayList<>(r.scenarios().stream().filter(x -> x.model() == m).toList());
-            for (ScenarioResult x : rows) {
-                double gf = x.gflops(trainingFlops(m));
+            MarkdownTable table = new MarkdownTable().left("Scenario").right("Threads/worker").right("Images", COUNT)
+                    .right("Train s", n -> fixed(n.doubleValue(), 1)).right("Images/s", n -> fixed(n.doubleValue(), 0))
+                    .right("Test accuracy", PERCENT).right("Test loss", n -> fixed(n.doubleValue(), 3))
+                    .right("GFLOP/s", n -> fixed(n.doubleValue(), 1)).right("% of peak", PERCENT)
+                    .right("Peak RSS").right("Peak heap").right("Peak off-heap (≥ RSS − committed heap)");
+            for (ScenarioResult x : r.scenarios().stream().filter(x -> x.model() == m).toList()) {
+                double gf = x.gflops(f.trainingFlops(m));
                 double peakGf = x.engine() == ScenarioResult.Engine.PYTORCH
                         ? (r.pytorch() == null ? Double.NaN : r.pytorch().matmulGflops()) : r.peak().gflops();
                 MemoryProbe.Peaks mem = x.memory();
-                line("| " + x.label() + " | " + x.threads() + " | " + count(x.images()) + " | "
-                        + fixed(x.trainSeconds(), 1) + " | " + fixed(x.imagesPerSecond(), 0) + " | "
-                        + percent(x.accuracy()) + " | " + fixed(x.loss(), 3) + " | " + fixed(gf, 1) + " | "
-                        + percent(gf / peakGf) + " | " + bytes(x.peakRssBytes())
-                        + (mem != null && !mem.rssSinceScenarioStart() ? " (since JVM start)" : "") + " | "
-                        + (mem == null ? "—" : bytes(mem.heapUsedBytes())) + " | "
-                        + (mem == null ? "—" : bytes(mem.offHeapBytes())) + " |");
+                table.row(x.label(), x.threads(), x.images(), x.trainSeconds(), x.imagesPerSecond(), x.accuracy(),
+                        x.loss(), gf, gf / peakGf, bytes(x.peakRssBytes())
+                                + (mem != null && !mem.rssSinceScenarioStart() ? " (since JVM start)" : ""),
+                        mem == null ? null : bytes(mem.heapUsedBytes()),
+                        mem == null ? null : bytes(mem.offHeapBytes()));
             }
-            if (PyTorchReference.supports(m) && pytorch(m).isEmpty()) {
-                line("| PyTorch reference | " + pytorchMissing(m) + " | | | | | | | | | | |");
+            if (PyTorchReference.supports(m) && f.pytorch(m).isEmpty()) {
+                table.rowThenBlank(ScenarioResult.Engine.PYTORCH.description(), f.pytorchMissing(m));
             }
-            line("");
+            table(table);
         }
         if (r.pytorchNote() != null) {
             line(r.pytorchNote() + ".");
@@ -297,7 +233,7 @@ public final class BenchReport {
         }
     }
 
-    // ---- Round breakdown -----------------------------------------------------------------------------------------
+    // ---- Where an averaging round's time goes --------------------------------------------------------------------
 
     private void rounds() {
         line("## Where an averaging round's time goes");
@@ -318,21 +254,20 @@ public final class BenchReport {
         line("- of which **(de)serialisation** and **scheduler delay**: Spark's task deserialisation + result "
                 + "serialisation, and scheduler delay, of the round's tasks (already inside the columns above).");
         line("");
-        line("| Model | Scenario | Rounds | Round ms | Compute | Broadcast | Aggregation | Count job | Rest "
-                + "| of which (de)serialisation | of which scheduler delay | Compute share |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Function<Number, String> ms = n -> fixed(n.doubleValue(), 1);
+        MarkdownTable table = new MarkdownTable().left("Model").left("Scenario").right("Rounds").right("Round ms", ms)
+                .right("Compute", ms).right("Broadcast", ms).right("Aggregation", ms).right("Count job", ms)
+                .right("Rest", ms).right("of which (de)serialisation", ms).right("of which scheduler delay", ms)
+                .right("Compute share", PERCENT);
         for (ScenarioResult x : r.scenarios()) {
             RoundBreakdown b = x.rounds();
-            if (b == null) {
-                continue;
+            if (b != null) {
+                table.row(x.model().displayName(), x.label(), b.rounds(), b.wallMs(), b.computeMs(), b.broadcastMs(),
+                        b.aggregationMs(), b.countMs(), b.restMs(), b.serializationMs(), b.schedulerDelayMs(),
+                        b.computeShare());
             }
-            line("| " + x.model().displayName() + " | " + x.label() + " | " + b.rounds() + " | "
-                    + fixed(b.wallMs(), 1) + " | " + fixed(b.computeMs(), 1) + " | " + fixed(b.broadcastMs(), 1)
-                    + " | " + fixed(b.aggregationMs(), 1) + " | " + fixed(b.countMs(), 1) + " | "
-                    + fixed(b.restMs(), 1) + " | " + fixed(b.serializationMs(), 1) + " | "
-                    + fixed(b.schedulerDelayMs(), 1) + " | " + percent(b.computeShare()) + " |");
         }
-        line("");
+        table(table);
     }
 
     // ---- FLOPs ---------------------------------------------------------------------------------------------------
@@ -348,18 +283,18 @@ public final class BenchReport {
                 + " floats after a warm-up, " + r.peak().threads() + " threads: **" + gflops(r.peak().gflops())
                 + "** (median " + gflops(r.peak().medianGflops()) + ").");
         line("");
-        line("| Model | MACs per layer | Forward MFLOP | Training MFLOP |");
-        line("|---|---|---:|---:|");
-        for (Map.Entry<ModelKind, FlopCounter.Count> e : r.flops().entrySet()) {
-            FlopCounter.Count c = e.getValue();
+        Function<Number, String> mflop = n -> fixed(n.doubleValue() / 1e6, 2);
+        MarkdownTable table = new MarkdownTable().left("Model").left("MACs per layer").right("Forward MFLOP", mflop)
+                .right("Training MFLOP", mflop);
+        for (FlopCounter.Count c : r.flops().values()) {
             List<String> parts = new ArrayList<>();
             for (FlopCounter.LayerMacs l : c.layers()) {
                 parts.add(l.name() + " " + count(l.macs()));
             }
-            line("| " + c.model() + " | " + String.join(", ", parts) + " (total " + count(c.forwardMacs()) + ") | "
-                    + fixed(c.forwardFlops() / 1e6, 2) + " | " + fixed(c.trainingFlops() / 1e6, 2) + " |");
+            table.row(c.model(), String.join(", ", parts) + " (total " + count(c.forwardMacs()) + ")",
+                    c.forwardFlops(), c.trainingFlops());
         }
-        line("");
+        table(table);
     }
 
     // ---- Full runs ----------------------------------------------------------------------------------------------
@@ -372,32 +307,32 @@ public final class BenchReport {
             line("");
             return;
         }
+        double goal = r.settings().ttaTarget();
         FullRun any = r.fullRuns().get(0);
         line("Each model from scratch on all " + count(r.trainSetSize()) + " training images for "
                 + epochs(r.settings().fullEpochs()) + ", tested every " + count(any.evalEveryImages()) + " trained "
                 + "images (DL4J tests at the end of the averaging round that passes that point) and at the end. "
                 + "Times are training time; the tests are left out (with them: the wall column)."
-                + (r.settings().ttaTarget() > 0 ? " The time to " + percent(r.settings().ttaTarget())
-                        + " (FashionCNN) is the training time before the first test at or above it." : ""));
+                + (goal > 0 ? " The time to " + percent(goal) + " (FashionCNN) is the training time before the first "
+                        + "test at or above it." : ""));
         line("");
-        line("| Model | Engine | Setup | Images | Training s | Wall s (with tests) | Images/s | Accuracy at the end "
-                + "| Best | Time to " + (r.settings().ttaTarget() > 0 ? percent(r.settings().ttaTarget()) : "accuracy")
-                + " | Tests |");
-        line("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
-        for (FullRun f : r.fullRuns()) {
-            String tta = f.model() != ModelKind.CNN || r.settings().ttaTarget() <= 0 ? "—" : ttaCell(f);
-            line("| " + f.model().displayName() + " | " + f.engine().description() + " | " + f.setup() + " | "
-                    + count(f.images()) + " | " + fixed(f.trainSeconds(), 1) + " | " + fixed(f.wallSeconds(), 1)
-                    + " | " + count(Math.round(f.imagesPerSecond())) + " | " + percent(f.accuracy()) + " | "
-                    + percent(f.bestAccuracy()) + " | " + tta + " | " + (f.checkpoints().size() + 1) + " |");
+        Function<Number, String> seconds = n -> fixed(n.doubleValue(), 1);
+        MarkdownTable table = new MarkdownTable().left("Model").left("Engine").left("Setup").right("Images", COUNT)
+                .right("Training s", seconds).right("Wall s (with tests)", seconds).right("Images/s", ROUNDED_COUNT)
+                .right("Accuracy at the end", PERCENT).right("Best", PERCENT)
+                .left("Time to " + (goal > 0 ? percent(goal) : "accuracy")).right("Tests");
+        for (FullRun run : r.fullRuns()) {
+            String tta = run.model() != ModelKind.CNN || goal <= 0 ? Formats.DASH : f.timeToAccuracy(run);
+            table.row(run.model().displayName(), run.engine().description(), run.setup(), run.images(),
+                    run.trainSeconds(), run.wallSeconds(), run.imagesPerSecond(), run.accuracy(), run.bestAccuracy(),
+                    tta, run.checkpoints().size() + 1);
         }
         for (ModelKind m : r.settings().fullRunModels()) {
-            if (r.fullRun(m, ScenarioResult.Engine.PYTORCH).isEmpty()) {
-                line("| " + m.displayName() + " | " + ScenarioResult.Engine.PYTORCH.description() + " | "
-                        + (r.pytorch() == null ? "skipped" : "failed") + " | | | | | | | | |");
+            if (f.pytorchFullRun(m).isEmpty()) {
+                table.rowThenBlank(m.displayName(), ScenarioResult.Engine.PYTORCH.description(), f.pytorchState());
             }
         }
-        line("");
+        table(table);
     }
 
     // ---- Machine and method --------------------------------------------------------------------------------------
@@ -421,6 +356,8 @@ public final class BenchReport {
     }
 
     private void method() {
+        String cores = f.cores();
+        int w = targets.workers();
         line("## Method");
         line("");
         line("- One JVM (`bin/fashion-spark`), one run: first the matmul peak, then each model in one JVM without "
@@ -428,7 +365,7 @@ public final class BenchReport {
                 + "master for each worker count (the project's `ParameterAveragingTrainer`, as `train` runs it, "
                 + "without checkpoints; DL4J's full runs follow in the context of their worker count), "
                 + "then the single JVM again, then the PyTorch reference and its full runs, as subprocesses. A few "
-                + "untimed minibatches (one JVM) and two untimed rounds (each Spark context) warm up first.");
+                + "untimed minibatches (one JVM) and two untimed averaging rounds (each Spark context) warm up first.");
         line("- The single-JVM scenarios run twice, before and after the Spark scenarios, and the faster of the two is "
                 + "the figure above (the harder baseline: other work on a shared machine comes and goes within a "
                 + "run). Both:");
@@ -436,165 +373,42 @@ public final class BenchReport {
             line("  - " + b);
         }
         line("- The single-JVM runs train on a thread of their own, not the JVM's main thread: DL4J fits the same "
-                + "FashionDNN minibatch 2.5-3x slower on the main thread (18-26 ms against 7-9 ms, measured while "
-                + "building this benchmark), and Spark's task threads never are the main thread.");
+                + "FashionDNN minibatch 2.5-3x slower on the main thread (18-26 ms against 7-9 ms a minibatch on a "
+                + "2-core machine), and Spark's task threads never are the main thread.");
         line("- Same data, seed (" + r.settings().seed() + "), Adam learning rate (" + r.settings().learningRate()
                 + ") and minibatch size (" + r.settings().batchSize() + " per worker) everywhere; each epoch "
-                + "reshuffled. Spark's " + workers(TARGET_WORKERS) + " fit " + TARGET_WORKERS + " x "
-                + r.settings().batchSize() + " images per step, so for the same images they take fewer, averaged "
-                + "steps; the single JVM is also run with the minibatch sizes " + r.settings().singleBatchSizes()
-                + " and the fastest is the baseline.");
-        line("- Threads: ND4J's BLAS runs each matrix product on the cores the JVM sees (" + cores() + ") in the "
+                + "reshuffled. Spark's " + workers(w) + " fit " + w + " x " + r.settings().batchSize()
+                + " images per step, so for the same images they take fewer, averaged steps; the single JVM is also "
+                + "run with the minibatch sizes " + r.settings().singleBatchSizes() + " and the fastest is the "
+                + "baseline.");
+        line("- Threads: ND4J's BLAS runs each matrix product on the cores the JVM sees (" + cores + ") in the "
                 + "single JVM, and on that count divided by the workers in each Spark scenario (the embedded "
                 + "master's default: its workers share one process; the column Threads/worker); PyTorch runs with "
-                + "torch.set_num_threads(" + cores() + ") and OMP/OpenBLAS threads " + cores() + ".");
-        line("- PyTorch: `bench/pytorch_reference.py` (carried in the jar), the notes' FashionDNN and FashionCNN "
-                + "layer for layer, CrossEntropyLoss, Adam; it reads the same idx files, reshuffles each epoch as "
-                + "the DL4J runs do, and scores the test set in inference mode (`model.eval()`), as DL4J does; the "
-                + "notes score it in training mode.");
+                + "torch.set_num_threads(" + cores + ") and OMP/OpenBLAS threads " + cores + ".");
+        line("- PyTorch: `bench/pytorch_reference.py` (carried in the jar), the reference PyTorch models "
+                + "(docs/models.md) layer for layer, CrossEntropyLoss, Adam; it reads the same idx files, reshuffles "
+                + "each epoch as the DL4J runs do, and scores the test set in inference mode (`model.eval()`), as "
+                + "DL4J does, where the reference code scores it in training mode.");
         line("- Memory: peak RSS is the kernel's high-water mark (VmHWM), reset per scenario through "
                 + "/proc/self/clear_refs; peak heap is the most heap in use (garbage included) and peak off-heap "
                 + "the most RSS − committed heap (ND4J's native arrays, native libraries, thread stacks, metaspace; "
                 + "a lower bound, as committed heap pages not yet touched are not resident), both sampled every "
                 + MemoryProbe.SAMPLE_MS + " ms. In the embedded mode the driver and the executors are one JVM, so "
                 + "these are their sum.");
-        line("- Where the time goes: see that section; per-phase timers cost a few milliseconds per round and are on "
-                + "in every Spark scenario.");
+        line("- Where the time goes: see that section; per-phase timers cost a few milliseconds per averaging round "
+                + "and are on in every Spark scenario.");
         line("");
     }
 
-    private String cores() {
-        return r.machine().getOrDefault("Cores the JVM uses", "?");
-    }
+    // ---- Writing -------------------------------------------------------------------------------------------------
 
-    // ---- Lookups -------------------------------------------------------------------------------------------------
-
-    private Optional<ScenarioResult> bestSingle(ModelKind m) {
-        return r.of(m, ScenarioResult.Engine.SINGLE_JVM).stream()
-                .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
-    }
-
-    private Optional<ScenarioResult> spark(ModelKind m, int workers, int freq) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream()
-                .filter(x -> x.workers() == workers && x.averagingFrequency() == freq).findFirst();
-    }
-
-    private Optional<ScenarioResult> fastestSpark(ModelKind m, int workers) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream().filter(x -> x.workers() == workers)
-                .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
-    }
-
-    private double bestAccuracy(ModelKind m, int workers) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream().filter(x -> x.workers() == workers)
-                .mapToDouble(ScenarioResult::accuracy).max().orElse(Double.NaN);
-    }
-
-    private Optional<ScenarioResult> bestDl4j(ModelKind m) {
-        return r.scenarios().stream().filter(x -> x.model() == m && x.engine() != ScenarioResult.Engine.PYTORCH)
-                .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
-    }
-
-    private Optional<ScenarioResult> pytorch(ModelKind m) {
-        return r.of(m, ScenarioResult.Engine.PYTORCH).stream().findFirst();
-    }
-
-    private interface FullRunPair {
-        String of(FullRun dl4j, FullRun torch);
-    }
-
-    /** A cell from the model's two full runs, or why there is none. */
-    private String fullRunCell(ModelKind m, FullRunPair cell) {
-        Optional<FullRun> d = r.fullRun(m, ScenarioResult.Engine.SPARK);
-        Optional<FullRun> t = r.fullRun(m, ScenarioResult.Engine.PYTORCH);
-        if (d.isEmpty()) {
-            return PyTorchReference.supports(m) ? NOT_MEASURED : "no reference";
-        }
-        return t.isEmpty() ? pytorchMissing(m) : cell.of(d.get(), t.get());
-    }
-
-    private String fullSetup() {
-        return "Spark " + workers(r.settings().fullWorkers()) + " avg every " + r.settings().fullFrequency();
-    }
-
-    private double trainingFlops(ModelKind m) {
-        FlopCounter.Count c = r.flops().get(m);
-        return c == null ? Double.NaN : c.trainingFlops();
-    }
-
-    private double peakShare(ModelKind m, ScenarioResult x) {
-        return x.gflops(trainingFlops(m)) / r.peak().gflops();
-    }
-
-    private String ttaCell(FullRun run) {
-        double goal = r.settings().ttaTarget();
-        return run.firstReaching(goal)
-                .map(c -> fixed(c.trainSeconds(), 1) + " s (" + count(c.images()) + " images)")
-                .orElse("not reached in " + fixed(run.trainSeconds(), 1) + " s (best " + percent(run.bestAccuracy())
-                        + ")");
-    }
-
-    // ---- Formatting ----------------------------------------------------------------------------------------------
-
-    private interface Cell {
-        String of(ModelKind m);
-    }
-
-    private void row(String name, Cell cell) {
-        StringBuilder sb = new StringBuilder("| ").append(name).append(" |");
-        for (ModelKind m : models()) {
-            sb.append(' ').append(cell.of(m)).append(" |");
-        }
-        line(sb.toString());
+    /** A table and the blank line after it. */
+    private void table(MarkdownTable table) {
+        md.append(table.render());
+        line("");
     }
 
     private void line(String s) {
         md.append(s).append('\n');
-    }
-
-    static String epochs(int n) {
-        return n + (n == 1 ? " epoch" : " epochs");
-    }
-
-    static String workers(int n) {
-        return n + (n == 1 ? " worker" : " workers");
-    }
-
-    static String ratio(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.2fx", x) : "—";
-    }
-
-    static String percent(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.2f%%", 100 * x) : "—";
-    }
-
-    static String points(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%+.2f points", 100 * x) : "—";
-    }
-
-    static String fixed(double x, int decimals) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%,." + decimals + "f", x) : "—";
-    }
-
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    static String gflops(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.1f GFLOP/s", x) : "—";
-    }
-
-    static String bytes(long b) {
-        if (b < 0) {
-            return "—";
-        }
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
-        }
-        return String.format(Locale.ROOT, "%.0f MiB", b / (double) (1L << 20));
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 60 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60) : s + " s";
     }
 }

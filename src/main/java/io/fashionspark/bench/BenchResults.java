@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param peak         the matrix-multiply peak
  * @param flops        FLOPs per image of each model
  * @param scenarios    every training run, in the order run
- * @param fullRuns     the full runs (DL4J on Spark and PyTorch, every epoch the issue names)
+ * @param fullRuns     the full runs (DL4J on Spark and PyTorch, every epoch of --full-run-epochs)
  * @param pytorch      the PyTorch environment, or null where the reference did not run
  * @param pytorchNote  why it did not run, or notes on how it ran
  * @param trainSetSize images in the training set

@@ -21,8 +21,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Runs the scenarios of one benchmark in a fixed order, on one machine and one data set: the matrix-multiply peak;
  * each model in one JVM without Spark; each model on an embedded Spark with every worker count and averaging
- * frequency; the PyTorch reference; then the full runs (every epoch the issue names, DL4J on Spark and PyTorch, tested
- * on the way). Each model trains on the same images in every scenario, so accuracies compare.
+ * frequency; the PyTorch reference; then the full runs (every epoch of {@code --full-run-epochs}, DL4J on Spark and
+ * PyTorch, tested on the way). Each model trains on the same images in every scenario, so accuracies compare.
  */
 public final class Benchmark {
     /** Untimed minibatches before a model's first timed run in this JVM. */
@@ -152,7 +152,7 @@ public final class Benchmark {
                     LabelledImages train = trainSet.head(plan.subset());
                     for (int freq : settings.frequencies()) {
                         say("%s, Spark %s, averaging every %d: %d images", m.displayName(),
-                                BenchReport.workers(workers), freq, plan.images(workers * settings.batchSize()));
+                                Formats.workers(workers), freq, plan.images(workers * settings.batchSize()));
                         TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
                                 freq, plan.epochs(), settings.seed(), settings.learningRate(), 0);
                         MemoryProbe probe = MemoryProbe.start();
@@ -230,10 +230,10 @@ public final class Benchmark {
         int freq = settings.fullFrequency();
         int step = workers * settings.batchSize();
         int evalEvery = (int) (fullEvalImages() / step);
-        String setup = "Spark " + BenchReport.workers(workers) + ", batch " + settings.batchSize() + ", avg every "
+        String setup = "Spark " + Formats.workers(workers) + ", batch " + settings.batchSize() + ", avg every "
                 + freq;
         for (ModelKind m : settings.fullRunModels()) {
-            say("%s, full run, DL4J (%s): %s", m.displayName(), setup, BenchReport.epochs(settings.fullEpochs()));
+            say("%s, full run, DL4J (%s): %s", m.displayName(), setup, Formats.epochs(settings.fullEpochs()));
             TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
                     settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery);
             SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
@@ -248,7 +248,7 @@ public final class Benchmark {
         long evalEvery = fullEvalImages();
         String setup = "batch " + settings.batchSize() + ", " + cores + " threads";
         for (ModelKind m : settings.fullRunModels()) {
-            say("%s, full run, PyTorch (%s): %s", m.displayName(), setup, BenchReport.epochs(settings.fullEpochs()));
+            say("%s, full run, PyTorch (%s): %s", m.displayName(), setup, Formats.epochs(settings.fullEpochs()));
             JsonNode r = PyTorchReference.train(env, m, settings.data(), 0, settings.testLimit(),
                     settings.fullEpochs(), settings.batchSize(), settings.learningRate(), settings.seed(), cores,
                     evalEvery, PYTORCH_TIMEOUT_S, log);
@@ -268,7 +268,7 @@ public final class Benchmark {
     private void addFullRun(FullRun run) {
         fullRuns.add(run);
         say("  %.1f images/s over %.1f s of training, test accuracy %.2f%% after %s", run.imagesPerSecond(),
-                run.trainSeconds(), 100 * run.accuracy(), BenchReport.epochs(run.epochs()));
+                run.trainSeconds(), 100 * run.accuracy(), Formats.epochs(run.epochs()));
         if (run.model() == ModelKind.CNN && settings.ttaTarget() > 0) {
             run.firstReaching(settings.ttaTarget()).ifPresentOrElse(
                     c -> say("  %.1f%% first reached after %.1f s of training (%d images)",

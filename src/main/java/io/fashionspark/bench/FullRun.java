@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A model trained from scratch for the issue's whole run (5 epochs by default) by DL4J on Spark or by the PyTorch
+ * A model trained from scratch for a whole run (5 epochs by default) by DL4J on Spark or by the PyTorch
  * reference, tested on the way: its training speed over the whole run, its accuracy at the end and how long it took
  * to first reach an accuracy. Times are training time; the tests on the way are left out (with them: wall).
  *

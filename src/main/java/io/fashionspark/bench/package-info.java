@@ -1,7 +1,21 @@
 /**
  * {@code fashion-spark bench}: one run on one machine that measures single-JVM DL4J training, Spark parameter
- * averaging at several worker counts and averaging frequencies, and the reference PyTorch code of the notes, on the
- * same data and number of images, and writes the ratios between them (with where each averaging round's time goes,
- * peak memory, and the achieved share of the machine's measured matrix-multiply peak) to a markdown report.
+ * averaging at several worker counts and averaging frequencies, and the reference PyTorch models (docs/models.md), on
+ * the same data and number of images, and writes the ratios between them to a markdown report.
+ *
+ * <ul>
+ *   <li>Running: {@link io.fashionspark.bench.Benchmark} runs the scenarios in a fixed order
+ *   ({@code SingleJvmTraining}, {@code SparkTraining}, {@code PyTorchReference} for {@code bench/pytorch_reference.py},
+ *   and their full runs); {@code MatmulPeak}, {@code MemoryProbe}, {@code FlopCounter}, {@code RoundBreakdown} with
+ *   {@code SparkTaskTimes}, and {@code MachineFacts} measure the machine's peak, peak memory, work per image, where
+ *   each averaging round's time goes and the machine itself.</li>
+ *   <li>Results: {@code BenchSettings} (what was asked), {@code ScenarioResult} and {@code FullRun} (what each run
+ *   measured), {@code BenchResults} (all of it).</li>
+ *   <li>Performance targets: {@code targets.json} next to these classes lists them; {@code BenchTargets} reads it,
+ *   {@code TargetMeasure} measures the figure each compares and {@code BenchTarget} decides met, not met or not
+ *   measured.</li>
+ *   <li>Report: {@link io.fashionspark.bench.BenchReport} writes the markdown, with {@code BenchFigures} (the
+ *   figures it compares), {@code MarkdownTable} (every table) and {@code Formats} (how numbers read).</li>
+ * </ul>
  */
 package io.fashionspark.bench;

@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The project's FashionDNN and FashionCNN compute the notes' PyTorch models: with the same weights and minibatch
+ * The project's FashionDNN and FashionCNN compute the reference PyTorch models: with the same weights and minibatch
  * (dropout off on both sides), the loss and every parameter's gradient agree with what the PyTorch reference script's
  * own model classes compute. Needs python3-torch; skipped without it.
  */
@@ -57,7 +57,7 @@ class ReferenceGradientsTest {
 
     @ParameterizedTest
     @EnumSource(value = ModelKind.class, names = {"DNN", "CNN"})
-    void lossAndGradientsAreThoseOfTheNotesPyTorchModel(ModelKind kind) throws Exception {
+    void lossAndGradientsAreThoseOfTheReferencePyTorchModel(ModelKind kind) throws Exception {
         PyTorchReference.Environment env = PyTorchReference.find("auto", 1);
         assumeTrue(env != null, "python3-torch is not installed");
 
