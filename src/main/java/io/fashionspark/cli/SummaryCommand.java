@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code summary}: each layer with its output shape and parameter count. */
-@Command(name = "summary", mixinStandardHelpOptions = true,
+@Command(name = SummaryCommand.NAME, mixinStandardHelpOptions = true,
         description = "Prints a model's layers with output shapes and parameter counts.")
 final class SummaryCommand implements Callable<Integer> {
+    static final String NAME = "summary";
     @Spec
     CommandSpec spec;
 
