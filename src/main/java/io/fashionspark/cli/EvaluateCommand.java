@@ -33,11 +33,12 @@ import picocli.CommandLine.Spec;
  * {@code evaluate}: a saved model scored on the whole test set across the Spark executors, with accuracy alone
  * hiding nothing: precision, recall and F1 per class, and the confusion matrix.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = EvaluateCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Scores a trained model on the FashionMNIST test set across Spark executors: accuracy, loss,",
             "precision, recall and F1 of each class, and the confusion matrix; printed as tables and written as JSON.",
             "--data and --workers default to conf/fashion-spark.properties (or --config FILE), as for train."})
 final class EvaluateCommand implements Callable<Integer> {
+    static final String NAME = "evaluate";
     /** The keys of conf/fashion-spark.properties (train's options) that evaluate takes as its defaults too. */
     static final Set<String> CONFIG_KEYS = Set.of("data", "workers");
     static final String EVALUATION_JSON = "evaluation.json";

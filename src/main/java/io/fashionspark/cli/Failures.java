@@ -7,10 +7,26 @@ import io.fashionspark.predict.ModelFileException;
 import io.fashionspark.runtime.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Turns failures into one sentence on stderr and a documented exit code; the stack trace only with --verbose. */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
+    /**
+     * The failures that are the user's to fix, said in one line: the first entry an exception is an instance of
+     * gives the exit code and what comes before its message, so a subclass comes before its superclass.
+     */
+    private static final List<UserError> USER_ERRORS = List.of(
+            new UserError(ConfigException.class, ExitCodes.USAGE, ""),
+            new UserError(ModelFileException.class, ExitCodes.DATA, ""), // a DataException, said without "bad data"
+            new UserError(DataException.class, ExitCodes.DATA, "bad data: "),
+            new UserError(OutputException.class, ExitCodes.OUTPUT, ""),
+            new UserError(TrainingDivergedException.class, ExitCodes.DIVERGED, "training diverged: "),
+            new UserError(IncompatibleRuntimeException.class, ExitCodes.RUNTIME_FAILURE, ""));
+
+    private record UserError(Class<? extends Throwable> type, int exitCode, String prefix) {
+    }
+
     private final PrintWriter err;
 
     Failures(PrintWriter err) {
@@ -20,26 +36,12 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable cause = rootUserError(ex);
+        UserError kind = kindOf(cause);
         int code;
         String message;
-        if (cause instanceof ConfigException) {
-            code = ExitCodes.USAGE;
-            message = cause.getMessage();
-        } else if (cause instanceof ModelFileException) {
-            code = ExitCodes.DATA;
-            message = cause.getMessage();
-        } else if (cause instanceof DataException) {
-            code = ExitCodes.DATA;
-            message = "bad data: " + cause.getMessage();
-        } else if (cause instanceof OutputException) {
-            code = ExitCodes.OUTPUT;
-            message = cause.getMessage();
-        } else if (cause instanceof TrainingDivergedException) {
-            code = ExitCodes.DIVERGED;
-            message = "training diverged: " + cause.getMessage();
-        } else if (cause instanceof IncompatibleRuntimeException) {
-            code = ExitCodes.RUNTIME_FAILURE;
-            message = cause.getMessage();
+        if (kind != null) {
+            code = kind.exitCode();
+            message = kind.prefix() + cause.getMessage();
         } else {
             code = ExitCodes.RUNTIME_FAILURE;
             message = "failed: " + ex + (verbose(parsed) ? "" : " (run with --verbose for the stack trace)");
@@ -55,12 +57,21 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     /** Spark wraps executor-side exceptions; find ours. */
     private static Throwable rootUserError(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException || t instanceof DataException || t instanceof OutputException
-                    || t instanceof TrainingDivergedException || t instanceof IncompatibleRuntimeException) {
+            if (kindOf(t) != null) {
                 return t;
             }
         }
         return ex;
+    }
+
+    /** The first entry of {@link #USER_ERRORS} that {@code t} is an instance of, or null. */
+    private static UserError kindOf(Throwable t) {
+        for (UserError kind : USER_ERRORS) {
+            if (kind.type().isInstance(t)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

@@ -31,10 +31,11 @@ public final class Main implements Runnable {
         cli.setErr(err);
         try {
             ConfigDefaults defaults = ConfigDefaults.load(configFile(args));
-            defaults.checkKeys(cli.getSubcommands().get("train").getCommandSpec());
+            defaults.checkKeys(cli.getSubcommands().get(TrainCommand.NAME).getCommandSpec());
             cli.setDefaultValueProvider(defaults);
-            cli.getSubcommands().get("evaluate").setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
-            cli.getSubcommands().get("predict").setDefaultValueProvider(argSpec -> null);
+            cli.getSubcommands().get(EvaluateCommand.NAME)
+                    .setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
+            cli.getSubcommands().get(PredictCommand.NAME).setDefaultValueProvider(argSpec -> null);
             // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
             cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {

@@ -28,12 +28,13 @@ import picocli.CommandLine.Spec;
  * alone (no Spark). A file that cannot be read is reported on stderr and skipped; the others are still predicted,
  * and the exit code says that one failed.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = PredictCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Classifies pictures of clothing with a trained model: PNG or JPEG files (grey or colour, any "
                 + "size; converted to 28x28 white-on-black like FashionMNIST) and idx image files (every image in "
                 + "them, reported as FILE#index).",
             "Prints each image's most likely classes with their probabilities. Runs without Spark."})
 final class PredictCommand implements Callable<Integer> {
+    static final String NAME = "predict";
     @Spec
     CommandSpec spec;
 

@@ -20,13 +20,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code report}: a run's report.html again, or one page comparing several runs. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = ReportCommand.NAME, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a run's report.html and charts/ again from its metrics.jsonl, summary.json and "
                 + "model.zip: loss, test accuracy and throughput charts, the confusion matrix, per-class accuracy, "
                 + "test images with predictions, configuration and versions. The page is one self-contained file.",
             "Given several runs, writes one page (--output) overlaying their curves, each run labelled by its "
                 + "directory and the settings that differ."})
 final class ReportCommand implements Callable<Integer> {
+    static final String NAME = "report";
     @Spec
     CommandSpec spec;
 

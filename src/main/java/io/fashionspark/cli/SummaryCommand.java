@@ -14,11 +14,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code summary}: an architecture's layers, or a saved model's provenance and layers. */
-@Command(name = "summary", mixinStandardHelpOptions = true,
+@Command(name = SummaryCommand.NAME, mixinStandardHelpOptions = true,
         description = {"Prints an architecture's layers with output shapes and parameter counts, or, for a saved",
             "model.zip, where it came from (settings, versions, git commit, data digests, final test accuracy)",
             "and its layers."})
 final class SummaryCommand implements Callable<Integer> {
+    static final String NAME = "summary";
     @Spec
     CommandSpec spec;
 

@@ -51,10 +51,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: one model, trained on Spark with parameter averaging, into a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = TrainCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Trains a model on FashionMNIST across Spark executors with parameter averaging.",
             "Defaults come from conf/fashion-spark.properties (bundled in the jar) or --config FILE."})
 final class TrainCommand implements Callable<Integer> {
+    static final String NAME = "train";
     /** Options of this command alone; the settings a run records are {@link TrainingOptions}. */
     static final String RESUME = "--resume";
     static final String PROGRESS = "--progress";
