@@ -1,4 +1,4 @@
-"""Gradients of the notes' PyTorch models for given weights and one minibatch; used by ReferenceGradientsTest.
+"""Gradients of the reference PyTorch models (docs/models.md) for given weights and one minibatch; used by ReferenceGradientsTest.
 
 Usage: reference_gradients.py REFERENCE_SCRIPT MODEL DIR
 DIR holds manifest.json ({"params": {name: shape}, "x": shape}) and NAME.f32 files (float32, little-endian) for the

@@ -31,8 +31,10 @@ final class SparkTraining {
 
     static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
                                  int epochs, long seed, double learningRate, int evalEvery) {
-        return new TrainingConfig(kind, data, NO_OUTPUT, false, workers, batchSize, averagingFrequency, epochs,
-                learningRate, seed, evalEvery, 0, 0, 0, 0, 1);
+        // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory.
+        return TrainingConfig.builder().model(kind).data(data).output(NO_OUTPUT).workers(workers).batchSize(batchSize)
+                .averagingFrequency(averagingFrequency).epochs(epochs).learningRate(learningRate).seed(seed)
+                .evalEvery(evalEvery).keepCheckpoints(1).build();
     }
 
     /** Trains and tests. */

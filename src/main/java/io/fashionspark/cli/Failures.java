@@ -2,8 +2,8 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
-import io.fashionspark.rundir.OutputException;
 import io.fashionspark.predict.ModelFileException;
+import io.fashionspark.rundir.OutputException;
 import io.fashionspark.runtime.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;

@@ -1,13 +1,13 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.report.ComparisonReport;
 import io.fashionspark.report.ReportOutput;
 import io.fashionspark.report.RunComparison;
 import io.fashionspark.report.RunReader;
 import io.fashionspark.report.RunResults;
 import io.fashionspark.report.TrainingReport;
+import io.fashionspark.rundir.RunDirectory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

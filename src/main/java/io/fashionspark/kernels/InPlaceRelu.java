@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * that DL4J hands to {@link #backprop} (which may be modified, see {@code IActivation}).
  *
  * <p>Why not DL4J's {@code ActivationReLU}: its backprop allocates a new array and runs libnd4j's {@code relu_bp},
- * 6 ms for FashionCNN's first ReLU (100 x 28 x 28 x 32 floats, one thread) where the step and the product take
- * 1.1 ms; the two ReLU layers' backprop was a tenth of a CNN worker's time. The values are the same: the gradient is
+ * several times slower than the step and the product on activations this large; the two ReLU layers' backprop was
+ * a tenth of a CNN worker's time (timings in docs/performance.md). The values are the same: the gradient is
  * 1 where x &gt; 0 and 0 elsewhere, as DL4J's.
  */
 public final class InPlaceRelu extends BaseActivationFunction {

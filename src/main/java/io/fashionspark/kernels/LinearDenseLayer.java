@@ -18,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the class name) whose backward pass does not compute the layer's forward product a second time.
  *
  * <p>Why: DL4J's dense layer recomputes x W + b during backprop only to take the activation's derivative, which for
- * the identity is 1 whatever the product: for FashionCNN's fc1 (100 x 2304 x 600) that is 3.1 ms of a worker's
- * minibatch (one thread). DL4J's cache mode covers convolutions, not dense layers. See {@link LinearDenseLayerImpl}.
+ * the identity is 1 whatever the product: for FashionCNN's fc1 that is its largest product done twice (timings in
+ * docs/performance.md). DL4J's cache mode covers convolutions, not dense layers. See {@link LinearDenseLayerImpl}.
  */
 public class LinearDenseLayer extends DenseLayer {
 

@@ -5,13 +5,13 @@ import java.util.Collections;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -27,8 +27,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * one-channel image) as two matrix products over an image-patch matrix, in place of DL4J M2.1's oneDNN
  * {@code conv2d_bp} (or its built-in code, where oneDNN helpers are off); the forward pass stays with DL4J's choice.
  *
- * <p>Why: for one input channel oneDNN's backward took 21-25 ms a minibatch of 100 (one thread), 15x its own forward
- * pass, about a fifth of a FashionCNN worker's time. Here, with M = examples x output positions and
+ * <p>Why: for one input channel oneDNN's backward is many times slower than its own forward pass, and was about a
+ * fifth of a FashionCNN worker's time (timings in docs/performance.md). Here, with M = examples x output positions and
  * K = input channels x kernel height x kernel width: the patches are a [K, M] matrix copied row run by row run
  * from the input (im2col); weight and bias gradients are one product, [patches; a row of ones] x delta, and the
  * patches' gradient is delta x W, added back onto the input positions the patches came from (col2im). Same

@@ -18,7 +18,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * FashionCNN of the reference notes: two conv/batch-norm/ReLU/max-pool blocks, then 2304-600-(dropout)-120-10.
+ * FashionCNN (docs/models.md): two conv/batch-norm/ReLU/max-pool blocks, then 2304-600-(dropout)-120-10.
  */
 public final class FashionCnn implements NetworkFactory {
     /** PyTorch's BatchNorm2d momentum 0.1 is DL4J's decay 0.9; eps as PyTorch's. */
@@ -48,7 +48,7 @@ public final class FashionCnn implements NetworkFactory {
                 .layer(batchNorm("bn2"))
                 .layer(Layers.relu("relu2"))
                 .layer(Layers.maxPool("pool2"))
-                // The original has no activation on fc1 and fc2; kept as in the notes (and their backward pass then
+                // The original has no activation on fc1 and fc2; kept as in the reference (and their backward pass then
                 // needs no second forward product, see LinearDenseLayer).
                 .layer(LinearDenseLayer.of(new DenseLayer.Builder().name("fc1").nOut(600)
                         .activation(Activation.IDENTITY).weightInit(Layers.torchDefault(64 * 6 * 6))))

@@ -10,7 +10,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** FashionDNN of the reference notes: 784-256-(dropout 0.25)-128-10, ReLU, softmax + cross-entropy. */
+/** FashionDNN (docs/models.md): 784-256-(dropout 0.25)-128-10, ReLU, softmax + cross-entropy. */
 public final class FashionDnn implements NetworkFactory {
     /** PyTorch's Dropout(0.25) drops a quarter; DL4J's dropout argument is the probability to KEEP. */
     static final double KEEP_PROBABILITY = 0.75;

@@ -7,10 +7,10 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +28,7 @@ public final class Layers {
 
     /**
      * PyTorch's default for Linear and Conv2d (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
-     * Using it keeps the reference notes' training dynamics; DL4J's own defaults differ.
+     * Using it keeps the reference PyTorch models' training dynamics; DL4J's own defaults differ.
      */
     public static IWeightInit torchDefault(long fanIn) {
         double bound = 1.0 / Math.sqrt(fanIn);
@@ -66,7 +66,7 @@ public final class Layers {
         return new ActivationLayer.Builder().name(name).activation(new InPlaceRelu()).build();
     }
 
-    /** 2x2 max pooling with stride 2 (MaxPool2d(2) of the notes). */
+    /** 2x2 max pooling with stride 2 (the reference's MaxPool2d(2)). */
     static SubsamplingLayer maxPool(String name) {
         return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name(name)
                 .kernelSize(2, 2).stride(2, 2).dataFormat(FORMAT).build();

@@ -13,7 +13,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** LeNet-5 {@code Net} of the notes: padding 2 on the first conv stands in for the 32x32 zero-padded input. */
+/** LeNet-5 (docs/models.md): padding 2 on the first conv stands in for the 32x32 zero-padded input. */
 public final class LeNet5 implements NetworkFactory {
     @Override
     public MultiLayerConfiguration configuration(long seed, double learningRate) {

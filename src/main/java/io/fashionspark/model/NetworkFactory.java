@@ -10,7 +10,7 @@ public interface NetworkFactory {
     MultiLayerConfiguration configuration(long seed, double learningRate);
 
     /**
-     * A new network of this architecture, initialised as the reference notes' PyTorch modules are: weights and
+     * A new network of this architecture, initialised as the reference PyTorch modules are (docs/models.md): weights and
      * biases of every dense and convolution layer uniform in +-1/sqrt(fan-in) (DL4J would start the biases at 0).
      */
     default MultiLayerNetwork create(long seed, double learningRate) {

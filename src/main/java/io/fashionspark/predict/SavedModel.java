@@ -2,10 +2,10 @@ package io.fashionspark.predict;
 
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.MiniBatch;
+import io.fashionspark.model.ModelKind;
 import io.fashionspark.rundir.HadoopPaths;
 import io.fashionspark.rundir.ModelProvenance;
 import io.fashionspark.rundir.ModelZip;
-import io.fashionspark.model.ModelKind;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.fashionspark.report;
 
-import io.fashionspark.runtime.BuildInfo;
 import io.fashionspark.rundir.RunSummary;
+import io.fashionspark.runtime.BuildInfo;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

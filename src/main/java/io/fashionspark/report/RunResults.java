@@ -1,11 +1,11 @@
 package io.fashionspark.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.EpochEnd;
 import io.fashionspark.metrics.TestEvaluation;
 import io.fashionspark.metrics.WorkerIteration;
+import io.fashionspark.rundir.RunSummary;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -13,9 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kryo serialiser for ND4J arrays that copies the array's bytes in one block. ND4J's own ({@link Nd4jSerializer})
- * writes through a {@code DataOutputStream} one element at a time: 8 ms out and 7 ms back in for the FashionDNN's
- * parameters and Adam state (2.8 MB), and about 10% of a FashionCNN worker's time (profiled), on every replica of
- * every averaging round and in every broadcast of the parameters.
+ * writes through a {@code DataOutputStream} one element at a time, and that runs on every replica of every
+ * averaging round and in every broadcast of the parameters (its cost is in docs/performance.md).
  *
  * <p>Layout: a mode byte, then the data type, rank, shape, whether it is empty, and the elements in C order,
  * little-endian. Arrays this

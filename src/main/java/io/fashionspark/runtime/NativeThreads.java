@@ -9,8 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * core count, N workers multiplying side by side run N times as many threads as there are cores.
  *
  * <p>Measured on 2 cores with 2 embedded workers: one BLAS thread per worker trains the FashionDNN about 30% faster
- * than two, the same gain as {@code OMP_NUM_THREADS=1}, which can only be set before the JVM starts. Those
- * environment variables, when set, win: then nothing is changed here.
+ * than two, the same gain as {@code OMP_NUM_THREADS=1}, which can only be set before the JVM starts. When either
+ * variable is set, nothing is changed here; note that ND4J then sets OpenBLAS's threads from
+ * {@code OMP_NUM_THREADS} (or the cores), so {@code OPENBLAS_NUM_THREADS} alone does not decide them
+ * (docs/reproducibility.md).
  */
 public final class NativeThreads {
     /** Environment variables OpenBLAS and OpenMP read when they load; a user who sets one has chosen. */

@@ -1,8 +1,8 @@
 package io.fashionspark.train;
 
-import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
+import io.fashionspark.runtime.NativeDefaults;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.fashionspark.train;
 
-import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.data.MiniBatch;
+import io.fashionspark.runtime.NativeDefaults;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The executors cut their shards themselves from the training set, broadcast once per run. Made on the driver with
  * {@code parallelize}, the shards would travel inside every task of every round (a parallelized partition carries its
- * data, cached or not): 12 MB per task, measured as tens of milliseconds of (de)serialisation a round.
+ * data, cached or not), and every round would (de)serialise the whole training set.
  */
 public final class EpochShards implements AutoCloseable {
     private final JavaRDD<MiniBatch> shards;

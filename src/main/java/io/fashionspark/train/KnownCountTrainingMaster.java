@@ -7,8 +7,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
  * dl4j-spark's parameter averaging master, told how many minibatches the next {@code fit} call's RDD holds.
  *
  * <p>The stock master counts them with a Spark job of its own before every call, only to decide whether to split the
- * RDD into several averaging rounds; that job made every round's minibatches a second time and cost 40–55 ms a round
- * (measured by {@code bench}). The trainer made each round's RDD, so it knows the count; unannounced calls still count.
+ * RDD into several averaging rounds; that job made every round's minibatches a second time (its cost, measured by
+ * {@code bench}, is in docs/performance.md). The trainer made each round's RDD, so it knows the count; unannounced calls still count.
  */
 final class KnownCountTrainingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;

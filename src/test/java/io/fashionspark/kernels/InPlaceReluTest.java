@@ -1,8 +1,8 @@
 package io.fashionspark.kernels;
 
-import io.fashionspark.model.ModelKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fashionspark.model.ModelKind;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;

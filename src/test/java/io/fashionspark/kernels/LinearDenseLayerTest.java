@@ -1,12 +1,12 @@
 package io.fashionspark.kernels;
 
-import io.fashionspark.model.Layers;
-import io.fashionspark.model.ModelKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.fashionspark.model.Layers;
+import io.fashionspark.model.ModelKind;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,11 +1,11 @@
 package io.fashionspark.kernels;
 
-import io.fashionspark.model.ModelKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fashionspark.model.ModelKind;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;

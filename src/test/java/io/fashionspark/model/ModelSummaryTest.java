@@ -41,7 +41,7 @@ class ModelSummaryTest {
     }
 
     @Test
-    void leNetShapesMatchTheNotes() {
+    void leNetShapesMatchTheReference() {
         ModelSummary s = ModelSummary.of(ModelKind.LENET, build(ModelKind.LENET));
         List<String> shapes = s.rows().stream().map(ModelSummary.Row::outputShape).toList();
         assertEquals(List.of("6x28x28", "6x28x28", "6x14x14", "16x10x10", "16x10x10", "16x5x5", "120", "84", "10"),

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** New networks start as the notes' PyTorch modules do, and the seed alone decides the start. */
+/** New networks start as the reference PyTorch modules do, and the seed alone decides the start. */
 class TorchInitTest {
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package io.fashionspark.train;
 
-import io.fashionspark.runtime.SparkContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.metrics.MetricsListener;
 import io.fashionspark.model.ModelKind;
+import io.fashionspark.runtime.SparkContexts;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,6 +1,5 @@
 package io.fashionspark.train;
 
-import io.fashionspark.runtime.SparkContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +7,11 @@ import io.fashionspark.IdxFixtures;
 import io.fashionspark.TestConfigs;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
+import io.fashionspark.data.MiniBatch;
 import io.fashionspark.metrics.MetricsListener;
 import io.fashionspark.metrics.TestEvaluation;
 import io.fashionspark.model.ModelKind;
-import io.fashionspark.data.MiniBatch;
+import io.fashionspark.runtime.SparkContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Path;
