@@ -242,10 +242,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Versions built = Versions.of(sc.version(), versions);
             String commit = GitCommit.find();
-            ModelProvenance provenance = new ModelProvenance(ModelProvenance.FORMAT, "fashion-spark",
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cfg, built, commit, sc.master(),
-                    sc.sc().applicationId(), DataFingerprint.of(train, test), outcome.iterations(),
-                    outcome.imagesTrained(), outcome.finalEvaluation().accuracy(), outcome.finalEvaluation().loss());
+            ModelProvenance provenance = provenance(cfg, sc, built, commit, DataFingerprint.of(train, test), outcome);
             run.writeAtomically(RunDirectory.MODEL, o -> ModelZip.write(outcome.model(), provenance, o));
             RunSummary summary = summary(cfg, sc, built, commit, modelSummary, outcome,
                     (System.nanoTime() - wallStart) / 1e9);
@@ -318,6 +315,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return "runs/" + model.cliName() + "-" + stamp;
+    }
+
+    /** What the saved model says of itself (the file may be copied far from this run directory). */
+    private static ModelProvenance provenance(TrainingConfig cfg, JavaSparkContext sc, Versions versions,
+                                              String gitCommit, DataFingerprint data, TrainingOutcome outcome) {
+        return new ModelProvenance(ModelProvenance.FORMAT, "fashion-spark",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cfg, versions, gitCommit, sc.master(),
+                sc.sc().applicationId(), data, outcome.iterations(), outcome.imagesTrained(),
+                outcome.finalEvaluation().accuracy(), outcome.finalEvaluation().loss());
     }
 
     private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, Versions versions, String gitCommit,

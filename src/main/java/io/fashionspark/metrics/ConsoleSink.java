@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The console view of a run, in the reference notes' format: {@code Iteration: N, Loss: L, Accuracy: A%}
+ * The console view of a run, in the reference PyTorch training's format: {@code Iteration: N, Loss: L, Accuracy: A%}
  * after each test evaluation (Loss being the last averaging round's training loss), plus throughput.
  */
 public final class ConsoleSink implements MetricsListener {

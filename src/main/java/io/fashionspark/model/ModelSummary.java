@@ -59,10 +59,13 @@ public record ModelSummary(String model, List<Row> rows, long trainableParams, l
     public String toTable() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%s%n", model));
-        sb.append(String.format("%-3s %-8s %-20s %-12s %12s%n", "#", "name", "type", "output", "params"));
+        // Columns as wide as their longest entry: the kernels' layer types are longer than DL4J's.
+        int typeWidth = Math.max("type".length(), rows.stream().mapToInt(r -> r.type().length()).max().orElse(0));
+        String header = "%-3s %-8s %-" + typeWidth + "s %-12s %12s%n";
+        String row = "%-3d %-8s %-" + typeWidth + "s %-12s %,12d%n";
+        sb.append(String.format(header, "#", "name", "type", "output", "params"));
         for (Row r : rows) {
-            sb.append(String.format("%-3d %-8s %-20s %-12s %,12d%n", r.index(), r.name(), r.type(), r.outputShape(),
-                    r.trainableParams()));
+            sb.append(String.format(row, r.index(), r.name(), r.type(), r.outputShape(), r.trainableParams()));
         }
         sb.append(String.format("Trainable parameters: %,d%n", trainableParams));
         if (totalParams != trainableParams) {

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Draws the test images in a grid, each with its true label and the model's answer (green when right, red when
- * wrong), like the reference notes' grid of 20. Plain Java2D: this is pixels and text, not a chart.
+ * wrong), like the reference's grid of 20. Plain Java2D: this is pixels and text, not a chart.
  */
 public final class SampleGridRenderer {
     static {

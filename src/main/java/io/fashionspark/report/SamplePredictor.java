@@ -22,7 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * split from the data directory in the run's configuration.
  */
 public final class SamplePredictor {
-    /** As many as the reference notes' grid of test images. */
+    /** As many as the reference's grid of test images. */
     public static final int DEFAULT_COUNT = 20;
 
     private SamplePredictor() {
