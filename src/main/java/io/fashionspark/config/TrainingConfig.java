@@ -14,6 +14,8 @@ import static io.fashionspark.config.TrainingOptions.TEST_LIMIT;
 import static io.fashionspark.config.TrainingOptions.TRAIN_LIMIT;
 import static io.fashionspark.config.TrainingOptions.WORKERS;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fashionspark.model.ModelKind;
 import java.util.Objects;
 
@@ -76,6 +78,29 @@ public record TrainingConfig(
         requireNonNegative(checkpointEveryEpochs, CHECKPOINT_EVERY_EPOCHS);
         requireNonNegative(checkpointEvery, CHECKPOINT_EVERY);
         requirePositive(keepCheckpoints, KEEP_CHECKPOINTS, "checkpoints kept in the run directory");
+    }
+
+    /**
+     * Reads the settings as {@code config.json} and {@code summary.json} hold them. Runs written before checkpoints
+     * existed have no checkpoint settings: they read as no checkpoints, the newest one kept.
+     */
+    @JsonCreator
+    static TrainingConfig fromJson(@JsonProperty("model") ModelKind model, @JsonProperty("data") String data,
+                                   @JsonProperty("output") String output, @JsonProperty("overwrite") boolean overwrite,
+                                   @JsonProperty("workers") int workers, @JsonProperty("batchSize") int batchSize,
+                                   @JsonProperty("averagingFrequency") int averagingFrequency,
+                                   @JsonProperty("epochs") int epochs,
+                                   @JsonProperty("learningRate") double learningRate, @JsonProperty("seed") long seed,
+                                   @JsonProperty("evalEvery") int evalEvery,
+                                   @JsonProperty("trainLimit") int trainLimit,
+                                   @JsonProperty("testLimit") int testLimit,
+                                   @JsonProperty("checkpointEveryEpochs") Integer checkpointEveryEpochs,
+                                   @JsonProperty("checkpointEvery") Integer checkpointEvery,
+                                   @JsonProperty("keepCheckpoints") Integer keepCheckpoints) {
+        return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
+                learningRate, seed, evalEvery, trainLimit, testLimit,
+                checkpointEveryEpochs == null ? 0 : checkpointEveryEpochs, checkpointEvery == null ? 0 : checkpointEvery,
+                keepCheckpoints == null ? 1 : keepCheckpoints);
     }
 
     /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */

@@ -2,7 +2,9 @@ package io.fashionspark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.TestConfigs;
 import io.fashionspark.model.ModelKind;
 import java.nio.file.Path;
@@ -44,5 +46,36 @@ class TrainingConfigTest {
             assertEquals("--learning-rate must be a positive number, got " + lr + " (the reference uses 0.001)",
                     rejection(() -> with(2, 100, 5, 5, lr, 50)));
         }
+    }
+
+    @Test
+    void settingsRoundTripThroughTheirJson() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600).build();
+        String text = json.writeValueAsString(c);
+        assertTrue(text.startsWith("{\"model\":\"DNN\",\"data\":\"data\",\"output\":\"out\",\"overwrite\":false,"
+                + "\"workers\":3,\"batchSize\":50,\"averagingFrequency\":4,\"epochs\":2,"), text);
+        assertEquals(c, json.readValue(text, TrainingConfig.class));
+    }
+
+    @Test
+    void settingsWrittenBeforeCheckpointsExistedReadAsNoCheckpoints() throws Exception {
+        String older = "{\"model\":\"CNN\",\"data\":\"/d\",\"output\":\"runs/x\",\"overwrite\":false,\"workers\":2,"
+                + "\"batchSize\":100,\"averagingFrequency\":5,\"epochs\":5,\"learningRate\":0.001,\"seed\":42,"
+                + "\"evalEvery\":50,\"trainLimit\":0,\"testLimit\":0}";
+        TrainingConfig c = new ObjectMapper().readValue(older, TrainingConfig.class);
+        assertEquals(0, c.checkpointEveryEpochs());
+        assertEquals(0, c.checkpointEvery());
+        assertEquals(1, c.keepCheckpoints());
+        assertEquals(ModelKind.CNN, c.model());
+    }
+
+    @Test
+    void settingsFromAFileAreValidatedToo() {
+        String bad = "{\"model\":\"DNN\",\"data\":\"/d\",\"output\":\"o\",\"workers\":0,\"batchSize\":100,"
+                + "\"averagingFrequency\":5,\"epochs\":5,\"learningRate\":0.001}";
+        Exception e = assertThrows(Exception.class, () -> new ObjectMapper().readValue(bad, TrainingConfig.class));
+        assertTrue(e.getMessage().contains("--workers (the number of parallel model replicas) must be at least 1"),
+                e.getMessage());
     }
 }
