@@ -226,13 +226,7 @@ public final class SavedModel {
 
     /** The architecture whose layers these are, if it is one of this project's. */
     public Optional<ModelKind> kind() {
-        List<String> layers = signature(network.getLayerWiseConfigurations());
-        for (ModelKind k : ModelKind.values()) {
-            if (signature(k.factory().configuration(0, 1e-3)).equals(layers)) {
-                return Optional.of(k);
-            }
-        }
-        return Optional.empty();
+        return kindOf(network.getLayerWiseConfigurations());
     }
 
     public long parameters() {
@@ -270,13 +264,18 @@ public final class SavedModel {
     }
 
     private static String architecture(MultiLayerConfiguration conf) {
+        return kindOf(conf).map(ModelKind::displayName)
+                .orElse("a MultiLayerNetwork of " + conf.getConfs().size() + " layers");
+    }
+
+    private static Optional<ModelKind> kindOf(MultiLayerConfiguration conf) {
         List<String> layers = signature(conf);
         for (ModelKind kind : ModelKind.values()) {
             if (signature(kind.factory().configuration(0, 1e-3)).equals(layers)) {
-                return kind.displayName();
+                return Optional.of(kind);
             }
         }
-        return "a MultiLayerNetwork of " + layers.size() + " layers";
+        return Optional.empty();
     }
 
     /** Each layer's name, type and output size: what tells this project's architectures apart. */
