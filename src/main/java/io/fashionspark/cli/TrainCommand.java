@@ -182,9 +182,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         long wallStart = System.nanoTime();
         RuntimeVersions versions = RuntimeVersions.detect();
-        out.printf("fashion-spark %s on Spark %s, Scala %s, Java %s; DL4J %s, dl4j-spark %s, ND4J backend %s %s%n",
-                BuildInfo.version(), versions.spark(), versions.scala(), versions.java(), BuildInfo.get("dl4j.version"),
-                BuildInfo.get("dl4j-spark.version"), BuildInfo.get("nd4j.backend"), BuildInfo.get("nd4j.classifier"));
+        // The same versions go to the console, summary.json and the model's provenance.
+        Versions built = Versions.of(versions);
+        out.printf("fashion-spark %s on Spark %s, Scala %s, Java %s; DL4J %s, dl4j-spark %s, ND4J backend %s%n",
+                built.fashionSpark(), built.spark(), built.scala(), built.java(), built.dl4j(), built.dl4jSpark(),
+                built.nd4jBackend());
         out.flush();
         versions.requireCompatible();
         if (!versions.isTestedSpark()) {
@@ -240,7 +242,6 @@ final class TrainCommand implements Callable<Integer> {
                 outcome = from == null ? trainer.train(train, test, checkpoints)
                         : trainer.resume(from.model(), from.progress(), train, test, checkpoints);
             }
-            Versions built = Versions.of(sc.version(), versions);
             String commit = GitCommit.find();
             ModelProvenance provenance = provenance(cfg, sc, built, commit, DataFingerprint.of(train, test), outcome);
             run.writeAtomically(RunDirectory.MODEL, o -> ModelZip.write(outcome.model(), provenance, o));

@@ -1,6 +1,5 @@
 package io.fashionspark.runtime;
 
-import io.fashionspark.runtime.BuildInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;

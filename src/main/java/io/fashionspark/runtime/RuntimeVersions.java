@@ -1,6 +1,5 @@
 package io.fashionspark.runtime;
 
-import io.fashionspark.runtime.BuildInfo;
 import java.lang.reflect.Field;
 
 /**

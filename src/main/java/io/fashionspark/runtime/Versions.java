@@ -20,9 +20,9 @@ public record Versions(
         @JsonProperty("nd4j-backend") String nd4jBackend,
         String java) {
 
-    /** This build's versions with the Spark version the context reports and the runtime's Scala and Java. */
-    public static Versions of(String sparkVersion, RuntimeVersions runtime) {
-        return new Versions(BuildInfo.version(), sparkVersion, runtime.scala(), BuildInfo.get("dl4j.version"),
+    /** This build's versions with the Spark, Scala and Java this process runs on. */
+    public static Versions of(RuntimeVersions runtime) {
+        return new Versions(BuildInfo.version(), runtime.spark(), runtime.scala(), BuildInfo.get("dl4j.version"),
                 BuildInfo.get("dl4j-spark.version"), BuildInfo.get("nd4j.backend") + " "
                 + BuildInfo.get("nd4j.classifier"), runtime.java());
     }
