@@ -47,7 +47,8 @@ public record ModelProvenance(int format, String tool, String trainedAt, Trainin
         line(b, "Trained", trainedAt + " by " + (versions == null ? tool : "fashion-spark " + versions.fashionSpark())
                 + (gitCommit == null ? "" : " (git " + gitCommit + ")"));
         if (settings != null) {
-            line(b, "Model", settings.model().displayName() + ", " + settings.epochs() + " epochs, "
+            line(b, "Model", settings.model().displayName() + ", " + settings.epochs()
+                    + (settings.epochs() == 1 ? " epoch, " : " epochs, ")
                     + settings.workers() + " workers, batch " + settings.batchSize() + ", averaging every "
                     + settings.averagingFrequency() + ", Adam " + settings.learningRate() + ", seed "
                     + settings.seed());
