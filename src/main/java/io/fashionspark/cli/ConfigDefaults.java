@@ -1,9 +1,9 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.TrainingDefaults;
 import io.fashionspark.config.TrainingOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     /** The option that names a properties file of defaults. */
     static final String OPTION = "--config";
-    static final String BUNDLED = "/io/fashionspark/config/fashion-spark.properties";
     private final Properties props;
     private final String source;
     /** The keys to check against the options: the user's file alone (the bundled file is the jar's own). */
@@ -37,15 +36,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     /** The bundled defaults, with the keys of {@code file} (when given) laid over them. */
     static ConfigDefaults load(Path file) {
-        Properties p = new Properties();
-        try (InputStream in = ConfigDefaults.class.getResourceAsStream(BUNDLED)) {
-            if (in == null) {
-                throw new IllegalStateException("the jar lacks its bundled " + BUNDLED);
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
-        }
+        Properties p = TrainingDefaults.bundled();
         if (file == null) {
             return new ConfigDefaults(p, "built-in defaults (conf/fashion-spark.properties)", p.stringPropertyNames());
         }

@@ -3,26 +3,18 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
-import io.fashionspark.data.DataFingerprint;
-import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.SplitOverlap;
+import io.fashionspark.job.TrainingJob;
 import io.fashionspark.metrics.ConsoleSink;
-import io.fashionspark.metrics.CsvSink;
 import io.fashionspark.metrics.EpochProgress;
-import io.fashionspark.metrics.JsonLinesSink;
-import io.fashionspark.metrics.MetricsCollector;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
-import io.fashionspark.report.TrainingReport;
-import io.fashionspark.rundir.ModelProvenance;
-import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.runtime.BuildInfo;
-import io.fashionspark.runtime.GitCommit;
 import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.runtime.OffHeapCheck;
 import io.fashionspark.runtime.RuntimeVersions;
@@ -34,13 +26,9 @@ import io.fashionspark.train.TrainingOutcome;
 import io.fashionspark.train.TrainingProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -226,29 +214,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.flush();
 
-            TrainingOutcome outcome;
-            long keepUpTo = from == null ? -1 : from.progress().iteration();
-            try (MetricsCollector metrics = new MetricsCollector(List.of(
-                    new JsonLinesSink(from == null ? run.openStream(RunDirectory.METRICS_JSONL)
-                            : run.continueStream(RunDirectory.METRICS_JSONL, JsonLinesSink.loggedUpTo(keepUpTo))),
-                    from == null ? new CsvSink(run.openStream(RunDirectory.METRICS_CSV), true)
-                            : new CsvSink(run.continueStream(RunDirectory.METRICS_CSV, CsvSink.loggedUpTo(keepUpTo)),
-                                    false),
-                    new EpochProgress(System.out, progressMode, ParameterAveragingTrainer.stepsPerEpoch(cfg,
-                            train.size()), cfg.epochs(), cfg.imagesPerStep()),
-                    new ConsoleSink(System.out)))) {
-                ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, cfg, metrics);
-                RunCheckpoints checkpoints = new RunCheckpoints(run, cfg.keepCheckpoints());
-                outcome = from == null ? trainer.train(train, test, checkpoints)
-                        : trainer.resume(from.model(), from.progress(), train, test, checkpoints);
-            }
-            String commit = GitCommit.find();
-            ModelProvenance provenance = provenance(cfg, sc, built, commit, DataFingerprint.of(train, test), outcome);
-            run.writeAtomically(RunDirectory.MODEL, o -> ModelZip.write(outcome.model(), provenance, o));
-            RunSummary summary = summary(cfg, sc, built, commit, modelSummary, outcome,
-                    (System.nanoTime() - wallStart) / 1e9);
-            run.writeAtomically(RunDirectory.SUMMARY, summary::writeTo);
-            TrainingReport.writeOrWarn(run, sc.hadoopConfiguration(), this::warn);
+            TrainingOutcome outcome = new TrainingJob(sc, cfg, built).intoRunDirectory(run, from, train, test,
+                    List.of(new EpochProgress(System.out, progressMode,
+                                    ParameterAveragingTrainer.stepsPerEpoch(cfg, train.size()), cfg.epochs(),
+                                    cfg.imagesPerStep()),
+                            new ConsoleSink(System.out)),
+                    modelSummary, wallStart, this::warn).outcome();
             out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
                     100 * outcome.finalEvaluation().accuracy(), outcome.iterations(), outcome.imagesPerSecond(),
                     run.location());
@@ -316,30 +287,5 @@ final class TrainCommand implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return "runs/" + model.cliName() + "-" + stamp;
-    }
-
-    /** What the saved model says of itself (the file may be copied far from this run directory). */
-    private static ModelProvenance provenance(TrainingConfig cfg, JavaSparkContext sc, Versions versions,
-                                              String gitCommit, DataFingerprint data, TrainingOutcome outcome) {
-        return new ModelProvenance(ModelProvenance.FORMAT, "fashion-spark",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cfg, versions, gitCommit, sc.master(),
-                sc.sc().applicationId(), data, outcome.iterations(), outcome.imagesTrained(),
-                outcome.finalEvaluation().accuracy(), outcome.finalEvaluation().loss());
-    }
-
-    private static RunSummary summary(TrainingConfig cfg, JavaSparkContext sc, Versions versions, String gitCommit,
-                                      ModelSummary modelSummary, TrainingOutcome outcome, double wallSeconds) {
-        Map<String, Double> perClass = new LinkedHashMap<>();
-        double[] acc = outcome.finalEvaluation().perClassAccuracy();
-        for (int i = 0; i < acc.length; i++) {
-            perClass.put(FashionClasses.NAMES.get(i), acc[i]);
-        }
-        return new RunSummary("fashion-spark", cfg, versions, sc.master(), sc.sc().applicationId(), gitCommit,
-                new RunSummary.ModelFacts(modelSummary.model(), modelSummary.trainableParams(),
-                        modelSummary.totalParams()),
-                new RunSummary.Timings(wallSeconds, outcome.trainSeconds(), outcome.evalSeconds(),
-                        outcome.imagesPerSecond()),
-                outcome.iterations(), outcome.imagesTrained(), outcome.finalEvaluation().accuracy(),
-                outcome.finalEvaluation().loss(), FashionClasses.NAMES, perClass, outcome.finalEvaluation().confusion());
     }
 }

@@ -40,6 +40,14 @@ public final class ImageConverter {
     }
 
     /**
+     * The 28x28 FashionMNIST-style grey levels of a {@code w x h} picture given as luminance in [0, 1], row-major
+     * (for pictures that arrive decoded, such as rows of Spark's image data source).
+     */
+    public static byte[] fromLuminance(double[] lum, int w, int h) {
+        return convert(lum, w, h);
+    }
+
+    /**
      * Luminance in [0, 1], row-major. Grey images are read from their samples: {@link BufferedImage#getRGB} would
      * pass them through a colour conversion that brightens mid-greys.
      */

@@ -38,7 +38,11 @@ public final class InputFiles {
 
     /** The images of one file (a local path or a Hadoop URI). */
     public static List<InputImage> read(String file, Configuration conf) {
-        byte[] bytes = readBytes(file, conf);
+        return parse(file, readBytes(file, conf));
+    }
+
+    /** The images of one file's content, {@code file} naming it in messages and in the images' names. */
+    public static List<InputImage> parse(String file, byte[] bytes) {
         if (startsWith(bytes, GZIP) || startsWith(bytes, IDX_UBYTE)) {
             return idxImages(file, bytes);
         }
@@ -112,6 +116,11 @@ public final class InputFiles {
             images.add(new InputImage(file + "#" + i, Arrays.copyOfRange(raw.pixels(), i * ppi, (i + 1) * ppi)));
         }
         return images;
+    }
+
+    /** Whether {@code bytes} start as a PNG or JPEG file does. */
+    public static boolean isPicture(byte[] bytes) {
+        return startsWith(bytes, PNG) || startsWith(bytes, JPEG);
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

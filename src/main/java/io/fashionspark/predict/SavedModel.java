@@ -72,7 +72,14 @@ public final class SavedModel {
         } catch (HadoopPaths.UnsupportedLocationException | IllegalArgumentException e) {
             throw new ModelFileException(file + ": " + e.getMessage(), e);
         }
-        byte[] bytes = readBytes(file, loc);
+        return fromBytes(file, loc, readBytes(file, loc));
+    }
+
+    /**
+     * Checks and loads a model from the bytes of its {@code model.zip}; {@code name} names it in messages,
+     * {@code location} is where it was read from (null when it was not read from a file).
+     */
+    public static SavedModel fromBytes(String file, HadoopPaths.Location loc, byte[] bytes) {
         if (bytes.length < ZIP.length || !Arrays.equals(bytes, 0, ZIP.length, ZIP, 0, ZIP.length)) {
             throw notAModel(file, "not a zip file", null);
         }

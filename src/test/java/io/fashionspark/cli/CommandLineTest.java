@@ -35,7 +35,7 @@ class CommandLineTest {
     void bundledDefaultsAreTheConfFile() throws Exception {
         String conf = Files.readString(Path.of("conf/fashion-spark.properties"));
         String bundled;
-        try (var in = ConfigDefaults.class.getResourceAsStream(ConfigDefaults.BUNDLED)) {
+        try (var in = ConfigDefaults.class.getResourceAsStream(io.fashionspark.config.TrainingDefaults.RESOURCE)) {
             bundled = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         assertEquals(conf, bundled);
