@@ -35,7 +35,8 @@ public final class Main implements Runnable {
             cli.setDefaultValueProvider(defaults);
             cli.getSubcommands().get(EvaluateCommand.NAME)
                     .setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
-            cli.getSubcommands().get(PredictCommand.NAME).setDefaultValueProvider(argSpec -> null);
+            cli.getSubcommands().get(PredictCommand.NAME)
+                    .setDefaultValueProvider(defaults.only(PredictCommand.CONFIG_KEYS));
             // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
             cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {

@@ -2,11 +2,17 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
+import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.data.FashionClasses;
+import io.fashionspark.inference.BatchPrediction;
+import io.fashionspark.inference.InputListing;
+import io.fashionspark.inference.OutputFormat;
+import io.fashionspark.ml.FashionClassifierModel;
 import io.fashionspark.predict.InputFiles;
 import io.fashionspark.predict.InputImage;
 import io.fashionspark.predict.SavedModel;
 import io.fashionspark.rundir.RunSummary;
+import io.fashionspark.runtime.RuntimeVersions;
 import io.fashionspark.runtime.SparkContexts;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -14,9 +20,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,9 +40,16 @@ import picocli.CommandLine.Spec;
         description = {"Classifies pictures of clothing with a trained model: PNG or JPEG files (grey or colour, any "
                 + "size; converted to 28x28 white-on-black like FashionMNIST) and idx image files (every image in "
                 + "them, reported as FILE#index).",
-            "Prints each image's most likely classes with their probabilities. Runs without Spark."})
+            "Prints each image's most likely classes with their probabilities; on the driver alone, without "
+                + "Spark, for a handful of files.",
+            "With --output, classifies on Spark's executors instead (directories, globs, idx files, Parquet tables; "
+                + "any number of pictures) and writes one row per image, with any image that cannot be read "
+                + "reported in its row's error column."})
 final class PredictCommand implements Callable<Integer> {
     static final String NAME = "predict";
+    static final String OUTPUT = "--output";
+    /** The conf/ defaults predict shares with train: the embedded master's size. */
+    static final Set<String> CONFIG_KEYS = Set.of(TrainingOptions.key(TrainingOptions.WORKERS));
     @Spec
     CommandSpec spec;
 
@@ -52,9 +67,34 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
+    @Option(names = OUTPUT, paramLabel = "DIR|URI",
+            description = "Classify on Spark's executors and write the results here (a directory of part files, "
+                    + "written in full or not at all): path, class_1, probability_1, ... class_K, probability_K, "
+                    + "error.")
+    String output;
+
+    @Option(names = "--format", paramLabel = "parquet|csv|jsonl", defaultValue = "parquet",
+            description = "Format of --output.")
+    String format;
+
+    @Option(names = TrainingOptions.OVERWRITE, description = "Replace --output if it exists (only once the new "
+            + "results are complete).")
+    boolean overwrite;
+
+    @Option(names = TrainingOptions.WORKERS, paramLabel = "N",
+            description = "With --output on the embedded master: tasks run at once (its threads). Under "
+                    + "spark-submit the cluster's executors decide.")
+    Integer workers;
+
+    @Option(names = "--image-column", paramLabel = "NAME",
+            description = "With --output, the image column of Parquet inputs (an image struct, PNG/JPEG bytes or "
+                    + "784 grey levels). Default: the first of image, content, pixels, features, or any column "
+                    + "that holds images.")
+    String imageColumn;
+
     @Parameters(arity = "1..*", paramLabel = "FILE",
             description = "PNG or JPEG pictures, or idx3-ubyte image files (gzip'd or raw); local paths or Hadoop "
-                    + "URIs.")
+                    + "URIs. With --output also directories (read recursively), globs and Parquet tables.")
     List<String> files;
 
     /** One image's most likely classes, most likely first. */
@@ -68,6 +108,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new ConfigException("--top must be between 1 and " + classes + ", got " + top);
         }
         Configuration hadoop = SparkContexts.hadoopConfiguration();
+        if (output != null) {
+            return onExecutors(hadoop);
+        }
         SavedModel saved = SavedModel.load(model, hadoop);
 
         List<InputImage> images = new ArrayList<>();
@@ -109,6 +152,44 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return errors.isEmpty() ? ExitCodes.OK : ExitCodes.DATA;
+    }
+
+    /** {@code --output}: every input classified on the executors and written as one Spark job output. */
+    private int onExecutors(Configuration hadoop) {
+        if (json) {
+            throw new ConfigException("--json prints results on the driver; with " + OUTPUT
+                    + " they go to files (give --format jsonl for JSON Lines)");
+        }
+        if (workers == null || workers < 1) {
+            throw new ConfigException(TrainingOptions.WORKERS + " must be at least 1, got " + workers);
+        }
+        OutputFormat outputFormat = OutputFormat.parse("--format", format);
+        BatchPrediction.checkOutput(output, overwrite, hadoop);
+        FashionClassifierModel classifier = FashionClassifierModel.fromModelZip(model);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RuntimeVersions.detect().requireCompatible();
+        long start = System.nanoTime();
+        try (SparkSession spark = SparkContexts.session("fashion-spark predict", workers)) {
+            InputListing inputs = InputListing.of(files, spark.sparkContext().hadoopConfiguration());
+            for (InputListing.Problem p : inputs.problems()) {
+                err.println("fashion-spark: " + p.path() + ": " + p.error() + " (reported in the output)");
+            }
+            err.flush();
+            out.printf("Classifying %,d files and %d tables with %s (%s) on Spark master %s%n",
+                    inputs.files().size(), inputs.tables().size(), model, classifier.architecture(),
+                    spark.sparkContext().master());
+            out.flush();
+            BatchPrediction.Result result = new BatchPrediction(spark, classifier, top,
+                    spark.sparkContext().defaultParallelism(), imageColumn).run(inputs, output, outputFormat,
+                    overwrite);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("Classified %,d images, %,d failed (see the error column); %.1f s, %.0f images/s; wrote %s%n",
+                    result.classified(), result.failed(), seconds, (result.classified() + result.failed()) / seconds,
+                    result.output());
+            out.flush();
+            return result.failed() == 0 ? ExitCodes.OK : ExitCodes.DATA;
+        }
     }
 
     /** The {@code k} most likely classes, most likely first (ties: lower label first). */

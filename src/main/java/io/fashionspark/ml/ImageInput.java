@@ -28,13 +28,13 @@ import scala.collection.Seq;
  *   exceeds 1, already divided by 255.</li>
  * </ul>
  */
-enum ImageInput {
+public enum ImageInput {
     IMAGE_STRUCT, BINARY, VECTOR, ARRAY;
 
     static final int PIXELS = FashionMnistFiles.ROWS * FashionMnistFiles.COLS;
 
     /** The form of a column of type {@code type}; an unusable type is an error naming the column. */
-    static ImageInput of(String column, DataType type) {
+    public static ImageInput of(String column, DataType type) {
         if (type instanceof StructType s && List.of(s.fieldNames()).containsAll(
                 List.of("height", "width", "nChannels", "data"))) {
             return IMAGE_STRUCT;

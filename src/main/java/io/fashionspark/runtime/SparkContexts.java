@@ -3,6 +3,7 @@ package io.fashionspark.runtime;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
 /**
@@ -15,6 +16,15 @@ public final class SparkContexts {
     }
 
     public static JavaSparkContext create(String appName, int workers) {
+        return new JavaSparkContext(conf(appName, workers));
+    }
+
+    /** A Spark session (for DataFrames) on the context {@link #create} would make. */
+    public static SparkSession session(String appName, int workers) {
+        return SparkSession.builder().config(conf(appName, workers)).getOrCreate();
+    }
+
+    private static SparkConf conf(String appName, int workers) {
         SparkConf conf = new SparkConf(true).setAppName(appName);
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[" + workers + "]");
@@ -35,7 +45,7 @@ public final class SparkContexts {
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", FastNd4jRegistrator.class.getName());
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        return new JavaSparkContext(conf);
+        return conf;
     }
 
     /**
