@@ -1,37 +1,17 @@
 package io.fashionspark;
 
+import io.fashionspark.inference.CataloguePictures;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /** Draws FashionMNIST-style images as the pictures people take: dark garments on white, larger, in colour. */
 public final class Pictures {
     private Pictures() {
     }
 
-    /**
-     * A {@code width x height} RGB picture, white, with the 28x28 white-on-black {@code pixels} drawn inverted
-     * (black on white) as large as fits the width, centred vertically: the 28x28 original at about 3.6x.
-     */
+    /** As {@code bin/make-pictures} draws them. */
     public static BufferedImage blackOnWhite(byte[] pixels, int width, int height) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int side = Math.min(width, height);
-        int x0 = (width - side) / 2;
-        int y0 = (height - side) / 2;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int grey = 255;
-                if (x >= x0 && x < x0 + side && y >= y0 && y < y0 + side) {
-                    int sx = (x - x0) * 28 / side;
-                    int sy = (y - y0) * 28 / side;
-                    grey = 255 - (pixels[sy * 28 + sx] & 0xFF);
-                }
-                img.setRGB(x, y, (grey << 16) | (grey << 8) | grey);
-            }
-        }
-        return img;
+        return CataloguePictures.blackOnWhite(pixels, width, height);
     }
 
     /** A 28x28 8-bit grey picture of exactly these grey levels. */
@@ -45,15 +25,7 @@ public final class Pictures {
 
     /** The picture encoded as "png" or "jpg". */
     public static byte[] encode(BufferedImage img, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(img, format, out)) {
-                throw new AssertionError("no " + format + " writer");
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CataloguePictures.encode(img, format);
     }
 
     /** Image {@code i} (28x28 bytes) of the {@code pixels} of a data set. */

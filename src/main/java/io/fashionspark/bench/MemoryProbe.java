@@ -1,5 +1,6 @@
 package io.fashionspark.bench;
 
+import io.fashionspark.runtime.PeakMemory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -112,17 +113,6 @@ public final class MemoryProbe implements AutoCloseable {
 
     /** VmHWM in bytes, -1 where /proc is not there. */
     static long highWaterMark() {
-        try {
-            List<String> lines = Files.readAllLines(STATUS);
-            for (String line : lines) {
-                if (line.startsWith("VmHWM:")) {
-                    String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return PeakMemory.residentBytes();
     }
 }

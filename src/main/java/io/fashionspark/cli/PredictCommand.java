@@ -12,6 +12,7 @@ import io.fashionspark.predict.InputFiles;
 import io.fashionspark.predict.InputImage;
 import io.fashionspark.predict.SavedModel;
 import io.fashionspark.rundir.RunSummary;
+import io.fashionspark.runtime.PeakMemory;
 import io.fashionspark.runtime.RuntimeVersions;
 import io.fashionspark.runtime.SparkContexts;
 import java.io.PrintWriter;
@@ -187,6 +188,11 @@ final class PredictCommand implements Callable<Integer> {
             out.printf("Classified %,d images, %,d failed (see the error column); %.1f s, %.0f images/s; wrote %s%n",
                     result.classified(), result.failed(), seconds, (result.classified() + result.failed()) / seconds,
                     result.output());
+            long peak = PeakMemory.residentBytes();
+            if (peak > 0 && spark.sparkContext().isLocal()) {
+                // On the embedded master the executors are threads of this JVM: its peak is theirs.
+                out.printf("Peak resident memory of this JVM (driver and executors): %,d MB%n", peak >> 20);
+            }
             out.flush();
             return result.failed() == 0 ? ExitCodes.OK : ExitCodes.DATA;
         }

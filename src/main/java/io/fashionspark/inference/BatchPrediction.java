@@ -33,8 +33,8 @@ import scala.Tuple2;
  * executor's memory does not grow with the number of pictures.
  */
 public final class BatchPrediction {
-    /** Listed files per task: enough to amortise a task's start, small enough to spread over the workers. */
-    static final int FILES_PER_TASK = 2000;
+    /** Listed files per task: enough to amortise a task's start, small enough to keep every worker busy to the end. */
+    static final int FILES_PER_TASK = 1000;
     private static final List<String> IMAGE_COLUMNS = List.of("image", "content", "pixels", "features");
 
     private final SparkSession spark;
@@ -115,7 +115,7 @@ public final class BatchPrediction {
         inputs.problems().forEach(p -> entries.add(new Tuple2<>(p.path(), p.error())));
         inputs.files().forEach(f -> entries.add(new Tuple2<>(f, null)));
         int partitions = Math.max(1, Math.min(entries.size(),
-                Math.max(2 * workers, (entries.size() + FILES_PER_TASK - 1) / FILES_PER_TASK)));
+                Math.max(4 * workers, (entries.size() + FILES_PER_TASK - 1) / FILES_PER_TASK)));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         var hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
         JavaRDD<Row> read = jsc.parallelize(entries, partitions).flatMap(new ReadFiles(hadoop));

@@ -3,7 +3,11 @@ package io.fashionspark.predict;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.util.Arrays;
 
@@ -71,6 +75,27 @@ public final class ImageConverter {
             }
             return lum;
         }
+        if (isPlainSrgb(cm, raster) && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getNumBanks() == 1 && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm) {
+            // Interleaved 8-bit sRGB, as ImageIO decodes PNG and JPEG photos: getRGB's values, read straight from
+            // the bytes (getRGB's per-pixel colour-model calls took most of a conversion's time).
+            int[] band = sm.getBandOffsets();
+            boolean alpha = raster.getNumBands() == 4;
+            int pixelStride = sm.getPixelStride();
+            int scanline = sm.getScanlineStride();
+            byte[] data = buffer.getData();
+            int base = buffer.getOffset() - raster.getSampleModelTranslateX() * pixelStride
+                    - raster.getSampleModelTranslateY() * scanline;
+            for (int y = 0; y < h; y++) {
+                int o = base + y * scanline;
+                for (int x = 0; x < w; x++, o += pixelStride) {
+                    double grey = (0.299 * (data[o + band[0]] & 0xFF) + 0.587 * (data[o + band[1]] & 0xFF)
+                            + 0.114 * (data[o + band[2]] & 0xFF)) / 255.0;
+                    lum[y * w + x] = overWhite(grey, alpha ? (data[o + band[3]] & 0xFF) / 255.0 : 1);
+                }
+            }
+            return lum;
+        }
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < argb.length; i++) {
             int p = argb[i];
@@ -79,6 +104,24 @@ public final class ImageConverter {
             lum[i] = overWhite(grey, a);
         }
         return lum;
+    }
+
+    /** 8-bit sRGB samples (R, G, B and perhaps straight alpha), whose values getRGB would return unchanged. */
+    private static boolean isPlainSrgb(ColorModel cm, Raster raster) {
+        if (!(cm instanceof ComponentColorModel || cm instanceof DirectColorModel) || !cm.getColorSpace().isCS_sRGB()
+                || cm.isAlphaPremultiplied()) {
+            return false;
+        }
+        int bands = raster.getNumBands();
+        if (bands != cm.getNumComponents() || !(bands == 3 || bands == 4 && cm.hasAlpha())) {
+            return false;
+        }
+        for (int b = 0; b < bands; b++) {
+            if (cm.getComponentSize(b) != 8) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double overWhite(double grey, double alpha) {

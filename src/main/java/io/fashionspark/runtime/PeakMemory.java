@@ -1,0 +1,27 @@
+package io.fashionspark.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** This process's peak resident set size, as the Linux kernel counts it ({@code VmHWM}): heap, ND4J's native arrays and all. */
+public final class PeakMemory {
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private PeakMemory() {
+    }
+
+    /** Bytes, or -1 where the kernel does not say (not Linux). */
+    public static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
