@@ -15,6 +15,12 @@ final class MachineFacts {
     private MachineFacts() {
     }
 
+    /** One line: the CPU, cores, memory, Java and the load average when measured. */
+    static String describe() {
+        return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + meminfo("MemTotal")
+                + ", Java " + System.getProperty("java.version") + ", load average " + loadAverage();
+    }
+
     /** Name to value, in the order the report lists them. */
     static Map<String, String> collect() {
         Map<String, String> facts = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import io.fashionspark.bench.BenchResults;
 import io.fashionspark.bench.BenchSettings;
 import io.fashionspark.bench.Benchmark;
 import io.fashionspark.bench.MatmulPeak;
+import io.fashionspark.bench.PredictBenchmark;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
@@ -131,6 +132,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "The markdown report, replaced atomically.")
     Path output;
 
+    @Option(names = "--predict-pictures", split = ",", paramLabel = "N[,N...]",
+            description = "Instead of training: distributed predict over catalogues of N pictures (bin/make-pictures'"
+                    + "s, made in a temporary directory) against the model's bare forward-pass rate, with each run's "
+                    + "peak resident memory; writes docs/benchmarks-predict.md unless --output is given. "
+                    + "E.g. 10000,100000 (about 10 minutes on 2 cores).")
+    List<Integer> predictPictures;
+
+    @Option(names = "--predict-model", converter = ModelConverter.class, defaultValue = "cnn",
+            description = "The model of --predict-pictures.")
+    ModelKind predictModel;
+
+    @Option(names = "--repeats", defaultValue = "2", description = "Repeats of each --predict-pictures run.")
+    int repeats;
+
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
@@ -146,6 +161,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!mode.equals("auto") && !mode.equals("skip")) {
             throw new ConfigException("--pytorch must be auto or skip, got '" + pytorch + "'");
         }
+        if (predictPictures != null && !predictPictures.isEmpty()) {
+            return predictBench(out);
+        }
         BenchSettings settings = settings(mode.equals("auto"));
         BenchResults results = new Benchmark(settings, out).run();
         String markdown = BenchReport.markdown(results);
@@ -153,6 +171,31 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         out.print(markdown);
         out.println("Wrote " + output);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private int predictBench(PrintWriter out) throws IOException {
+        if (predictPictures.stream().anyMatch(n -> n < 1) || repeats < 1) {
+            throw new ConfigException("--predict-pictures and --repeats must be positive numbers");
+        }
+        boolean outputGiven = spec.commandLine().getParseResult().hasMatchedOption("--output");
+        Path target = outputGiven ? output : Path.of("docs/benchmarks-predict.md");
+        int predictWorkers = workers.stream().mapToInt(Integer::intValue).max().orElse(2);
+        Path work = Files.createTempDirectory("fashion-spark-predict-bench");
+        PredictBenchmark.Settings settings = new PredictBenchmark.Settings(predictModel, predictPictures,
+                predictWorkers, repeats, data, seed, work, reproduceCommand());
+        String markdown;
+        try {
+            markdown = PredictBenchmark.markdown(new PredictBenchmark(settings, out).run());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        writeAtomically(target, markdown);
+        out.println();
+        out.print(markdown);
+        out.println("Wrote " + target);
         out.flush();
         return ExitCodes.OK;
     }

@@ -15,8 +15,17 @@ public final class TrainingDefaults {
     private TrainingDefaults() {
     }
 
+    /** Read once: the ML estimator's parameter checks build a configuration from these on every set. */
+    private static final Properties BUNDLED = load();
+
     /** A fresh copy of the bundled defaults, keyed by option name without dashes. */
     public static Properties bundled() {
+        Properties copy = new Properties();
+        copy.putAll(BUNDLED);
+        return copy;
+    }
+
+    private static Properties load() {
         Properties p = new Properties();
         try (InputStream in = TrainingDefaults.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -50,7 +59,7 @@ public final class TrainingDefaults {
 
     /** The bundled default of {@code option} (e.g. {@code --workers}), trimmed. */
     public static String of(String option) {
-        String v = bundled().getProperty(TrainingOptions.key(option));
+        String v = BUNDLED.getProperty(TrainingOptions.key(option));
         if (v == null) {
             throw new IllegalStateException(RESOURCE + " has no default for " + option);
         }

@@ -125,4 +125,42 @@ class HdfsRunTest {
         assertTrue(result.err().contains("--overwrite"), result.err());
         assertEquals(0, hdfs.getFileStatus(new org.apache.hadoop.fs.Path("/runs/taken/model.zip")).getLen());
     }
+
+    @Test
+    void predictOnHdfsReportsADirectoryItCannotListAsARowAndClassifiesTheRest() throws Exception {
+        // Pictures on HDFS, one folder locked (0700, the superuser's): a real permission denial for another user.
+        org.apache.hadoop.fs.Path catalogue = new org.apache.hadoop.fs.Path("/catalogue");
+        byte[][] images = IdxFixtures.synthetic(3, 5);
+        for (int i = 0; i < 3; i++) {
+            String folder = i == 2 ? "locked" : "open";
+            try (var out = hdfs.create(new org.apache.hadoop.fs.Path(catalogue, folder + "/item-" + i + ".png"))) {
+                out.write(io.fashionspark.Pictures.encode(io.fashionspark.Pictures.blackOnWhite(
+                        io.fashionspark.Pictures.image(images[0], i), 100, 140), "png"));
+            }
+        }
+        hdfs.setPermission(new org.apache.hadoop.fs.Path(catalogue, "locked"),
+                new org.apache.hadoop.fs.permission.FsPermission((short) 0700));
+        hdfs.mkdirs(new org.apache.hadoop.fs.Path("/shared"));
+        hdfs.setPermission(new org.apache.hadoop.fs.Path("/shared"),
+                new org.apache.hadoop.fs.permission.FsPermission((short) 0777));
+
+        Result result = org.apache.hadoop.security.UserGroupInformation.createRemoteUser("alice").doAs(
+                (java.security.PrivilegedExceptionAction<Result>) () -> CommandLineTest.run("predict", "--model",
+                        TrainedModel.model().toString(), "--workers", "2", "--output", base + "/shared/labels",
+                        "--format", "csv", base + "/catalogue"));
+        assertEquals(ExitCodes.DATA, result.code(), result.out() + result.err());
+        assertTrue(result.err().contains("/catalogue/locked: directory cannot be listed (Permission denied"),
+                result.err());
+        assertTrue(result.out().contains("Classified 2 images, 1 failed"), result.out());
+        StringBuilder csv = new StringBuilder();
+        for (var status : hdfs.listStatus(new org.apache.hadoop.fs.Path("/shared/labels"))) {
+            if (status.getPath().getName().endsWith(".csv")) {
+                try (var in = hdfs.open(status.getPath())) {
+                    csv.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertTrue(csv.toString().contains("/catalogue/open/item-0.png,"), csv.toString());
+        assertTrue(csv.toString().contains("/catalogue/locked,"), csv.toString());
+    }
 }

@@ -1,0 +1,80 @@
+package io.fashionspark.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The peak resident set size of the Spark executor JVMs on this machine while it is open: every
+ * {@value #SAMPLE_MS} ms it finds the processes running {@code CoarseGrainedExecutorBackend} and reads their
+ * kernel high-water mark ({@code VmHWM}), which only grows, so the last reading before an executor exits is its
+ * peak (to within one sample).
+ */
+final class ExecutorMemory implements AutoCloseable {
+    static final long SAMPLE_MS = 200;
+    private static final String EXECUTOR = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+    private final Map<Long, Long> peaks = new ConcurrentHashMap<>();
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    ExecutorMemory() {
+        sampler = new Thread(this::loop, "bench-executor-memory");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    private void loop() {
+        while (running) {
+            sample();
+            try {
+                Thread.sleep(SAMPLE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void sample() {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (!cmdline.contains(EXECUTOR)) {
+                        return;
+                    }
+                    for (String line : Files.readAllLines(p.resolve("status"))) {
+                        if (line.startsWith("VmHWM:")) {
+                            long bytes = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                            peaks.merge(Long.parseLong(p.getFileName().toString()), bytes, Math::max);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The process ended between the listing and the read: its last sample stands.
+                }
+            });
+        } catch (IOException e) {
+            // No /proc: nothing is measured, and peakBytes() says so with -1.
+        }
+    }
+
+    /** The largest peak of any executor seen, in bytes; -1 when none was seen. */
+    long peakBytes() {
+        return peaks.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sampler.interrupt();
+        try {
+            sampler.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sample();
+    }
+}

@@ -1,0 +1,55 @@
+package io.fashionspark.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's {@code spark-shell} session, typed into {@code bin/spark-shell} as a user would paste it: it trains
+ * a FashionClassifier in a Pipeline on the real FashionMNIST, saves and loads the fitted pipeline and scores the
+ * test set. Needs the real data set (bin/install-dataset) and the packaged jar (runs after {@code package}).
+ */
+class SparkShellIT {
+    private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theReadmeSessionTrainsSavesLoadsAndScores() throws Exception {
+        assumeTrue(Files.exists(DATA.resolve("t10k-images-idx3-ubyte.gz")), "needs the real FashionMNIST "
+                + "(bin/install-dataset)");
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher block = Pattern.compile("```scala\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(block.find(), "README.md has a scala block");
+        String session = block.group(1).replace("/tmp/fashion-pipeline", tmp.resolve("pipeline").toString());
+        Path input = tmp.resolve("session.scala");
+        Files.writeString(input, session + "\n:quit\n");
+        Path log = tmp.resolve("shell.log");
+        Process shell = new ProcessBuilder("bin/spark-shell").redirectInput(input.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(shell.waitFor(10, TimeUnit.MINUTES), "spark-shell still running after 10 minutes");
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, shell.exitValue(), out);
+        assertTrue(!out.contains("error:") && !out.contains("Exception"), out);
+        assertTrue(Files.isRegularFile(tmp.resolve("pipeline/stages/0_" + uid(out) + "/data/model.zip")), out);
+        Matcher accuracy = Pattern.compile("accuracy: Double = (0\\.[0-9]+)").matcher(out);
+        assertTrue(accuracy.find(), out);
+        assertTrue(Double.parseDouble(accuracy.group(1)) > 0.80, "test accuracy " + accuracy.group(1));
+        assertTrue(out.contains("predictedClass"), out);
+    }
+
+    private static String uid(String out) {
+        Matcher m = Pattern.compile("(fashionClassifier_[0-9a-f]+)").matcher(out);
+        return m.find() ? m.group(1) : "fashionClassifier_?";
+    }
+}
