@@ -55,8 +55,12 @@ public final class PredictBenchmark {
     public record Costs(double read, double decode, double convert) {
     }
 
-    public record Results(Settings settings, String machine, List<Run> runs, List<Double> bareRates, Costs costs,
-                          long modelParameters) {
+    /**
+     * {@code runs}: over pictures; {@code decodedRuns}: over a Parquet table of the same number of images already
+     * decoded to grey levels, which leaves out reading, decoding and converting pictures.
+     */
+    public record Results(Settings settings, String machine, List<Run> runs, List<Run> decodedRuns,
+                          List<Double> bareRates, Costs costs, long modelParameters) {
     }
 
     private final Settings settings;
@@ -84,9 +88,12 @@ public final class PredictBenchmark {
         log.flush();
         CataloguePictures.write(test, pictures, most);
         Costs costs = costs(pictures, 2000);
+        Path table = work.resolve("decoded.parquet");
+        writeDecodedTable(test, table, most);
         log.printf(Locale.ROOT, "bench: per picture on one thread: read %.3f ms, decode %.3f ms, convert %.3f ms%n",
                 costs.read(), costs.decode(), costs.convert());
         List<Run> runs = new ArrayList<>();
+        List<Run> decoded = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         Path state = work.resolve("cluster");
         int port = freePort();
@@ -101,13 +108,19 @@ public final class PredictBenchmark {
                 log.printf(Locale.ROOT, "bench: bare forward pass, repeat %d: %.0f images/s%n", r,
                         bare.get(bare.size() - 1));
                 for (int n : settings.pictures()) {
-                    Run run = predict(repo, "spark://127.0.0.1:" + port, model, pictures, n, r,
+                    Run run = predict(repo, "spark://127.0.0.1:" + port, model, folders(pictures, n), n, r,
                             work.resolve("out-" + n + "-" + r));
                     runs.add(run);
                     log.printf(Locale.ROOT, "bench: predict over %,d pictures, repeat %d: %.0f images/s, executors' "
                             + "peak RSS %,d MB%n", n, r, run.imagesPerSecond(), run.peakRssMb());
                     log.flush();
                 }
+                Run run = predict(repo, "spark://127.0.0.1:" + port, model, List.of(table.toString()), most, r,
+                        work.resolve("out-decoded-" + r));
+                decoded.add(run);
+                log.printf(Locale.ROOT, "bench: predict over %,d decoded images (Parquet), repeat %d: %.0f images/s, "
+                        + "executors' peak RSS %,d MB%n", most, r, run.imagesPerSecond(), run.peakRssMb());
+                log.flush();
             }
         } finally {
             log.print(runChild(repo, List.of("deploy/standalone/stop-cluster.sh", "--state-dir", state.toString()),
@@ -115,17 +128,41 @@ public final class PredictBenchmark {
             log.flush();
         }
         deleteTree(work);
-        return new Results(settings, MachineFacts.describe(), runs, bare, costs, net.numParams());
+        return new Results(settings, MachineFacts.describe(), runs, decoded, bare, costs, net.numParams());
     }
 
-    private Run predict(Path repo, String master, Path model, Path pictures, int n, int repeat, Path output)
+    /** The catalogue's folders hold 1,000 pictures each: the first n/1000 of them. */
+    private static List<String> folders(Path pictures, int n) {
+        List<String> folders = new ArrayList<>();
+        for (int folder = 0; folder * 1000 < n; folder++) {
+            folders.add(pictures.resolve(String.format(Locale.ROOT, "%04d", folder)).toString());
+        }
+        return folders;
+    }
+
+    /** The test images repeated to {@code rows} rows of label and 784 grey levels, as a Parquet table. */
+    private static void writeDecodedTable(LabelledImages test, Path table, int rows) {
+        try (org.apache.spark.sql.SparkSession spark = io.fashionspark.runtime.SparkContexts.session(
+                "fashion-spark bench: decoded images", 1)) {
+            List<org.apache.spark.sql.Row> data = new ArrayList<>(rows);
+            byte[] pixels = test.images().pixels();
+            for (int n = 0; n < rows; n++) {
+                int i = n % test.size();
+                data.add(org.apache.spark.sql.RowFactory.create((double) test.label(i),
+                        java.util.Arrays.copyOfRange(pixels, i * 784, (i + 1) * 784)));
+            }
+            org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                    .add("label", org.apache.spark.sql.types.DataTypes.DoubleType)
+                    .add("image", org.apache.spark.sql.types.DataTypes.BinaryType);
+            spark.createDataFrame(data, schema).repartition(8).write().parquet(table.toString());
+        }
+    }
+
+    private Run predict(Path repo, String master, Path model, List<String> inputs, int n, int repeat, Path output)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("deploy/standalone/submit.sh", "predict", "--model",
                 model.toString(), "--output", output.toString(), "--workers", String.valueOf(settings.workers())));
-        // The catalogue's folders hold 1,000 pictures each: the first n/1000 of them.
-        for (int folder = 0; folder * 1000 < n; folder++) {
-            cmd.add(pictures.resolve(String.format(Locale.ROOT, "%04d", folder)).toString());
-        }
+        cmd.addAll(inputs);
         long start = System.nanoTime();
         String out;
         long peak;
@@ -281,6 +318,15 @@ public final class PredictBenchmark {
                             .reduce((a, b) -> a + ", " + b).orElse(""),
                     runs.stream().mapToLong(Run::failed).sum()));
         }
+        if (!r.decodedRuns().isEmpty()) {
+            List<Double> rates = r.decodedRuns().stream().map(Run::imagesPerSecond).toList();
+            double mean = rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            md.append(String.format(Locale.ROOT, "| %,d decoded (Parquet of grey levels) | %s | %.2f | %s | %d |%n",
+                    r.decodedRuns().get(0).pictures(), spread(rates), mean / bareMean,
+                    r.decodedRuns().stream().map(x -> String.format(Locale.ROOT, "%,d", x.peakRssMb()))
+                            .reduce((a, b) -> a + ", " + b).orElse(""),
+                    r.decodedRuns().stream().mapToLong(Run::failed).sum()));
+        }
         int least = s.pictures().stream().mapToInt(Integer::intValue).min().orElseThrow();
         int most = s.pictures().stream().mapToInt(Integer::intValue).max().orElseThrow();
         double rssLeast = r.runs().stream().filter(x -> x.pictures() == least).mapToLong(Run::peakRssMb).max().orElse(0);
@@ -304,7 +350,8 @@ public final class PredictBenchmark {
         md.append(String.format(Locale.ROOT, "%nOn %d cores these alone allow at most %.0f images/s, %.2f of the bare "
                         + "forward pass; the rest of the gap is Spark's: starting the application and its executors, "
                         + "planning, each executor loading the network, rows in and out of Spark's format, writing "
-                        + "Parquet.%n", Runtime.getRuntime().availableProcessors(),
+                        + "Parquet. The decoded row runs the same job over images stored as grey levels: no reading, "
+                        + "decoding or converting of pictures, so the gap left there is Spark's alone.%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors() * 1000.0 / total,
                 Runtime.getRuntime().availableProcessors() * 1000.0 / total / bareMean));
         return md.toString();

@@ -102,7 +102,10 @@ public final class BatchPrediction {
         } finally {
             deleteQuietly(fs, temp);
         }
+        // Errors are one line, but a path may hold a line break: CSV fields may span lines (for JSON, multiLine
+        // would mean one document per file, not JSON Lines).
         Dataset<Row> written = spark.read().format(format.sparkFormat()).option("header", "true")
+                .option("multiLine", String.valueOf(format == OutputFormat.CSV))
                 .schema(TopClasses.schema(top)).load(target.path().toString());
         long total = written.count();
         long failed = written.where(functions.col("error").isNotNull()).count();

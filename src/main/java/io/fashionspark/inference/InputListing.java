@@ -49,7 +49,7 @@ public record InputListing(List<String> files, List<String> tables, List<Problem
             } catch (FileNotFoundException e) {
                 problems.add(new Problem(input, "no such file or directory"));
             } catch (IOException e) {
-                problems.add(new Problem(input, "cannot be listed: " + e.getMessage()));
+                problems.add(new Problem(input, "cannot be listed: " + firstLine(e)));
             }
         }
         return new InputListing(files, tables, problems);
@@ -74,8 +74,7 @@ public record InputListing(List<String> files, List<String> tables, List<Problem
         try {
             children = fs.listStatus(path);
         } catch (IOException e) {
-            problems.add(new Problem(path.toString(), "directory cannot be listed ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")"));
+            problems.add(new Problem(path.toString(), "directory cannot be listed (" + firstLine(e) + ")"));
             return;
         }
         if (isParquetTable(children)) {
@@ -102,6 +101,13 @@ public record InputListing(List<String> files, List<String> tables, List<Problem
             any = true;
         }
         return any;
+    }
+
+    /** One line: HDFS puts the server's stack trace after the first line of a remote exception's message. */
+    static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 
     private static boolean isGlob(String input) {

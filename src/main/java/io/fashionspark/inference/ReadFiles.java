@@ -47,8 +47,7 @@ final class ReadFiles implements FlatMapFunction<Tuple2<String, String>, Row> {
         } catch (FileNotFoundException e) {
             return one(file, null, "no such file (removed after listing?)");
         } catch (IOException | RuntimeException e) {
-            return one(file, null, "cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()));
+            return one(file, null, "cannot read: " + InputListing.firstLine(e));
         }
         if (InputFiles.isPicture(bytes)) {
             return one(file, bytes, null);

@@ -15,6 +15,7 @@ class PredictBenchmarkReportTest {
         return new PredictBenchmark.Results(settings, "a test machine", List.of(
                 new PredictBenchmark.Run(10_000, 1, 10_000, 0, 900, rss10k, 11),
                 new PredictBenchmark.Run(100_000, 1, 100_000, 0, rate100k, rss100k, 70)),
+                List.of(new PredictBenchmark.Run(100_000, 1, 100_000, 0, 2400, rss100k, 40)),
                 List.of(3000.0), new PredictBenchmark.Costs(0.01, 0.2, 0.2), 1_475_530);
     }
 
@@ -24,6 +25,7 @@ class PredictBenchmarkReportTest {
         assertTrue(missed.contains("at 0.40 of the bare forward-pass rate (target: at least 0.5): not met"), missed);
         assertTrue(missed.contains("+15.0% (target: within 10%): not met"), missed);
         assertTrue(missed.contains("| 100,000 | 1,200 | 0.40 | 1,150 | 0 |"), missed);
+        assertTrue(missed.contains("| 100,000 decoded (Parquet of grey levels) | 2,400 | 0.80 | 1,150 | 0 |"), missed);
 
         String met = PredictBenchmark.markdown(results(1600, 1000, 1050));
         assertTrue(met.contains("at 0.53 of the bare forward-pass rate (target: at least 0.5): met"), met);

@@ -124,6 +124,7 @@ class PredictOnExecutorsTest {
         r = predict("--output", output.toString(), "--overwrite", "--format", "csv",
                 catalogue.resolve("item-00.png").toString(), catalogue.resolve("item-02.png").toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Classified 2 images, 0 failed"), r.out());
         assertFalse(Files.exists(output.resolve("keep.txt")));
         List<Row> rows = read(output, "csv");
         assertEquals(2, rows.size());
@@ -141,6 +142,7 @@ class PredictOnExecutorsTest {
                 catalogue + "/item-0[24].png");
         assertEquals(ExitCodes.DATA, r.code(), r.err());
         assertTrue(r.err().contains(tmp.resolve("nowhere") + ": no such file or directory"), r.err());
+        assertTrue(r.out().contains("Classified 3 images, 1 failed"), r.out());
         List<JsonNode> lines = new ArrayList<>();
         try (Stream<Path> parts = Files.list(output)) {
             for (Path part : parts.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
