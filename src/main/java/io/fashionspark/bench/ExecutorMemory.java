@@ -1,5 +1,6 @@
 package io.fashionspark.bench;
 
+import io.fashionspark.runtime.PeakMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,11 +47,10 @@ final class ExecutorMemory implements AutoCloseable {
                     if (!cmdline.contains(EXECUTOR)) {
                         return;
                     }
-                    for (String line : Files.readAllLines(p.resolve("status"))) {
-                        if (line.startsWith("VmHWM:")) {
-                            long bytes = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                            peaks.merge(Long.parseLong(p.getFileName().toString()), bytes, Math::max);
-                        }
+                    long pid = Long.parseLong(p.getFileName().toString());
+                    long bytes = PeakMemory.residentBytes(pid);
+                    if (bytes > 0) {
+                        peaks.merge(pid, bytes, Math::max);
                     }
                 } catch (IOException | RuntimeException e) {
                     // The process ended between the listing and the read: its last sample stands.

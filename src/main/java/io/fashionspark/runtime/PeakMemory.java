@@ -13,8 +13,17 @@ public final class PeakMemory {
 
     /** Bytes, or -1 where the kernel does not say (not Linux). */
     public static long residentBytes() {
+        return residentBytes(STATUS);
+    }
+
+    /** The same for another process of this machine: bytes, or -1 when it has gone or there is no /proc. */
+    public static long residentBytes(long pid) {
+        return residentBytes(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    private static long residentBytes(Path status) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }

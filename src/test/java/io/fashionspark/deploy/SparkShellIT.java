@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,11 +43,25 @@ class SparkShellIT {
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, shell.exitValue(), out);
         assertTrue(!out.contains("error:") && !out.contains("Exception"), out);
-        assertTrue(Files.isRegularFile(tmp.resolve("pipeline/stages/0_" + uid(out) + "/data/model.zip")), out);
+        Path modelZip = tmp.resolve("pipeline/stages/0_" + uid(out) + "/data/model.zip");
+        assertTrue(Files.isRegularFile(modelZip), out);
         Matcher accuracy = Pattern.compile("accuracy: Double = (0\\.[0-9]+)").matcher(out);
         assertTrue(accuracy.find(), out);
-        assertTrue(Double.parseDouble(accuracy.group(1)) > 0.80, "test accuracy " + accuracy.group(1));
+        double shell = Double.parseDouble(accuracy.group(1));
+        assertTrue(shell > 0.80, "test accuracy " + shell);
         assertTrue(out.contains("predictedClass"), out);
+
+        // The saved pipeline's network is a model.zip that evaluate reads: the same accuracy on the 10,000 images.
+        Path json = tmp.resolve("evaluation.json");
+        Process evaluate = new ProcessBuilder("bin/fashion-spark", "evaluate", "--model", modelZip.toString(),
+                "--json", json.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("eval.log").toFile())
+                .start();
+        assertTrue(evaluate.waitFor(5, TimeUnit.MINUTES), "evaluate still running");
+        assertEquals(0, evaluate.exitValue(), Files.readString(tmp.resolve("eval.log")));
+        JsonNode evaluation = new ObjectMapper().readTree(json.toFile());
+        assertEquals(10_000, evaluation.get("images").asInt());
+        assertEquals(evaluation.get("accuracy").asDouble(), shell, 0.0,
+                "Transformer and evaluate on the same model and test set");
     }
 
     private static String uid(String out) {
