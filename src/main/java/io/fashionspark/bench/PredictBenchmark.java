@@ -38,7 +38,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Also times, on one thread, what a picture costs before the network sees it: reading, decoding, converting.
  */
 public final class PredictBenchmark {
-    private static final Pattern RATE = Pattern.compile("Classified ([0-9,]+) images, ([0-9,]+) failed.*?([0-9.]+) images/s");
+    private static final Pattern RATE =
+            Pattern.compile("Classified ([0-9,]+) images, ([0-9,]+) failed.*?([0-9.]+) images/s");
     private static final Pattern BARE = Pattern.compile("images/s: ([0-9.]+)");
 
     /** What to measure. */
@@ -307,7 +308,8 @@ public final class PredictBenchmark {
         double bareMean = r.bareRates().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         md.append(String.format(Locale.ROOT, "Bare forward pass (decoded test images, batches of 256, all cores): "
                 + "%s images/s.%n%n", spread(r.bareRates())));
-        md.append("| pictures | images/s (each repeat) | of the bare forward pass | executor peak RSS, MB (each repeat) | "
+        md.append("| pictures | images/s (each repeat) | of the bare forward pass "
+                + "| executor peak RSS, MB (each repeat) | "
                 + "failed |\n|---|---|---|---|---|\n");
         for (int n : s.pictures()) {
             List<Run> runs = r.runs().stream().filter(x -> x.pictures() == n).toList();
@@ -329,19 +331,23 @@ public final class PredictBenchmark {
         }
         int least = s.pictures().stream().mapToInt(Integer::intValue).min().orElseThrow();
         int most = s.pictures().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        double rssLeast = r.runs().stream().filter(x -> x.pictures() == least).mapToLong(Run::peakRssMb).max().orElse(0);
-        double rssMost = r.runs().stream().filter(x -> x.pictures() == most).mapToLong(Run::peakRssMb).max().orElse(0);
+        double rssLeast = r.runs().stream().filter(x -> x.pictures() == least).mapToLong(Run::peakRssMb).max()
+                .orElse(0);
+        double rssMost = r.runs().stream().filter(x -> x.pictures() == most).mapToLong(Run::peakRssMb).max()
+                .orElse(0);
         double rateMost = r.runs().stream().filter(x -> x.pictures() == most).mapToDouble(Run::imagesPerSecond)
                 .average().orElse(Double.NaN);
         md.append(String.format(Locale.ROOT, "%nTargets: distributed predict over %,d pictures at %.2f of the bare "
-                        + "forward-pass rate (target: at least 0.5): %s. Executor peak RSS with %,d pictures against %,d: "
+                        + "forward-pass rate (target: at least 0.5): %s. Executor peak RSS with %,d pictures "
+                        + "against %,d: "
                         + "%+.1f%% (target: within 10%%): %s.%n%n", most, rateMost / bareMean,
                 rateMost / bareMean >= 0.5 ? "met" : "not met", most, least, 100 * (rssMost / rssLeast - 1),
                 Math.abs(rssMost / rssLeast - 1) < 0.10 ? "met" : "not met"));
         Costs c = r.costs();
         double forwardCoreMs = 1000.0 * Runtime.getRuntime().availableProcessors() / bareMean;
         double total = c.read() + c.decode() + c.convert() + forwardCoreMs;
-        md.append("Where a picture's time goes (one thread; the forward pass as core-milliseconds of the bare rate):\n\n");
+        md.append("Where a picture's time goes (one thread; the forward pass as core-milliseconds of the bare "
+                + "rate):\n\n");
         md.append("| step | ms per picture | share |\n|---|---|---|\n");
         md.append(row("read the file", c.read(), total));
         md.append(row("decode PNG/JPEG (ImageIO)", c.decode(), total));
@@ -351,7 +357,8 @@ public final class PredictBenchmark {
                         + "forward pass; the rest of the gap is Spark's: starting the application and its executors, "
                         + "planning, each executor loading the network, rows in and out of Spark's format, writing "
                         + "Parquet. The decoded row runs the same job over images stored as grey levels: no reading, "
-                        + "decoding or converting of pictures, so the gap left there is Spark's alone.%n", Runtime.getRuntime().availableProcessors(),
+                        + "decoding or converting of pictures, so the gap left there is Spark's alone.%n",
+                Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors() * 1000.0 / total,
                 Runtime.getRuntime().availableProcessors() * 1000.0 / total / bareMean));
         return md.toString();

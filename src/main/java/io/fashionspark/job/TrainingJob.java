@@ -125,6 +125,7 @@ public final class TrainingJob {
                 new RunSummary.Timings(wallSeconds, outcome.trainSeconds(), outcome.evalSeconds(),
                         outcome.imagesPerSecond()),
                 outcome.iterations(), outcome.imagesTrained(), outcome.finalEvaluation().accuracy(),
-                outcome.finalEvaluation().loss(), FashionClasses.NAMES, perClass, outcome.finalEvaluation().confusion());
+                outcome.finalEvaluation().loss(), FashionClasses.NAMES, perClass,
+                outcome.finalEvaluation().confusion());
     }
 }

@@ -92,30 +92,33 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         this.uid = uid;
         // Created here, not where declared: a Param takes its owner's uid when it is made.
         model = new Param<>(this, name(TrainingOptions.MODEL),
-            "architecture: " + ModelKind.names(), setting(TrainingOptions.MODEL, (b, v) -> b.model(ModelKind.parse(v))));
+                "architecture: " + ModelKind.names(),
+                setting(TrainingOptions.MODEL, (b, v) -> b.model(ModelKind.parse(v))));
         workers = new IntParam(this, name(TrainingOptions.WORKERS),
-            "model replicas trained in parallel (Spark partitions)", intSetting(TrainingOptions.WORKERS,
-            TrainingConfig.Builder::workers));
+                "model replicas trained in parallel (Spark partitions)", intSetting(TrainingOptions.WORKERS,
+                TrainingConfig.Builder::workers));
         batchSize = new IntParam(this, name(TrainingOptions.BATCH_SIZE),
-            "minibatch size per worker", intSetting(TrainingOptions.BATCH_SIZE, TrainingConfig.Builder::batchSize));
+                "minibatch size per worker",
+                intSetting(TrainingOptions.BATCH_SIZE, TrainingConfig.Builder::batchSize));
         averagingFrequency = new IntParam(this, name(TrainingOptions.AVERAGING_FREQUENCY),
-            "minibatches each worker fits between parameter averagings",
-            intSetting(TrainingOptions.AVERAGING_FREQUENCY, TrainingConfig.Builder::averagingFrequency));
+                "minibatches each worker fits between parameter averagings",
+                intSetting(TrainingOptions.AVERAGING_FREQUENCY, TrainingConfig.Builder::averagingFrequency));
         epochs = new IntParam(this, name(TrainingOptions.EPOCHS), "passes over the training rows",
-            intSetting(TrainingOptions.EPOCHS, TrainingConfig.Builder::epochs));
+                intSetting(TrainingOptions.EPOCHS, TrainingConfig.Builder::epochs));
         learningRate = new DoubleParam(this, name(TrainingOptions.LEARNING_RATE),
-            "Adam's learning rate (constant, as in train)", MlParams.validator(v -> check(TrainingOptions.LEARNING_RATE,
-            b -> b.learningRate(((Number) v).doubleValue()))));
+                "Adam's learning rate (constant, as in train)",
+                MlParams.validator(v -> check(TrainingOptions.LEARNING_RATE,
+                        b -> b.learningRate(((Number) v).doubleValue()))));
         seed = new LongParam(this, name(TrainingOptions.SEED),
-            "seeds weight initialisation, dropout, the shuffle and the validation split",
-            MlParams.validator(v -> check(TrainingOptions.SEED, b -> b.seed(((Number) v).longValue()))));
+                "seeds weight initialisation, dropout, the shuffle and the validation split",
+                MlParams.validator(v -> check(TrainingOptions.SEED, b -> b.seed(((Number) v).longValue()))));
         evalEvery = new IntParam(this, name(TrainingOptions.EVAL_EVERY),
-            "test on the validation rows every this many iterations (0: at epoch ends only)",
-            intSetting(TrainingOptions.EVAL_EVERY, TrainingConfig.Builder::evalEvery));
+                "test on the validation rows every this many iterations (0: at epoch ends only)",
+                intSetting(TrainingOptions.EVAL_EVERY, TrainingConfig.Builder::evalEvery));
         runDirectory = new Param<>(this, "runDirectory", "where to write the run as train "
                 + "does (local path or Hadoop URI); empty: write nothing");
         overwrite = new BooleanParam(this, name(TrainingOptions.OVERWRITE),
-            "replace the files of an existing run directory");
+                "replace the files of an existing run directory");
         labelCol = new Param<>(this, "labelCol", "column of labels, 0 to 9");
         imageCol = new Param<>(this, "imageCol", "column of images: an image struct "
                 + "(Spark's image source), binary (PNG/JPEG bytes or 784 grey levels) or 784 numbers");
@@ -123,7 +126,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 + "column: true marks the rows to test on instead of training on; empty: use validationFraction");
         validationFraction = new DoubleParam(this, "validationFraction", "share of the rows, "
                 + "drawn with the seed, held out to test on when there is no validationIndicatorCol",
-            MlParams.validator(v -> ((Number) v).doubleValue() > 0 && ((Number) v).doubleValue() < 1));
+                MlParams.validator(v -> ((Number) v).doubleValue() > 0 && ((Number) v).doubleValue() < 1));
         predictionCol = new Param<>(this, "predictionCol", "the model's label index column");
         predictedClassCol = new Param<>(this, "predictedClassCol", "the model's class "
                 + "name column");
@@ -244,7 +247,10 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public FashionClassifier setOverwrite(boolean value) { set(overwrite, value); return this; }
     public FashionClassifier setLabelCol(String value) { set(labelCol, value); return this; }
     public FashionClassifier setImageCol(String value) { set(imageCol, value); return this; }
-    public FashionClassifier setValidationIndicatorCol(String value) { set(validationIndicatorCol, value); return this; }
+    public FashionClassifier setValidationIndicatorCol(String value) {
+        set(validationIndicatorCol, value);
+        return this;
+    }
     public FashionClassifier setValidationFraction(double value) { set(validationFraction, value); return this; }
     public FashionClassifier setPredictionCol(String value) { set(predictionCol, value); return this; }
     public FashionClassifier setPredictedClassCol(String value) { set(predictedClassCol, value); return this; }
@@ -347,7 +353,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        FashionClassifierModel fitted = FashionClassifierModel.of(trained.modelZip(), "the fitted model")
+        FashionClassifierModel fitted = FashionClassifierModel.of(uid, trained.modelZip(), "the fitted model")
                 .setImageCol(image).setPredictionCol($(predictionCol)).setPredictedClassCol($(predictedClassCol))
                 .setProbabilityCol($(probabilityCol));
         fitted.setParent(this);

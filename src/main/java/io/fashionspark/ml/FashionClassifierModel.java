@@ -81,7 +81,7 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
         errorCol = new Param<>(this, "errorCol", "output column of why an image could not "
                 + "be used (handleInvalid=keep)");
         batchSize = new IntParam(this, "batchSize", "images per forward pass on an executor",
-            MlParams.atLeast(1));
+                MlParams.atLeast(1));
         setDefault(imageCol, "image");
         setDefault(predictionCol, "prediction");
         setDefault(predictedClassCol, "predictedClass");
@@ -91,10 +91,12 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
         setDefault(batchSize, 256);
     }
 
-    /** A model from the bytes of a {@code model.zip}, checked as {@code predict} checks it. */
-    static FashionClassifierModel of(byte[] modelZip, String name) {
-        FashionClassifierModel model = new FashionClassifierModel(Identifiable$.MODULE$.randomUID("fashionClassifier"),
-                modelZip);
+    /**
+     * A model from the bytes of a {@code model.zip}, checked as {@code predict} checks it; {@code uid} is the
+     * estimator's that fitted it, as Spark's own models keep it.
+     */
+    static FashionClassifierModel of(String uid, byte[] modelZip, String name) {
+        FashionClassifierModel model = new FashionClassifierModel(uid, modelZip);
         model.network = SavedModel.fromBytes(name, null, modelZip);
         return model;
     }
@@ -247,8 +249,8 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
         // Sent to each executor once; tasks there share what it loads (NetworkPool).
         Broadcast<byte[]> zip = sc.broadcast(modelZip);
         ScorePartition score = new ScorePartition(zip, uid + "/" + digest(modelZip), shape,
-                schema.fieldIndex(image), image, ImageInput.of(image, schema.apply(image).dataType()), (Integer) $(batchSize),
-                invalid());
+                schema.fieldIndex(image), image, ImageInput.of(image, schema.apply(image).dataType()),
+                (Integer) $(batchSize), invalid());
         return dataset.toDF().mapPartitions(score, Encoders.row(out));
     }
 

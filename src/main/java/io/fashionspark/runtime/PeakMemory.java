@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** This process's peak resident set size, as the Linux kernel counts it ({@code VmHWM}): heap, ND4J's native arrays and all. */
+/**
+ * A process's peak resident set size, as the Linux kernel counts it ({@code VmHWM}): heap, ND4J's native arrays
+ * and all.
+ */
 public final class PeakMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
 

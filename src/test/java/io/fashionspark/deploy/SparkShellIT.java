@@ -47,8 +47,8 @@ class SparkShellIT {
         assertTrue(Files.isRegularFile(modelZip), out);
         Matcher accuracy = Pattern.compile("accuracy: Double = (0\\.[0-9]+)").matcher(out);
         assertTrue(accuracy.find(), out);
-        double shell = Double.parseDouble(accuracy.group(1));
-        assertTrue(shell > 0.80, "test accuracy " + shell);
+        double shellAccuracy = Double.parseDouble(accuracy.group(1));
+        assertTrue(shellAccuracy > 0.80, "test accuracy " + shellAccuracy);
         assertTrue(out.contains("predictedClass"), out);
 
         // The saved pipeline's network is a model.zip that evaluate reads: the same accuracy on the 10,000 images.
@@ -60,7 +60,7 @@ class SparkShellIT {
         assertEquals(0, evaluate.exitValue(), Files.readString(tmp.resolve("eval.log")));
         JsonNode evaluation = new ObjectMapper().readTree(json.toFile());
         assertEquals(10_000, evaluation.get("images").asInt());
-        assertEquals(evaluation.get("accuracy").asDouble(), shell, 0.0,
+        assertEquals(evaluation.get("accuracy").asDouble(), shellAccuracy, 0.0,
                 "Transformer and evaluate on the same model and test set");
     }
 

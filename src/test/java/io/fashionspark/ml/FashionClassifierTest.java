@@ -153,6 +153,12 @@ class FashionClassifierTest {
     }
 
     @Test
+    void theFittedModelKeepsTheEstimatorsUidAndParent() {
+        FashionClassifierModel model = (FashionClassifierModel) fitted.stages()[0];
+        assertEquals(model.parent().uid(), model.uid());
+    }
+
+    @Test
     void aModelZipFromTrainScoresLikeTheFittedModel() {
         FashionClassifierModel fromZip = FashionClassifierModel.fromModelZip(dir.resolve("run/model.zip").toString());
         assertEquals("FashionDNN", fromZip.architecture());
