@@ -76,8 +76,8 @@ public final class SavedModel {
     }
 
     /**
-     * Checks and loads a model from the bytes of its {@code model.zip}; {@code name} names it in messages,
-     * {@code location} is where it was read from (null when it was not read from a file).
+     * Checks and loads a model from the bytes of its {@code model.zip}; {@code file} names it in messages,
+     * {@code loc} is where it was read from (null when it was not read from a file).
      */
     public static SavedModel fromBytes(String file, HadoopPaths.Location loc, byte[] bytes) {
         if (bytes.length < ZIP.length || !Arrays.equals(bytes, 0, ZIP.length, ZIP, 0, ZIP.length)) {

@@ -137,12 +137,17 @@ class PredictOnExecutorsTest {
     @Test
     void jsonLinesAndMissingInputsAreOneSentenceAndARow() throws IOException {
         Path output = tmp.resolve("lines");
+        // A file too large to be a picture (sparse: no disk used) is refused unread, not loaded into a task.
+        Path huge = tmp.resolve("huge.mov");
+        try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(65L << 20);
+        }
         Result r = predict("--output", output.toString(), "--format", "jsonl",
                 catalogue.resolve("item-00.png").toString(), tmp.resolve("nowhere").toString(),
-                catalogue + "/item-0[24].png");
+                catalogue + "/item-0[24].png", huge.toString());
         assertEquals(ExitCodes.DATA, r.code(), r.err());
         assertTrue(r.err().contains(tmp.resolve("nowhere") + ": no such file or directory"), r.err());
-        assertTrue(r.out().contains("Classified 3 images, 1 failed"), r.out());
+        assertTrue(r.out().contains("Classified 3 images, 2 failed"), r.out());
         List<JsonNode> lines = new ArrayList<>();
         try (Stream<Path> parts = Files.list(output)) {
             for (Path part : parts.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
@@ -151,8 +156,10 @@ class PredictOnExecutorsTest {
                 }
             }
         }
-        assertEquals(4, lines.size());
-        assertEquals(1, lines.stream().filter(l -> l.has("error")).count());
+        assertEquals(5, lines.size());
+        assertEquals(2, lines.stream().filter(l -> l.has("error")).count());
+        assertTrue(lines.stream().anyMatch(l -> l.path("error").asText().equals(
+                "larger than 64 MB: not a picture or idx file to classify")), lines.toString());
         assertEquals(3, lines.stream().filter(l -> l.has("class_1") && l.has("probability_3")).count());
     }
 
