@@ -330,7 +330,8 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                     + cfg.workers() + " workers x batch " + cfg.batchSize() + ")");
         }
         if (split[1].size() == 0) {
-            throw new IllegalArgumentException("no rows to test on: mark some with validationIndicatorCol");
+            throw new IllegalArgumentException("no rows to test on: mark some with validationIndicatorCol, or raise "
+                    + "validationFraction");
         }
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());

@@ -32,6 +32,7 @@ public enum ImageInput {
     IMAGE_STRUCT, BINARY, VECTOR, ARRAY;
 
     static final int PIXELS = FashionMnistFiles.ROWS * FashionMnistFiles.COLS;
+    private static final String PICTURE = "picture";
 
     /** The form of a column of type {@code type}; an unusable type is an error naming the column. */
     public static ImageInput of(String column, DataType type) {
@@ -74,8 +75,14 @@ public enum ImageInput {
             throw new DataException(bytes.length == 0 ? "empty (0 bytes)"
                     : "neither a PNG or JPEG picture nor 784 grey levels (" + bytes.length + " bytes)");
         }
-        List<InputImage> images = InputFiles.parse("picture", bytes);
-        return images.get(0).pixels();
+        try {
+            List<InputImage> images = InputFiles.parse(PICTURE, bytes);
+            return images.get(0).pixels();
+        } catch (DataException e) {
+            // The row says which picture; the message need not name it again.
+            String m = e.getMessage();
+            throw new DataException(m.startsWith(PICTURE + ": ") ? m.substring(PICTURE.length() + 2) : m, e);
+        }
     }
 
     private static byte[] fromStruct(Row image) {

@@ -91,7 +91,8 @@ class PredictOnExecutorsTest {
         for (Row row : rows) {
             byName.put(row.getString(0).replaceFirst(".*/", ""), row);
         }
-        assertTrue(byName.get("corrupt.png").getString(5).contains("cannot decode the PNG picture"));
+        assertTrue(byName.get("corrupt.png").getString(5).startsWith("cannot decode the PNG picture ("),
+                byName.get("corrupt.png").getString(5));
         assertTrue(byName.get("notes.txt").getString(5).contains("not a PNG or JPEG picture"));
         assertEquals("file is empty", byName.get("empty.jpg").getString(5));
         assertFalse(byName.containsKey("_SUCCESS"));
