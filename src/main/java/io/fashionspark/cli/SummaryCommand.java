@@ -7,7 +7,6 @@ import io.fashionspark.predict.SavedModel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +32,7 @@ final class SummaryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelKind kind = architecture(model);
         if (kind != null) {
-            out.print(summarize(kind, 42).toTable());
+            out.print(ModelSummary.of(kind, 42).toTable());
         } else {
             SavedModel saved = SavedModel.load(model, new Configuration());
             out.printf("%s: %s, %,d parameters%n", model, saved.architecture(), saved.parameters());
@@ -57,11 +56,5 @@ final class SummaryCommand implements Callable<Integer> {
             }
             return null;
         }
-    }
-
-    static ModelSummary summarize(ModelKind kind, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(seed, 1e-3));
-        net.init();
-        return ModelSummary.of(kind, net);
     }
 }

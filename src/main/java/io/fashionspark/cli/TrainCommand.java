@@ -161,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
                         .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
                         .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).build();
         PrintWriter out = spec.commandLine().getOut();
-        ModelSummary modelSummary = SummaryCommand.summarize(cfg.model(), cfg.seed());
+        ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
         if (dryRun) {
             out.println("Configuration: " + RunSummary.mapper().writeValueAsString(cfg));
             out.print(modelSummary.toTable());

@@ -47,7 +47,6 @@ import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Trains a fashion-spark network on a DataFrame of labelled images, as a Spark ML {@code Estimator}: the same
@@ -348,7 +347,8 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
             } else {
                 RunDirectory run = RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
                 run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
-                trained = job.intoRunDirectory(run, null, split[0], split[1], console, summary(cfg), wallStart,
+                trained = job.intoRunDirectory(run, null, split[0], split[1], console,
+                        ModelSummary.of(cfg.model(), cfg.seed()), wallStart,
                         message -> System.err.println("fashion-spark: warning: " + message));
             }
         } catch (IOException e) {
@@ -359,12 +359,6 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 .setProbabilityCol($(probabilityCol));
         fitted.setParent(this);
         return fitted;
-    }
-
-    private static ModelSummary summary(TrainingConfig cfg) {
-        MultiLayerNetwork net = new MultiLayerNetwork(cfg.model().factory().configuration(cfg.seed(), 1e-3));
-        net.init();
-        return ModelSummary.of(cfg.model(), net);
     }
 
     /** Training and validation images, in the rows' order; without an indicator, a seeded random share. */

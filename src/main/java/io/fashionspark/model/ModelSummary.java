@@ -25,6 +25,13 @@ public record ModelSummary(String model, List<Row> rows, long trainableParams, l
                 || paramKey.equals(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
     }
 
+    /** The summary of {@code kind} as initialised with {@code seed} (what a run of that architecture trains). */
+    public static ModelSummary of(ModelKind kind, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(kind.factory().configuration(seed, 1e-3));
+        net.init();
+        return of(kind, net);
+    }
+
     public static ModelSummary of(ModelKind kind, MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         List<InputType> outputs = conf.getLayerActivationTypes(kind.factory().inputType());
