@@ -3,7 +3,6 @@ package io.fashionspark.ml;
 import io.fashionspark.predict.SavedModel;
 import io.fashionspark.runtime.SparkContexts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -103,17 +102,14 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
 
     /** A model from a {@code model.zip} that {@code train} wrote: a local path or any Hadoop URI. */
     public static FashionClassifierModel fromModelZip(String file) {
-        Configuration conf = SparkContexts.hadoopConfiguration();
-        SavedModel saved = SavedModel.load(file, conf);
-        byte[] bytes;
-        try (InputStream in = saved.location().fs().open(saved.location().path())) {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read the model: " + e.getMessage(), e);
-        }
-        FashionClassifierModel model = new FashionClassifierModel(
-                Identifiable$.MODULE$.randomUID("fashionClassifier"), bytes);
-        model.network = saved;
+        return read(file, SparkContexts.hadoopConfiguration(), Identifiable$.MODULE$.randomUID("fashionClassifier"));
+    }
+
+    /** The model in {@code file}, read once: checked as {@code predict} checks it, its bytes kept to broadcast. */
+    private static FashionClassifierModel read(String file, Configuration conf, String uid) {
+        SavedModel.ModelFile read = SavedModel.read(file, conf);
+        FashionClassifierModel model = new FashionClassifierModel(uid, read.bytes());
+        model.network = SavedModel.fromBytes(file, read.location(), read.bytes());
         return model;
     }
 
@@ -310,16 +306,8 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
         public FashionClassifierModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(),
                     FashionClassifierModel.class.getName());
-            Path file = new Path(path, DATA_FILE);
-            SavedModel saved = SavedModel.load(file.toString(), sc().hadoopConfiguration());
-            byte[] bytes;
-            try (InputStream in = saved.location().fs().open(saved.location().path())) {
-                bytes = in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot read the model: " + e.getMessage(), e);
-            }
-            FashionClassifierModel model = new FashionClassifierModel(metadata.uid(), bytes);
-            model.network = saved;
+            FashionClassifierModel model = FashionClassifierModel.read(new Path(path, DATA_FILE).toString(),
+                    sc().hadoopConfiguration(), metadata.uid());
             metadata.getAndSetParams(model, Option.empty());
             return model;
         }

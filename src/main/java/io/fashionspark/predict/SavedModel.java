@@ -66,13 +66,26 @@ public final class SavedModel {
 
     /** Loads {@code file} (a local path or a Hadoop URI) without its updater state, and checks it. */
     public static SavedModel load(String file, Configuration conf) {
+        ModelFile read = read(file, conf);
+        return fromBytes(file, read.location(), read.bytes());
+    }
+
+    /** A model file's location and whole content. */
+    public record ModelFile(HadoopPaths.Location location, byte[] bytes) {
+    }
+
+    /**
+     * Reads {@code file} whole, with {@link #load}'s messages for a bad location, a missing file or a directory;
+     * for callers that keep the bytes as well as the checked model ({@link #fromBytes}).
+     */
+    public static ModelFile read(String file, Configuration conf) {
         HadoopPaths.Location loc;
         try {
             loc = HadoopPaths.resolve(file, conf);
         } catch (HadoopPaths.UnsupportedLocationException | IllegalArgumentException e) {
             throw new ModelFileException(file + ": " + e.getMessage(), e);
         }
-        return fromBytes(file, loc, readBytes(file, loc));
+        return new ModelFile(loc, readBytes(file, loc));
     }
 
     /**
