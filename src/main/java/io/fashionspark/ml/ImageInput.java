@@ -123,9 +123,6 @@ public enum ImageInput {
             }
             return v;
         }
-        if (value instanceof List<?> list) {
-            return list.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
-        }
         throw new DataException("not an array of numbers: " + value.getClass().getSimpleName());
     }
 
