@@ -19,24 +19,10 @@ final class ExecutorMemory implements AutoCloseable {
     static final long SAMPLE_MS = 200;
     private static final String EXECUTOR = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
     private final Map<Long, Long> peaks = new ConcurrentHashMap<>();
-    private final Thread sampler;
-    private volatile boolean running = true;
+    private final PeriodicSampler sampler;
 
     ExecutorMemory() {
-        sampler = new Thread(this::loop, "bench-executor-memory");
-        sampler.setDaemon(true);
-        sampler.start();
-    }
-
-    private void loop() {
-        while (running) {
-            sample();
-            try {
-                Thread.sleep(SAMPLE_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        sampler = new PeriodicSampler("bench-executor-memory", SAMPLE_MS, this::sample);
     }
 
     private void sample() {
@@ -68,13 +54,6 @@ final class ExecutorMemory implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        sampler.interrupt();
-        try {
-            sampler.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        sample();
+        sampler.stop();
     }
 }

@@ -39,9 +39,8 @@ public final class MemoryProbe implements AutoCloseable {
     }
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final Thread sampler;
+    private final PeriodicSampler sampler;
     private final boolean hwmReset;
-    private volatile boolean running = true;
     private volatile long maxHeapUsed;
     private volatile long maxOffHeap;
 
@@ -53,25 +52,12 @@ public final class MemoryProbe implements AutoCloseable {
         }
         hwmReset = resetHighWaterMark();
         sample();
-        sampler = new Thread(this::loop, "bench-memory-probe");
-        sampler.setDaemon(true);
-        sampler.start();
+        sampler = new PeriodicSampler("bench-memory-probe", SAMPLE_MS, this::sample);
     }
 
     /** Starts sampling now; {@link #stop()} returns the peaks since. */
     public static MemoryProbe start() {
         return new MemoryProbe();
-    }
-
-    private void loop() {
-        while (running) {
-            sample();
-            try {
-                Thread.sleep(SAMPLE_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private synchronized void sample() {
@@ -84,21 +70,13 @@ public final class MemoryProbe implements AutoCloseable {
     }
 
     public Peaks stop() {
-        running = false;
-        sampler.interrupt();
-        try {
-            sampler.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        sample();
+        sampler.stop();
         return new Peaks(highWaterMark(), hwmReset, maxHeapUsed, maxOffHeap);
     }
 
     @Override
     public void close() {
-        running = false;
-        sampler.interrupt();
+        sampler.cancel();
     }
 
     /** Resets the kernel's peak-RSS mark of this process (Linux 4.0+); false where that is not possible. */
