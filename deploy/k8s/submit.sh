@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits a fashion-spark job to Kubernetes with spark-submit (no operator needed; for the Spark operator see
 # deploy/k8s/spark-application.yaml). Arguments are the program's (train ...).
-#   export SPARK_HOME=/opt/spark-3.5.7-bin-hadoop3
+#   export SPARK_HOME=/opt/spark-3.5.9-bin-hadoop3
 #   K8S_MASTER=k8s://https://<api-server>:6443 IMAGE=<registry>/fashion-spark:0.1.0 \
 #     deploy/k8s/submit.sh train --model cnn --workers 2 --output hdfs:///runs/cnn-1
 # The image is built from deploy/docker/Dockerfile (it holds the jar at /opt/fashion-spark/ and the data set at

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Submits a fashion-spark job to YARN. Arguments are the program's (train ...).
-#   export SPARK_HOME=/opt/spark-3.5.7-bin-hadoop3 HADOOP_CONF_DIR=/etc/hadoop/conf
+#   export SPARK_HOME=/opt/spark-3.5.9-bin-hadoop3 HADOOP_CONF_DIR=/etc/hadoop/conf
 #   deploy/yarn/submit.sh train --model cnn --workers 4 \
 #       --data hdfs:///datasets/fashion-mnist --output hdfs:///user/$USER/runs/cnn-1
 # Needs a Spark 3.5 distribution built for Scala 2.12 (SPARK_HOME: YARN support is not among the project's own
