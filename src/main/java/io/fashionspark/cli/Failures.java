@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
 import io.fashionspark.predict.ModelFileException;
+import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.runtime.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
@@ -20,6 +21,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             new UserError(ConfigException.class, ExitCodes.USAGE, ""),
             new UserError(ModelFileException.class, ExitCodes.DATA, ""), // a DataException, said without "bad data"
             new UserError(DataException.class, ExitCodes.DATA, "bad data: "),
+            // A full disk is a run-time failure, not a bad --output; said in one sentence all the same.
+            new UserError(NoSpaceLeftException.class, ExitCodes.RUNTIME_FAILURE, ""),
             new UserError(OutputException.class, ExitCodes.OUTPUT, ""),
             new UserError(TrainingDivergedException.class, ExitCodes.DIVERGED, "training diverged: "),
             new UserError(IncompatibleRuntimeException.class, ExitCodes.RUNTIME_FAILURE, ""));

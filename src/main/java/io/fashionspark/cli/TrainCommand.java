@@ -12,6 +12,7 @@ import io.fashionspark.metrics.EpochProgress;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
 import io.fashionspark.rundir.OutputException;
+import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.runtime.BuildInfo;
@@ -214,12 +215,20 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.flush();
 
-            TrainingOutcome outcome = new TrainingJob(sc, cfg, built).intoRunDirectory(run, from, train, test,
-                    List.of(new EpochProgress(System.out, progressMode,
-                                    ParameterAveragingTrainer.stepsPerEpoch(cfg, train.size()), cfg.epochs(),
-                                    cfg.imagesPerStep()),
-                            new ConsoleSink(System.out)),
-                    modelSummary, wallStart, this::warn).outcome();
+            TrainingOutcome outcome;
+            try {
+                outcome = new TrainingJob(sc, cfg, built).intoRunDirectory(run, from, train, test,
+                        List.of(new EpochProgress(System.out, progressMode,
+                                        ParameterAveragingTrainer.stepsPerEpoch(cfg, train.size()), cfg.epochs(),
+                                        cfg.imagesPerStep()),
+                                new ConsoleSink(System.out)),
+                        modelSummary, wallStart, this::warn).outcome();
+            } catch (NoSpaceLeftException e) {
+                boolean resumable = new RunCheckpoints(run, cfg.keepCheckpoints()).latest().isPresent();
+                throw e.withAdvice(resumable
+                        ? "free some space, then continue the run with " + RESUME + " " + run.location()
+                        : "free some space and run it again (no checkpoint was complete yet)");
+            }
             out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
                     100 * outcome.finalEvaluation().accuracy(), outcome.iterations(), outcome.imagesPerSecond(),
                     run.location());

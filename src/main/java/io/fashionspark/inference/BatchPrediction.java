@@ -4,6 +4,7 @@ import io.fashionspark.config.ConfigException;
 import io.fashionspark.ml.FashionClassifierModel;
 import io.fashionspark.ml.ImageInput;
 import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.OutputException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -99,6 +100,13 @@ public final class BatchPrediction {
             replace(fs, temp, target.path(), overwrite);
         } catch (IOException e) {
             throw new OutputException(output + ": cannot be written: " + e.getMessage(), e);
+        } catch (Exception e) {
+            // Executors report a full device inside Spark's job failure (a SparkException, which Scala throws
+            // undeclared); the hidden directory is removed below.
+            if (NoSpaceLeftException.isNoSpace(e)) {
+                throw NoSpaceLeftException.writing(target.path().getParent().toString(), target.path().getName(), e);
+            }
+            throw e;
         } finally {
             deleteQuietly(fs, temp);
         }

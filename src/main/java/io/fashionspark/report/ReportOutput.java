@@ -54,10 +54,23 @@ public record ReportOutput(RunDirectory directory, String pageName, String chart
      */
     void write(String html, List<ChartImage> charts, Configuration conf) {
         // The charts folder as a directory of its own: its files' temporary names then stay inside it.
+        boolean newFolder = !directory.exists(chartsFolder);
         RunDirectory chartsDir = RunDirectory.prepare(directory.path(chartsFolder).toString(), true, conf);
-        for (ChartImage chart : charts) {
-            chartsDir.writeAtomically(chart.fileName(), out -> out.write(chart.png()));
+        try {
+            for (ChartImage chart : charts) {
+                chartsDir.writeAtomically(chart.fileName(), out -> out.write(chart.png()));
+            }
+            directory.writeAtomically(pageName, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // A first report that could not be written (a full disk, say) leaves no charts folder without its page.
+            if (newFolder) {
+                try {
+                    chartsDir.location().fs().delete(chartsDir.location().path(), true);
+                } catch (IOException ignored) {
+                    // The write's failure is the one to report.
+                }
+            }
+            throw e;
         }
-        directory.writeAtomically(pageName, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
     }
 }

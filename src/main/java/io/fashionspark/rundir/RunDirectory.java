@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -101,9 +102,9 @@ public final class RunDirectory {
     /** A stream whose {@code flush()} makes what was written visible on the file system (hflush). */
     public OutputStream openStream(String name) {
         try {
-            return flushing(root.fs().create(path(name), true));
-        } catch (IOException e) {
-            throw new OutputException(path(name) + ": cannot create: " + e.getMessage(), e);
+            return flushing(root.fs().create(path(name), true), name);
+        } catch (IOException | FSError e) {
+            throw failure(name, "cannot create", e);
         }
     }
 
@@ -125,7 +126,7 @@ public final class RunDirectory {
                     throw new IOException("cannot move it aside");
                 }
             }
-            OutputStream out = flushing(fs.create(target, true));
+            OutputStream out = flushing(fs.create(target, true), name);
             try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(aside),
                     java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -137,8 +138,8 @@ public final class RunDirectory {
             out.flush();
             fs.delete(aside, false);
             return out;
-        } catch (IOException e) {
-            throw new OutputException(target + ": cannot continue after the checkpoint: " + e.getMessage(), e);
+        } catch (IOException | FSError e) {
+            throw failure(name, "cannot continue after the checkpoint", e);
         }
     }
 
@@ -182,20 +183,48 @@ public final class RunDirectory {
         return new Path(file.getParent(), "." + file.getName() + suffix);
     }
 
-    private static OutputStream flushing(FSDataOutputStream stream) {
-        {
-            return new FilterOutputStream(stream) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
+    /**
+     * {@code stream} with {@code flush()} as hflush, and a full device said as {@link NoSpaceLeftException}: the
+     * local file system throws an FSError, an Error that the metrics sinks' IOException handling would not see.
+     */
+    private OutputStream flushing(FSDataOutputStream stream, String name) {
+        return new FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
                     stream.write(b, off, len);
+                } catch (IOException | FSError e) {
+                    throw failure(name, "cannot write", e);
                 }
+            }
 
-                @Override
-                public void flush() throws IOException {
+            @Override
+            public void flush() throws IOException {
+                try {
                     stream.hflush();
+                } catch (IOException | FSError e) {
+                    throw failure(name, "cannot write", e);
                 }
-            };
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    stream.close();
+                } catch (IOException | FSError e) {
+                    throw failure(name, "cannot close", e);
+                }
+            }
+        };
+    }
+
+    /** A failed write of {@code name}: a full device said as such, anything else with the file and the reason. */
+    private OutputException failure(String name, String action, Throwable e) {
+        if (NoSpaceLeftException.isNoSpace(e)) {
+            return NoSpaceLeftException.writing(root.toString(), name, e);
         }
+        Throwable reason = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
+        return new OutputException(path(name) + ": " + action + ": " + reason.getMessage(), e);
     }
 
     /** What writes a file's content. */
@@ -230,13 +259,13 @@ public final class RunDirectory {
             if (hadOld) {
                 root.fs().delete(backup, false);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | FSError e) {
             try {
                 root.fs().delete(temp, false);
             } catch (IOException ignored) {
                 // The write already failed; that is the error to report.
             }
-            throw new OutputException(target + ": cannot write: " + e.getMessage(), e);
+            throw failure(name, "cannot write", e);
         }
     }
 

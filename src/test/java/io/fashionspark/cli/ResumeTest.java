@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.Tmpfs;
 import io.fashionspark.cli.CommandLineTest.Result;
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -168,6 +169,37 @@ class ResumeTest {
         Result none = CommandLineTest.run("train", "--resume", run.toString(), "--epochs", "4");
         assertEquals(ExitCodes.OUTPUT, none.code(), none.err());
         assertTrue(none.err().contains("no checkpoint of ") && none.err().contains("can be read back"), none.err());
+    }
+
+    /**
+     * A real full disk: a tmpfs with room for the first checkpoint but not for the second beside it (mounting needs
+     * root, as CI has). The run stops with one sentence naming the run directory, the run-time failure code and no
+     * temporary file left; once space is freed, {@code --resume} continues from the checkpoint written before.
+     */
+    @Test
+    void aRunWhoseDiskFillsUpStopsInOneSentenceAndResumesOnceSpaceIsFreed() throws Exception {
+        long checkpoint = Files.size(uninterrupted.resolve("checkpoints/checkpoint-000000090.zip"));
+        // config.json and the metrics take a few kB; the second checkpoint fails half-way.
+        Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), checkpoint * 3 / 2 + 256 * 1024);
+        org.junit.jupiter.api.Assumptions.assumeTrue(disk != null, "mounting a tmpfs needs root; skipped");
+        try (disk) {
+            Path run = disk.dir().resolve("run");
+            Result full = CommandLineTest.run(args(run, "--epochs", "3", "--keep-checkpoints", "1")
+                    .toArray(String[]::new));
+            assertEquals(ExitCodes.RUNTIME_FAILURE, full.code(), full.err());
+            assertEquals(1, full.err().strip().lines().count(), full.err());
+            assertTrue(full.err().startsWith("fashion-spark: no space left on the device of file:" + run + ": "
+                    + "checkpoints/checkpoint-000000060.zip was not written; the files written before it are intact; "
+                    + "free some space, then continue the run with --resume file:" + run), full.err());
+            FullDiskTest.assertNothingHalfWritten(disk.dir());
+            assertTrue(Files.isRegularFile(run.resolve("checkpoints/checkpoint-000000030.json")));
+
+            disk.grow(64L << 20);
+            Result resumed = CommandLineTest.run("train", "--resume", run.toString());
+            assertEquals(0, resumed.code(), resumed.err());
+            assertTrue(resumed.out().contains("checkpoint-000000030.zip: epoch 1, iteration 30"), resumed.out());
+            assertSameAsUninterrupted(run);
+        }
     }
 
     @Test
