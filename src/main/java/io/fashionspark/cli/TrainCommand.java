@@ -20,6 +20,7 @@ import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.runtime.OffHeapCheck;
 import io.fashionspark.runtime.RuntimeVersions;
 import io.fashionspark.runtime.SparkContexts;
+import io.fashionspark.runtime.TaskSlots;
 import io.fashionspark.runtime.Versions;
 import io.fashionspark.train.ParameterAveragingTrainer;
 import io.fashionspark.train.RunCheckpoints;
@@ -182,9 +183,14 @@ final class TrainCommand implements Callable<Integer> {
             warn("built and tested against Spark " + BuildInfo.get("spark.version") + "; this is Spark "
                     + versions.spark());
         }
+        if (SparkContexts.embedded()) {
+            TaskSlots.requireEmbeddedRoom(modelSummary, cfg.batchSize(), cfg.workers());
+        }
         try (JavaSparkContext sc = SparkContexts.create("fashion-spark " + cfg.model().cliName(), cfg.workers())) {
             out.printf("Spark master %s, application %s; ND4J %s%n", sc.master(), sc.sc().applicationId(),
                     Nd4j.getBackend().getClass().getSimpleName());
+            out.flush();
+            TaskSlots.awaitCluster(sc, cfg.workers());
             for (String warning : OffHeapCheck.warnings(sc.getConf(), modelSummary, cfg.batchSize(), cfg.workers(),
                     Runtime.getRuntime().maxMemory(), System.getProperty(NativeDefaults.MAX_PHYSICAL_BYTES))) {
                 warn(warning);

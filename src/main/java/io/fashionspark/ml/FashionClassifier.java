@@ -16,6 +16,7 @@ import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.runtime.NativeThreads;
 import io.fashionspark.runtime.RuntimeVersions;
+import io.fashionspark.runtime.TaskSlots;
 import io.fashionspark.runtime.Versions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -338,6 +339,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
             // As for train's embedded master: the workers are threads of this JVM and share its cores.
             NativeThreads.useBlasThreads(NativeThreads.perWorker(cfg.workers()));
         }
+        TaskSlots.awaitCluster(sc, cfg.workers());
         TrainingJob job = new TrainingJob(sc, cfg, Versions.of(runtime));
         List<ConsoleSink> console = List.of(new ConsoleSink(System.out));
         TrainingJob.Trained trained;

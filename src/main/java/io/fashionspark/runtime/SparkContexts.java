@@ -15,6 +15,11 @@ public final class SparkContexts {
     private SparkContexts() {
     }
 
+    /** True when no master is set (run directly, not by spark-submit): {@link #create} starts an embedded one. */
+    public static boolean embedded() {
+        return !new SparkConf(true).contains("spark.master");
+    }
+
     public static JavaSparkContext create(String appName, int workers) {
         return new JavaSparkContext(conf(appName, workers));
     }

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.CommandLineTest.Result;
+import io.fashionspark.model.ModelKind;
+import io.fashionspark.model.ModelSummary;
+import io.fashionspark.runtime.OffHeapCheck;
+import io.fashionspark.runtime.TaskSlots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,6 +81,32 @@ class FailureModesTest {
         assertEquals(ExitCodes.OUTPUT, o.code(), o.err());
         assertTrue(o.err().contains("foo://bar/run: no Hadoop file system for the scheme \"foo\""), o.err());
         assertOneSentence(o);
+    }
+
+    /**
+     * Each embedded worker is a thread with a replica of its own: 100,000 of them would start as many threads and
+     * die in pthread_create. Refused before Spark starts, with the limit and why.
+     */
+    @Test
+    void moreWorkersThanTheMachineHoldsAreRefusedBeforeSparkStarts() {
+        Path output = tmp.resolve("absurd");
+        long start = System.nanoTime();
+        Result r = train(output, "--workers", "100000");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().matches("(?s)fashion-spark: --workers 100000 is more than this machine can hold on the "
+                + "embedded master: each worker is a thread with its own FashionDNN replica, about \\d+ MiB off-heap "
+                + "at batch 20, and \\d+ MiB of memory less the \\d+ MiB heap holds at most \\d+; use --workers "
+                + "\\d+ or fewer, or a cluster\\s*"), r.err());
+        assertOneSentence(r);
+        assertFalse(Files.exists(output), "nothing written");
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "refused up front, not after starting threads");
+
+        // The limit is memory over one replica's estimate; a machine of one replica's size holds none.
+        ModelSummary dnn = ModelSummary.of(ModelKind.DNN, 1);
+        long replica = OffHeapCheck.perTaskBytes(dnn, 100);
+        assertEquals(8, TaskSlots.embeddedLimit(dnn, 100, (2L << 30) + (512L << 20) + 8 * replica + replica / 2,
+                2L << 30));
+        assertEquals(0, TaskSlots.embeddedLimit(dnn, 100, 1L << 30, 2L << 30));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.cli.ExitCodes;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -161,6 +162,26 @@ class StandaloneClusterIT {
         // Spark saw the executor go and started another.
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing executor"),
                 "the master log shows the lost executor");
+    }
+
+    /**
+     * Three workers on a cluster of two task slots: a round needs all of its tasks at once, so the job is refused
+     * after Spark's bounded wait for executors (shortened here to 8 s), with the numbers, and nothing is written.
+     */
+    @Test
+    void moreWorkersThanTheClustersTaskSlotsAreRefusedWithTheNumbers() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data-slots"), 800, 200, 5);
+        Path run = tmp.resolve("too-many-workers");
+        Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
+                data.toString(), "--output", run.toString(), "--workers", "3", "--batch-size", "20", "--epochs", "1"),
+                Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP", "127.0.0.1",
+                        "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=8s"), 300);
+        assertEquals(ExitCodes.USAGE, submitted.code(), submitted.output());
+        assertTrue(submitted.output().contains("fashion-spark: --workers 3 needs 3 task slots at once, but the "
+                + "cluster gave 2 executor(s) with 2 slot(s) in all after waiting 8 s "
+                + "(spark.scheduler.maxRegisteredResourcesWaitingTime); ask for more executor cores"),
+                submitted.output());
+        assertTrue(!Files.exists(run), "nothing written");
     }
 
     private static long loggedIterations(Path run) throws IOException {
