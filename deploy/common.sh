@@ -51,18 +51,34 @@ spark_classpath() {
 }
 
 # spark-submit: the distribution's script when SPARK_HOME is set, otherwise the class it runs
-# (org.apache.spark.deploy.SparkSubmit) on the project's own Spark jars. conf/spark-defaults.conf is always
-# passed: Kryo, the Java 17 options and the off-heap settings.
+# (org.apache.spark.deploy.SparkSubmit) on the project's own Spark jars. The properties file is
+# conf/spark-defaults.conf (Kryo, the Java 17 options and the off-heap settings) unless PROPERTIES_FILE names
+# another (submit.sh's copy of it with the cluster's secret). SPARK_CONF="key=value ..." adds --conf settings.
 spark_submit() {
+  local props="${PROPERTIES_FILE:-$FS_ROOT/conf/spark-defaults.conf}" extra=() kv
+  for kv in ${SPARK_CONF:-}; do
+    extra+=(--conf "$kv")
+  done
   if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
-    "$SPARK_HOME/bin/spark-submit" --properties-file "$FS_ROOT/conf/spark-defaults.conf" "$@"
+    "$SPARK_HOME/bin/spark-submit" --properties-file "$props" "${extra[@]}" "$@"
   else
     # shellcheck disable=SC2046 # the options are separate words
     java $(driver_java_options) -Xmx"${DRIVER_MEMORY:-2g}" -cp "$(spark_classpath)" \
       -Dlog4j2.configurationFile="$FS_ROOT/conf/log4j2.properties" \
-      org.apache.spark.deploy.SparkSubmit --properties-file "$FS_ROOT/conf/spark-defaults.conf" "$@"
+      org.apache.spark.deploy.SparkSubmit --properties-file "$props" "${extra[@]}" "$@"
   fi
 }
+
+# Where start-cluster.sh keeps a standalone cluster's pid files, logs, master URL and shared secret.
+standalone_state_dir() {
+  echo "${STATE_DIR:-${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}}"
+}
+
+# What a secured standalone cluster and its applications share: authentication with the secret, and encryption
+# of RPC traffic (AES-GCM) and of the blocks Spark spills to local disk. The secret itself is never on a command
+# line (where ps shows it): daemons read it from the environment, the driver from a file only its user can read.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+SECURE_SPARK_SETTINGS=(spark.authenticate=true spark.network.crypto.enabled=true spark.io.encryption.enabled=true)
 
 # The value of --workers among the application's arguments, else the default in conf/fashion-spark.properties.
 app_workers() {

@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source=deploy/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
-state_dir="${TMPDIR:-/tmp}/fashion-spark-standalone-${USER:-$(id -un)}"
+state_dir="$(standalone_state_dir)"
 worker_hosts=""
 while [[ $# -gt 0 ]]; do
   case "$1" in

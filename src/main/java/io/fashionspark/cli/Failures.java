@@ -5,6 +5,7 @@ import io.fashionspark.data.DataException;
 import io.fashionspark.predict.ModelFileException;
 import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.OutputException;
+import io.fashionspark.runtime.ClusterRefusedException;
 import io.fashionspark.runtime.IncompatibleRuntimeException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
@@ -25,7 +26,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             new UserError(NoSpaceLeftException.class, ExitCodes.RUNTIME_FAILURE, ""),
             new UserError(OutputException.class, ExitCodes.OUTPUT, ""),
             new UserError(TrainingDivergedException.class, ExitCodes.DIVERGED, "training diverged: "),
-            new UserError(IncompatibleRuntimeException.class, ExitCodes.RUNTIME_FAILURE, ""));
+            new UserError(IncompatibleRuntimeException.class, ExitCodes.RUNTIME_FAILURE, ""),
+            new UserError(ClusterRefusedException.class, ExitCodes.RUNTIME_FAILURE, ""));
 
     private record UserError(Class<? extends Throwable> type, int exitCode, String prefix) {
     }

@@ -59,7 +59,7 @@ public final class TaskSlots {
         long waitMs = conf.getTimeAsMs(WAIT_SETTING, "30s");
         long deadline = System.nanoTime() + waitMs * 1_000_000L;
         int slots = slots(sc);
-        while (slots < workers && System.nanoTime() < deadline) {
+        while (slots < workers && System.nanoTime() < deadline && !sc.isStopped()) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -67,6 +67,13 @@ public final class TaskSlots {
                 break;
             }
             slots = slots(sc);
+        }
+        if (sc.isStopped()) {
+            // Spark gives up on a master that does not answer (or refuses the connection) after three tries.
+            throw new ClusterRefusedException("the Spark master " + sc.master() + " did not take this application "
+                    + "(Spark stopped it, see the log above): a secured cluster refuses a wrong or missing secret "
+                    + "(spark.authenticate.secret; deploy/standalone/submit.sh reads it from start-cluster.sh's state "
+                    + "directory), or no master runs at that address");
         }
         if (slots < workers) {
             int executors = sc.statusTracker().getExecutorInfos().length - 1; // less the driver

@@ -72,7 +72,7 @@ class StandaloneClusterIT {
         Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
                 data.toString(), "--output", run.toString(), "--workers", "2", "--batch-size", "20",
                 "--averaging-frequency", "2", "--epochs", "2", "--eval-every", "5", "--seed", "9"),
-                Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP", "127.0.0.1"), 600);
+                submitEnv(), 600);
         assertEquals(0, submitted.code(), submitted.output());
         assertTrue(submitted.output().contains("Spark master spark://127.0.0.1:" + masterPort), submitted.output());
 
@@ -98,6 +98,82 @@ class StandaloneClusterIT {
         for (int w = 1; w <= 2; w++) {
             assertTrue(Files.isDirectory(state.resolve("work-" + w).resolve(appId)), "worker " + w + " ran " + appId);
         }
+
+        // It ran authenticated and encrypted, and the secret is in no log, run file or daemon's command line.
+        String executorLog;
+        try (Stream<Path> logs = Files.walk(state.resolve("work-1").resolve(appId))) {
+            executorLog = Files.readString(logs.filter(f -> f.endsWith("stderr")).findFirst().orElseThrow());
+        }
+        assertTrue(executorLog.contains("\"-Dspark.authenticate=true\"")
+                && executorLog.contains("\"-Dspark.network.crypto.enabled=true\""), executorLog);
+        assertTrue(Files.readString(state.resolve("logs/master.log")).contains("authentication enabled"));
+        String secret = Files.readString(state.resolve("secret"));
+        assertEquals(64, secret.length(), "256 random bits in hex");
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(state.resolve("secret")));
+        assertTrue(!submitted.output().contains(secret));
+        try (Stream<Path> files = Stream.concat(Files.walk(run), Files.walk(state))) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.endsWith("secret"))
+                    .filter(f -> !f.toString().endsWith(".jar")).toList()) {
+                assertTrue(!new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains(secret), "the secret is in " + f);
+            }
+        }
+        for (String daemon : List.of("master", "worker-1", "worker-2")) {
+            long pid = Long.parseLong(Files.readString(state.resolve(daemon + ".pid")).trim());
+            assertTrue(!Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains(secret), daemon);
+        }
+    }
+
+    /**
+     * The cluster is closed: a job submitted with plain Spark (no secret) and one with a wrong secret are both
+     * refused by the master, which registers neither; each ends in one sentence saying so.
+     */
+    @Test
+    void aSecuredClusterRefusesJobsWithoutItsSecretOrWithAWrongOne() throws Exception {
+        Path wrongSecret = tmp.resolve("wrong-secret");
+        Files.writeString(wrongSecret, "0".repeat(64));
+        String master = "spark://127.0.0.1:" + masterPort;
+        long registeredBefore = registeredApps();
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data-refused"), 400, 100, 5);
+        List<String> train = List.of("train", "--model", "dnn", "--data", data.toString(), "--workers", "2",
+                "--batch-size", "20", "--epochs", "1");
+        // Both at once: Spark tries a master three times, 20 s apart, before it gives up.
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<String> wrong = new ArrayList<>(List.of("deploy/standalone/submit.sh"));
+        wrong.addAll(train);
+        wrong.addAll(List.of("--output", tmp.resolve("wrong").toString()));
+        var withWrong = both.submit(() -> script(wrong, with(submitEnv(), "SPARK_SECRET_FILE", wrongSecret.toString()),
+                300));
+        String plain = "source deploy/common.sh && spark_submit --master " + master + " --class io.fashionspark.cli.Main "
+                + "target/fashion-spark.jar " + String.join(" ", train) + " --output " + tmp.resolve("none");
+        var withNone = both.submit(() -> script(List.of("bash", "-c", plain), Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
+                300));
+        for (Proc refused : List.of(withWrong.get(), withNone.get())) {
+            assertEquals(1, refused.code(), refused.output());
+            assertTrue(refused.output().contains("fashion-spark: the Spark master " + master + " did not take this "
+                    + "application"), refused.output());
+        }
+        both.shutdown();
+        assertEquals(registeredBefore, registeredApps(), "the master registered neither");
+        assertTrue(!Files.exists(tmp.resolve("wrong")) && !Files.exists(tmp.resolve("none")), "nothing written");
+    }
+
+    private static long registeredApps() throws IOException {
+        return Files.readAllLines(state.resolve("logs/master.log")).stream()
+                .filter(l -> l.contains("Registering app")).count();
+    }
+
+    /** What submit.sh needs to reach this cluster: its master, and its state directory (the secret). */
+    static Map<String, String> submitEnv() {
+        return Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP", "127.0.0.1",
+                "STATE_DIR", state.toString());
+    }
+
+    static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(key, value);
+        return more;
     }
 
     /**
@@ -113,8 +189,7 @@ class StandaloneClusterIT {
         List<String> train = List.of("train", "--model", "dnn", "--data", data.toString(), "--workers", "2",
                 "--batch-size", "20", "--averaging-frequency", "2", "--epochs", "3", "--eval-every", "2", "--seed",
                 "9");
-        Map<String, String> env = Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP",
-                "127.0.0.1");
+        Map<String, String> env = submitEnv();
 
         List<String> submit = new ArrayList<>(List.of("deploy/standalone/submit.sh"));
         submit.addAll(train);
@@ -174,8 +249,7 @@ class StandaloneClusterIT {
         Path run = tmp.resolve("too-many-workers");
         Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
                 data.toString(), "--output", run.toString(), "--workers", "3", "--batch-size", "20", "--epochs", "1"),
-                Map.of("SPARK_MASTER", "spark://127.0.0.1:" + masterPort, "SPARK_LOCAL_IP", "127.0.0.1",
-                        "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=8s"), 300);
+                with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=8s"), 300);
         assertEquals(ExitCodes.USAGE, submitted.code(), submitted.output());
         assertTrue(submitted.output().contains("fashion-spark: --workers 3 needs 3 task slots at once, but the "
                 + "cluster gave 2 executor(s) with 2 slot(s) in all after waiting 8 s "
