@@ -79,6 +79,11 @@ standalone_state_dir() {
 # line (where ps shows it): daemons read it from the environment, the driver from a file only its user can read.
 # shellcheck disable=SC2034 # read by the scripts that source this file
 SECURE_SPARK_SETTINGS=(spark.authenticate=true spark.network.crypto.enabled=true spark.io.encryption.enabled=true)
+# The same as spark-submit options. On YARN and Kubernetes, Spark makes each application's secret itself.
+SECURE_SUBMIT_CONF=()
+for setting in "${SECURE_SPARK_SETTINGS[@]}"; do
+  SECURE_SUBMIT_CONF+=(--conf "$setting")
+done
 
 # The value of --workers among the application's arguments, else the default in conf/fashion-spark.properties.
 app_workers() {

@@ -6,6 +6,8 @@
 #     deploy/k8s/submit.sh train --model cnn --workers 2 --output hdfs:///runs/cnn-1
 # The image is built from deploy/docker/Dockerfile (it holds the jar at /opt/fashion-spark/ and the data set at
 # /usr/share/datasets/fashion-mnist). --output must outlive the driver pod: hdfs://, s3a://, or a mounted volume.
+# Authenticated and encrypted: Spark makes the application's secret and gives it to the executor pods in their
+# environment (limit who may read pods in the namespace).
 # Environment: K8S_MASTER, IMAGE (required); NAMESPACE (default), SERVICE_ACCOUNT (spark), EXECUTOR_CORES,
 # NUM_EXECUTORS, EXECUTOR_MEMORY, DRIVER_MEMORY.
 set -euo pipefail
@@ -33,4 +35,5 @@ spark_submit --master "$K8S_MASTER" --deploy-mode cluster \
   --conf spark.kubernetes.executor.request.cores="$cores" \
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
+  "${SECURE_SUBMIT_CONF[@]}" \
   "$jar" "$@"

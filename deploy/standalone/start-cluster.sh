@@ -11,7 +11,7 @@
 #   deploy/standalone/start-cluster.sh --worker-only --master spark://HOST:PORT [--host HOST] [--foreground] ...
 #
 #   --host          the one address the master, local workers and their web UIs bind to and advertise (default:
-#                   this host's name; 127.0.0.1 keeps a one-host cluster off the network)
+#                   this host's name; the loopback address keeps a one-host cluster off the network)
 #   --workers       workers to start on this host (default 1; 0 with --worker-hosts for a master-only host)
 #   --worker-cores  task slots per worker (default 1: one training replica per worker)
 #   --worker-memory memory a worker may give its executors (default 4g: a 2g heap + ND4J off-heap)

@@ -9,6 +9,7 @@
 # The training's --workers is the number of task slots: NUM_EXECUTORS x EXECUTOR_CORES (default: --workers
 # executors of 1 core). Each executor asks YARN for EXECUTOR_MEMORY heap + spark.executor.memoryOverhead
 # (conf/spark-defaults.conf: ND4J's off-heap memory; YARN kills a container that exceeds the sum).
+# Authenticated and encrypted: YARN hands each application's secret, which Spark makes, to its containers.
 # Environment: DEPLOY_MODE (cluster|client, default cluster), QUEUE, EXECUTOR_CORES, NUM_EXECUTORS,
 # EXECUTOR_MEMORY, DRIVER_MEMORY, FASHION_SPARK_JAR.
 set -euo pipefail
@@ -33,4 +34,5 @@ spark_submit --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" "${queue_args
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --conf spark.yarn.maxAppAttempts=1 \
+  "${SECURE_SUBMIT_CONF[@]}" \
   "$jar" "$@"

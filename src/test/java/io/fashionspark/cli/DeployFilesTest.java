@@ -85,6 +85,27 @@ class DeployFilesTest {
         assertEquals(sparkDefaults().get("spark.driver.memory"), spec.get("driver").get("memory").asText());
         // Each of an executor's cores runs a replica at once: one native thread each, never cores x cores.
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS").asText());
+        // Closed like every cluster deploy/ starts.
+        for (String setting : SECURE_SETTINGS) {
+            String[] kv = setting.split("=", 2);
+            assertEquals(kv[1], conf.path(kv[0]).asText(), kv[0]);
+        }
+    }
+
+    /** What deploy/common.sh turns on for every cluster: authentication, RPC and local-disk encryption. */
+    static final List<String> SECURE_SETTINGS = List.of("spark.authenticate=true",
+            "spark.network.crypto.enabled=true", "spark.io.encryption.enabled=true");
+
+    @Test
+    void everySchedulersSubmitScriptAuthenticatesAndEncrypts() throws IOException {
+        String common = Files.readString(DEPLOY.resolve("common.sh"));
+        assertTrue(common.contains("SECURE_SPARK_SETTINGS=(" + String.join(" ", SECURE_SETTINGS) + ")"), common);
+        for (String script : List.of("standalone/submit.sh", "standalone/start-cluster.sh", "k8s/submit.sh",
+                "yarn/submit.sh")) {
+            String text = Files.readString(DEPLOY.resolve(script));
+            assertTrue(text.contains("SECURE_SUBMIT_CONF[@]") || text.contains("SECURE_SPARK_SETTINGS[@]"),
+                    script + " does not use deploy/common.sh's security settings");
+        }
     }
 
     /**

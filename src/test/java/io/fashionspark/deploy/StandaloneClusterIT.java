@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jar through {@code org.apache.spark.deploy.SparkSubmit}, the executors (JVMs the workers launch) train, and
  * {@code stop-cluster.sh} stops it all. Runs after {@code package} (failsafe): it needs the real jar.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     @TempDir
     static Path tmp;
@@ -66,6 +70,7 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(1)
     void submittedJobTrainsOnExecutorsInOtherJvmsAndWritesItsRun() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 800, 200, 5);
         Path run = tmp.resolve("run");
@@ -130,6 +135,7 @@ class StandaloneClusterIT {
      * refused by the master, which registers neither; each ends in one sentence saying so.
      */
     @Test
+    @Order(2)
     void aSecuredClusterRefusesJobsWithoutItsSecretOrWithAWrongOne() throws Exception {
         Path wrongSecret = tmp.resolve("wrong-secret");
         Files.writeString(wrongSecret, "0".repeat(64));
@@ -159,6 +165,59 @@ class StandaloneClusterIT {
         assertTrue(!Files.exists(tmp.resolve("wrong")) && !Files.exists(tmp.resolve("none")), "nothing written");
     }
 
+    /**
+     * A worker host lost for good: worker 2's daemon and its executor killed (SIGKILL) mid-epoch, never restarted.
+     * The lost task runs again on the executor that is left, which then runs both workers' tasks in turn: the run
+     * finishes, slower, every iteration logged once, as the undisturbed run of the killed-executor test ends.
+     * Last: the cluster has one worker afterwards.
+     */
+    @Test
+    @Order(5)
+    void trainingFinishesOnTheWorkersLeftWhenAWorkerHostIsLost() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data-kill"), 800, 200, 5);
+        Path run = tmp.resolve("lost-worker");
+        List<String> submit = new ArrayList<>(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn",
+                "--data", data.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2",
+                "--epochs", "3", "--eval-every", "2", "--seed", "9", "--output", run.toString()));
+        Path log = tmp.resolve("lost-worker.log");
+        ProcessBuilder pb = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(submitEnv());
+        Process job = pb.start();
+
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (job.isAlive() && System.nanoTime() < deadline && loggedIterations(run) < 10) {
+            Thread.sleep(50);
+        }
+        ProcessHandle worker = ProcessHandle.of(Long.parseLong(Files.readString(state.resolve("worker-2.pid")).trim()))
+                .orElseThrow();
+        List<ProcessHandle> executors = worker.descendants()
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+        assertEquals(1, executors.size(), "worker 2's executor: " + executors + "\n" + Files.readString(log));
+        long killedAt = loggedIterations(run);
+        worker.destroyForcibly();
+        executors.get(0).destroyForcibly();
+        assertTrue(job.waitFor(400, TimeUnit.SECONDS), "the job did not finish: " + Files.readString(log));
+        assertEquals(0, job.exitValue(), Files.readString(log));
+        assertTrue(killedAt < 60, "killed after training ended (" + killedAt + ")");
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
+        assertEquals(60, summary.get("iterations").asLong());
+        Set<String> losses = new HashSet<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.get("event").asText().equals("train_loss")) {
+                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
+            }
+        }
+        assertEquals(2 * 60, losses.size());
+        JsonNode undisturbed = json.readTree(tmp.resolve("undisturbed/summary.json").toFile());
+        assertEquals(undisturbed.get("finalTestAccuracy").asDouble(), summary.get("finalTestAccuracy").asDouble(),
+                0.02, "lost worker 2 at iteration " + killedAt);
+        assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing worker"),
+                "the master saw the worker go");
+    }
+
     private static long registeredApps() throws IOException {
         return Files.readAllLines(state.resolve("logs/master.log")).stream()
                 .filter(l -> l.contains("Registering app")).count();
@@ -182,6 +241,7 @@ class StandaloneClusterIT {
      * task redoes the same minibatches with the same dropout masks).
      */
     @Test
+    @Order(4)
     void aKilledExecutorsTaskIsRetriedAndTrainingCompletes() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data-kill"), 800, 200, 5);
         Path killedRun = tmp.resolve("killed-executor");
@@ -244,6 +304,7 @@ class StandaloneClusterIT {
      * after Spark's bounded wait for executors (shortened here to 8 s), with the numbers, and nothing is written.
      */
     @Test
+    @Order(3)
     void moreWorkersThanTheClustersTaskSlotsAreRefusedWithTheNumbers() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data-slots"), 800, 200, 5);
         Path run = tmp.resolve("too-many-workers");
