@@ -191,31 +191,33 @@ public final class RunDirectory {
         return new FilterOutputStream(stream) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    stream.write(b, off, len);
-                } catch (IOException | FSError e) {
-                    throw failure(name, "cannot write", e);
-                }
+                guarded(name, "cannot write", () -> stream.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    stream.hflush();
-                } catch (IOException | FSError e) {
-                    throw failure(name, "cannot write", e);
-                }
+                guarded(name, "cannot write", stream::hflush);
             }
 
             @Override
             public void close() throws IOException {
-                try {
-                    stream.close();
-                } catch (IOException | FSError e) {
-                    throw failure(name, "cannot close", e);
-                }
+                guarded(name, "cannot close", stream::close);
             }
         };
+    }
+
+    /** A stream operation that may fail. */
+    @FunctionalInterface
+    private interface StreamCall {
+        void run() throws IOException;
+    }
+
+    private void guarded(String name, String action, StreamCall call) {
+        try {
+            call.run();
+        } catch (IOException | FSError e) {
+            throw failure(name, action, e);
+        }
     }
 
     /** A failed write of {@code name}: a full device said as such, anything else with the file and the reason. */

@@ -88,14 +88,7 @@ class StandaloneClusterIT {
         JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
         assertEquals("spark://127.0.0.1:" + masterPort, summary.get("sparkMaster").asText());
         // 800 images / (2 workers x 20) = 20 iterations an epoch; both workers' losses came back from the executors.
-        Set<String> losses = new HashSet<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode e = json.readTree(line);
-            if (e.get("event").asText().equals("train_loss")) {
-                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
-            }
-        }
-        assertEquals(2 * 40, losses.size());
+        assertEachWorkersLossLoggedOnce(run, 2, 40);
         assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
 
         // Each worker launched its own executor JVM for the application (Spark's work dir per application).
@@ -203,6 +196,17 @@ class StandaloneClusterIT {
         ObjectMapper json = new ObjectMapper();
         JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
         assertEquals(60, summary.get("iterations").asLong());
+        assertEachWorkersLossLoggedOnce(run, 2, 60);
+        JsonNode undisturbed = json.readTree(tmp.resolve("undisturbed/summary.json").toFile());
+        assertEquals(undisturbed.get("finalTestAccuracy").asDouble(), summary.get("finalTestAccuracy").asDouble(),
+                0.02, "lost worker 2 at iteration " + killedAt);
+        assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing worker"),
+                "the master saw the worker go");
+    }
+
+    /** Every worker's loss of every iteration is in the run's metrics.jsonl exactly once. */
+    static void assertEachWorkersLossLoggedOnce(Path run, int workers, int iterations) throws IOException {
+        ObjectMapper json = new ObjectMapper();
         Set<String> losses = new HashSet<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonNode e = json.readTree(line);
@@ -210,12 +214,7 @@ class StandaloneClusterIT {
                 assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
             }
         }
-        assertEquals(2 * 60, losses.size());
-        JsonNode undisturbed = json.readTree(tmp.resolve("undisturbed/summary.json").toFile());
-        assertEquals(undisturbed.get("finalTestAccuracy").asDouble(), summary.get("finalTestAccuracy").asDouble(),
-                0.02, "lost worker 2 at iteration " + killedAt);
-        assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing worker"),
-                "the master saw the worker go");
+        assertEquals(workers * iterations, losses.size(), "worker losses logged in " + run);
     }
 
     private static long registeredApps() throws IOException {
@@ -286,14 +285,7 @@ class StandaloneClusterIT {
         assertEquals(clean.get("iterations").asLong(), killed.get("iterations").asLong());
         assertEquals(clean.get("finalTestAccuracy").asDouble(), killed.get("finalTestAccuracy").asDouble(), 0.02,
                 "killed at iteration " + killedAt);
-        Set<String> losses = new HashSet<>();
-        for (String line : Files.readAllLines(killedRun.resolve("metrics.jsonl"))) {
-            JsonNode e = json.readTree(line);
-            if (e.get("event").asText().equals("train_loss")) {
-                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
-            }
-        }
-        assertEquals(2 * 60, losses.size());
+        assertEachWorkersLossLoggedOnce(killedRun, 2, 60);
         // Spark saw the executor go and started another.
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing executor"),
                 "the master log shows the lost executor");
