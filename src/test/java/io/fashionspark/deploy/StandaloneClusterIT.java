@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.RunMetrics;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -82,14 +81,7 @@ class StandaloneClusterIT {
         JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
         assertEquals("spark://127.0.0.1:" + masterPort, summary.get("sparkMaster").asText());
         // 800 images / (2 workers x 20) = 20 iterations an epoch; both workers' losses came back from the executors.
-        Set<String> losses = new HashSet<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode e = json.readTree(line);
-            if (e.get("event").asText().equals("train_loss")) {
-                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
-            }
-        }
-        assertEquals(2 * 40, losses.size());
+        assertEquals(2 * 40, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
         assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
 
         // Each worker launched its own executor JVM for the application (Spark's work dir per application).
@@ -150,14 +142,7 @@ class StandaloneClusterIT {
         assertEquals(clean.get("iterations").asLong(), killed.get("iterations").asLong());
         assertEquals(clean.get("finalTestAccuracy").asDouble(), killed.get("finalTestAccuracy").asDouble(), 0.02,
                 "killed at iteration " + killedAt);
-        Set<String> losses = new HashSet<>();
-        for (String line : Files.readAllLines(killedRun.resolve("metrics.jsonl"))) {
-            JsonNode e = json.readTree(line);
-            if (e.get("event").asText().equals("train_loss")) {
-                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
-            }
-        }
-        assertEquals(2 * 60, losses.size());
+        assertEquals(2 * 60, RunMetrics.workerLosses(Files.readAllLines(killedRun.resolve("metrics.jsonl"))).size());
         // Spark saw the executor go and started another.
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing executor"),
                 "the master log shows the lost executor");
