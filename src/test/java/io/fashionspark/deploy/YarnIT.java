@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
@@ -61,6 +63,8 @@ class YarnIT {
     static final String EXECUTOR_MEMORY = "1000m";
     static final int TRAIN_IMAGES = 400;
     static final int BATCH = 20;
+    static final Set<YarnApplicationState> FINAL_STATES = EnumSet.of(YarnApplicationState.FINISHED,
+            YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
     @TempDir
     static Path tmp;
@@ -233,7 +237,14 @@ class YarnIT {
     }
 
     private static void checkRun(Submission s) throws Exception {
+        // A client-mode driver exits once it has told the application master to stop; the master unregisters from
+        // the ResourceManager a moment later, and only then is the final status known.
         ApplicationReport report = client.getApplicationReport(s.app());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!FINAL_STATES.contains(report.getYarnApplicationState()) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            report = client.getApplicationReport(s.app());
+        }
         assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus(),
                 () -> s.output() + diagnosis(s));
 
