@@ -50,6 +50,18 @@ spark_classpath() {
   fi
 }
 
+# HADOOP_CONF_DIR and YARN_CONF_DIR as classpath entries, as spark-submit's launcher adds them: the YARN client
+# and hdfs:// read core-site.xml and yarn-site.xml from the classpath.
+hadoop_conf_classpath() {
+  local dir entries=""
+  for dir in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+    if [[ -n "$dir" ]]; then
+      entries+="$dir:"
+    fi
+  done
+  echo "$entries"
+}
+
 # spark-submit: the distribution's script when SPARK_HOME is set, otherwise the class it runs
 # (org.apache.spark.deploy.SparkSubmit) on the project's own Spark jars. The properties file is
 # conf/spark-defaults.conf (Kryo, the Java 17 options and the off-heap settings) unless PROPERTIES_FILE names
@@ -63,7 +75,7 @@ spark_submit() {
     "$SPARK_HOME/bin/spark-submit" --properties-file "$props" "${extra[@]}" "$@"
   else
     # shellcheck disable=SC2046 # the options are separate words
-    java $(driver_java_options) -Xmx"${DRIVER_MEMORY:-2g}" -cp "$(spark_classpath)" \
+    java $(driver_java_options) -Xmx"${DRIVER_MEMORY:-2g}" -cp "$(hadoop_conf_classpath)$(spark_classpath)" \
       -Dlog4j2.configurationFile="$FS_ROOT/conf/log4j2.properties" \
       org.apache.spark.deploy.SparkSubmit --properties-file "$props" "${extra[@]}" "$@"
   fi

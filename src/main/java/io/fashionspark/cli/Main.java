@@ -19,7 +19,18 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // Spark's YARN application master runs a cluster-mode driver's main in a thread and reports the application
+        // as succeeded when main returns: exiting the JVM first makes YARN record it as failed.
+        if (code != 0 || !inYarnApplicationMaster()) {
+            System.exit(code);
+        }
+    }
+
+    /** A cluster-mode driver on YARN: the application master has set Spark's configuration as system properties. */
+    static boolean inYarnApplicationMaster() {
+        return "yarn".equals(System.getProperty("spark.master"))
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs the command line and returns the exit code; never exits the JVM (tests call this). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.RunMetrics;
 import io.fashionspark.cli.ExitCodes;
 import java.io.File;
 import java.io.IOException;
@@ -13,10 +14,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -88,7 +87,7 @@ class StandaloneClusterIT {
         JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
         assertEquals("spark://127.0.0.1:" + masterPort, summary.get("sparkMaster").asText());
         // 800 images / (2 workers x 20) = 20 iterations an epoch; both workers' losses came back from the executors.
-        assertEachWorkersLossLoggedOnce(run, 2, 40);
+        assertEquals(2 * 40, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
         assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
 
         // Each worker launched its own executor JVM for the application (Spark's work dir per application).
@@ -196,25 +195,12 @@ class StandaloneClusterIT {
         ObjectMapper json = new ObjectMapper();
         JsonNode summary = json.readTree(run.resolve("summary.json").toFile());
         assertEquals(60, summary.get("iterations").asLong());
-        assertEachWorkersLossLoggedOnce(run, 2, 60);
+        assertEquals(2 * 60, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
         JsonNode undisturbed = json.readTree(tmp.resolve("undisturbed/summary.json").toFile());
         assertEquals(undisturbed.get("finalTestAccuracy").asDouble(), summary.get("finalTestAccuracy").asDouble(),
                 0.02, "lost worker 2 at iteration " + killedAt);
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing worker"),
                 "the master saw the worker go");
-    }
-
-    /** Every worker's loss of every iteration is in the run's metrics.jsonl exactly once. */
-    static void assertEachWorkersLossLoggedOnce(Path run, int workers, int iterations) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Set<String> losses = new HashSet<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode e = json.readTree(line);
-            if (e.get("event").asText().equals("train_loss")) {
-                assertTrue(losses.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), line);
-            }
-        }
-        assertEquals(workers * iterations, losses.size(), "worker losses logged in " + run);
     }
 
     private static long registeredApps() throws IOException {
@@ -285,7 +271,7 @@ class StandaloneClusterIT {
         assertEquals(clean.get("iterations").asLong(), killed.get("iterations").asLong());
         assertEquals(clean.get("finalTestAccuracy").asDouble(), killed.get("finalTestAccuracy").asDouble(), 0.02,
                 "killed at iteration " + killedAt);
-        assertEachWorkersLossLoggedOnce(killedRun, 2, 60);
+        assertEquals(2 * 60, RunMetrics.workerLosses(Files.readAllLines(killedRun.resolve("metrics.jsonl"))).size());
         // Spark saw the executor go and started another.
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing executor"),
                 "the master log shows the lost executor");
