@@ -1,5 +1,7 @@
 package io.fashionspark.deploy;
 
+import static io.fashionspark.deploy.Scripts.freePort;
+import static io.fashionspark.deploy.Scripts.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.RunMetrics;
 import io.fashionspark.cli.ExitCodes;
-import java.io.File;
+import io.fashionspark.deploy.Scripts.Proc;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -303,28 +304,5 @@ class StandaloneClusterIT {
             return 0;
         }
         return Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train_loss\"")).count() / 2;
-    }
-
-    record Proc(int code, String output) {
-    }
-
-    static Proc script(List<String> command, Map<String, String> env, int timeoutSeconds)
-            throws IOException, InterruptedException {
-        Path log = Files.createTempFile(tmp, "script", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Proc(-1, "timed out after " + timeoutSeconds + " s: " + Files.readString(log));
-        }
-        return new Proc(p.exitValue(), Files.readString(log));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
