@@ -280,7 +280,8 @@ class StandaloneClusterIT {
 
     /**
      * Three workers on a cluster of two task slots: a round needs all of its tasks at once, so the job is refused
-     * after Spark's bounded wait for executors (shortened here to 8 s), with the numbers, and nothing is written.
+     * after Spark's bounded wait for executors (25 s here), with the numbers, and nothing is written. On a loaded
+     * machine an executor may still be starting when the wait ends: the slots found are then fewer than two.
      */
     @Test
     @Order(3)
@@ -289,12 +290,12 @@ class StandaloneClusterIT {
         Path run = tmp.resolve("too-many-workers");
         Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
                 data.toString(), "--output", run.toString(), "--workers", "3", "--batch-size", "20", "--epochs", "1"),
-                with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=8s"), 300);
+                with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=25s"), 300);
         assertEquals(ExitCodes.USAGE, submitted.code(), submitted.output());
-        assertTrue(submitted.output().contains("fashion-spark: --workers 3 needs 3 task slots at once, but the "
-                + "cluster gave 2 executor(s) with 2 slot(s) in all after waiting 8 s "
-                + "(spark.scheduler.maxRegisteredResourcesWaitingTime); ask for more executor cores"),
-                submitted.output());
+        assertTrue(java.util.regex.Pattern.compile("fashion-spark: --workers 3 needs 3 task slots at once, but the "
+                + "cluster gave ([0-2]) executor\\(s\\) with \\1 slot\\(s\\) in all after waiting 25 s "
+                + "\\(spark.scheduler.maxRegisteredResourcesWaitingTime\\); ask for more executor cores")
+                .matcher(submitted.output()).find(), submitted.output());
         assertTrue(!Files.exists(run), "nothing written");
     }
 
