@@ -9,27 +9,19 @@ import org.apache.hadoop.fs.FSError;
  * into place, and the partial file is removed).
  */
 public final class NoSpaceLeftException extends OutputException {
-    private final String directory;
-
     /** {@code file} (named relative to {@code directory}) could not be written. */
     public static NoSpaceLeftException writing(String directory, String file, Throwable cause) {
         return new NoSpaceLeftException("no space left on the device of " + directory + ": " + file
-                + " was not written; the files written before it are intact", directory, cause);
+                + " was not written; the files written before it are intact", cause);
     }
 
-    private NoSpaceLeftException(String message, String directory, Throwable cause) {
+    private NoSpaceLeftException(String message, Throwable cause) {
         super(message, cause);
-        this.directory = directory;
     }
 
     /** The same failure with what the user can do about it, e.g. how to continue the run once space is freed. */
     public NoSpaceLeftException withAdvice(String advice) {
-        return new NoSpaceLeftException(getMessage() + "; " + advice, directory, getCause());
-    }
-
-    /** The directory whose device is full. */
-    public String directory() {
-        return directory;
+        return new NoSpaceLeftException(getMessage() + "; " + advice, getCause());
     }
 
     /**
@@ -40,11 +32,9 @@ public final class NoSpaceLeftException extends OutputException {
     public static boolean isNoSpace(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("no space left on device") || t.getClass().getSimpleName().endsWith("QuotaExceededException")) {
+            if (message.contains("no space left on device")
+                    || t.getClass().getSimpleName().endsWith("QuotaExceededException")) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;
