@@ -166,13 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = settings(mode.equals("auto"));
         BenchResults results = new Benchmark(settings, out).run();
-        String markdown = BenchReport.markdown(results);
-        writeAtomically(output, markdown);
-        out.println();
-        out.print(markdown);
-        out.println("Wrote " + output);
-        out.flush();
-        return ExitCodes.OK;
+        return publish(out, output, BenchReport.markdown(results));
     }
 
     private int predictBench(PrintWriter out) throws IOException {
@@ -192,6 +186,11 @@ final class BenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+        return publish(out, target, markdown);
+    }
+
+    /** Writes the report to {@code target} atomically and shows it. */
+    private static int publish(PrintWriter out, Path target, String markdown) {
         writeAtomically(target, markdown);
         out.println();
         out.print(markdown);
