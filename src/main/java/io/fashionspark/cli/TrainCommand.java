@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.SplitOverlap;
@@ -128,6 +129,54 @@ final class TrainCommand implements Callable<Integer> {
                     + "complete.")
     Integer keepCheckpoints;
 
+    @Option(names = TrainingOptions.RECIPE, paramLabel = "tuned|notes",
+            description = "tuned: the learning-rate schedule and averaging options below (their defaults are the "
+                    + "recipe that measured best, docs/scaling.md); notes: the reference notes' set-up, Adam at a "
+                    + "constant --learning-rate and plain averaging (the options below must then be left alone).")
+    String recipe;
+
+    @Option(names = TrainingOptions.LR_SCALING, paramLabel = "none|linear|sqrt",
+            description = "Peak rate = --learning-rate times 1, the worker count, or its square root. Each step "
+                    + "averages workers x batch images, so it can take a larger step; linear needs a warm-up.")
+    String lrScaling;
+
+    @Option(names = TrainingOptions.LR_WARMUP_EPOCHS, paramLabel = "EPOCHS",
+            description = "Climb linearly to the peak rate over this many epochs (fractions allowed; 0: none). "
+                    + "Protects the first steps from a scaled-up rate; too long wastes training at a low rate.")
+    String lrWarmupEpochs;
+
+    @Option(names = TrainingOptions.LR_DECAY, paramLabel = "constant|cosine|step",
+            description = "After the warm-up: stay at the peak, fall along half a cosine to 0 at the last "
+                    + "iteration, or drop to 1/10 at half the iterations and 1/100 at three quarters. Decay "
+                    + "usually adds accuracy at the end but depends on --epochs: a resumed run that trains longer "
+                    + "stretches it.")
+    String lrDecay;
+
+    @Option(names = TrainingOptions.SYNC_EPOCHS, paramLabel = "EPOCHS",
+            description = "Average after every minibatch for this many epochs first, then every "
+                    + "--averaging-frequency (post-local SGD; 0: off). Holds accuracy with many workers; each "
+                    + "synchronous round costs a broadcast and an aggregation.")
+    String syncEpochs;
+
+    @Option(names = TrainingOptions.BLOCK_MOMENTUM, paramLabel = "M",
+            description = "Block momentum on the driver (BMUF): each round's averaged change of the weights is "
+                    + "added to M times the last one (0: plain averaging; 1 - 1/workers is usual). Speeds up "
+                    + "training with many workers; too high overshoots.")
+    String blockMomentum;
+
+    @Option(names = TrainingOptions.BLOCK_LEARNING_RATE, paramLabel = "R",
+            description = "Scale of each round's averaged change in block momentum (1: plain averaging).")
+    String blockLearningRate;
+
+    @Option(names = TrainingOptions.BLOCK_NESTEROV, paramLabel = "true|false",
+            description = "Start each round from the block momentum's look-ahead point (Nesterov).")
+    String blockNesterov;
+
+    @Option(names = TrainingOptions.ADAM_STATE, paramLabel = "averaged|reset",
+            description = "Adam's moment estimates travel with the weights and are averaged (averaged), or every "
+                    + "round's workers start them afresh (reset: a third of the bytes per round).")
+    String adamState;
+
     @Option(names = RESUME, paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
                     + "(config.json); only --epochs may be given, to train longer. Metrics logged after that "
@@ -151,7 +200,10 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOptions.AVERAGING_FREQUENCY, TrainingOptions.LEARNING_RATE, TrainingOptions.SEED,
             TrainingOptions.EVAL_EVERY, TrainingOptions.TRAIN_LIMIT, TrainingOptions.TEST_LIMIT,
             TrainingOptions.CHECKPOINT_EVERY_EPOCHS, TrainingOptions.CHECKPOINT_EVERY,
-            TrainingOptions.KEEP_CHECKPOINTS, ConfigDefaults.OPTION, DRY_RUN);
+            TrainingOptions.KEEP_CHECKPOINTS, TrainingOptions.RECIPE, TrainingOptions.LR_SCALING,
+            TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
+            TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
+            TrainingOptions.ADAM_STATE, ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
@@ -161,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
                         .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
                         .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                         .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
-                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).build();
+                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe()).build();
         PrintWriter out = spec.commandLine().getOut();
         ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
         if (dryRun) {
@@ -241,6 +293,29 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The recipe --recipe names; the notes' set-up refuses the tuned recipe's options rather than ignore them. */
+    private TrainingRecipe recipe() {
+        if (TrainingRecipe.NOTES_NAME.equalsIgnoreCase(recipe == null ? "" : recipe.trim())) {
+            for (String option : TrainingRecipe.OPTIONS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new ConfigException(option + " is part of the tuned recipe; " + TrainingOptions.RECIPE + " "
+                            + TrainingRecipe.NOTES_NAME + " trains with a constant rate and plain averaging");
+                }
+            }
+        }
+        return TrainingRecipe.named(recipe, option -> switch (option) {
+            case TrainingOptions.LR_SCALING -> lrScaling;
+            case TrainingOptions.LR_WARMUP_EPOCHS -> lrWarmupEpochs;
+            case TrainingOptions.LR_DECAY -> lrDecay;
+            case TrainingOptions.SYNC_EPOCHS -> syncEpochs;
+            case TrainingOptions.BLOCK_MOMENTUM -> blockMomentum;
+            case TrainingOptions.BLOCK_LEARNING_RATE -> blockLearningRate;
+            case TrainingOptions.BLOCK_NESTEROV -> blockNesterov;
+            case TrainingOptions.ADAM_STATE -> adamState;
+            default -> throw new IllegalArgumentException(option);
+        });
     }
 
     private EpochProgress.Mode progressMode() {

@@ -23,7 +23,7 @@ import java.util.Objects;
  * The resolved settings of one training run: defaults from {@code conf/fashion-spark.properties},
  * overridden by flags, validated here and frozen. Written verbatim into the run's {@code config.json} (read back
  * by {@code --resume}), {@code summary.json} and the provenance of its {@code model.zip}. Build one with
- * {@link #builder()}: sixteen positional values, ten of them ints, are not readable at a call site.
+ * {@link #builder()}: seventeen positional values, ten of them ints, are not readable at a call site.
  *
  * @param model            architecture to train
  * @param data             directory (local path or Hadoop URI) holding the four FashionMNIST idx files
@@ -41,6 +41,7 @@ import java.util.Objects;
  * @param checkpointEveryEpochs write a checkpoint at the end of every this many epochs (0: not at epoch ends)
  * @param checkpointEvery  also write one every this many iterations, at the next averaging round's end (0: off)
  * @param keepCheckpoints  how many of the newest checkpoints to keep
+ * @param recipe           the learning-rate schedule and how the replicas are combined
  */
 public record TrainingConfig(
         ModelKind model,
@@ -58,10 +59,12 @@ public record TrainingConfig(
         int testLimit,
         int checkpointEveryEpochs,
         int checkpointEvery,
-        int keepCheckpoints) {
+        int keepCheckpoints,
+        TrainingRecipe recipe) {
 
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(recipe, "recipe");
         requireText(data, DATA);
         requireText(output, OUTPUT);
         requirePositive(workers, WORKERS, "the number of parallel model replicas");
@@ -82,7 +85,8 @@ public record TrainingConfig(
 
     /**
      * Reads the settings as {@code config.json} and {@code summary.json} hold them. Runs written before checkpoints
-     * existed have no checkpoint settings: they read as no checkpoints, the newest one kept.
+     * existed have no checkpoint settings: they read as no checkpoints, the newest one kept. Runs written before
+     * recipes existed trained with the notes' set-up, and read as such.
      */
     @JsonCreator
     static TrainingConfig fromJson(@JsonProperty("model") ModelKind model, @JsonProperty("data") String data,
@@ -96,11 +100,12 @@ public record TrainingConfig(
                                    @JsonProperty("testLimit") int testLimit,
                                    @JsonProperty("checkpointEveryEpochs") Integer checkpointEveryEpochs,
                                    @JsonProperty("checkpointEvery") Integer checkpointEvery,
-                                   @JsonProperty("keepCheckpoints") Integer keepCheckpoints) {
+                                   @JsonProperty("keepCheckpoints") Integer keepCheckpoints,
+                                   @JsonProperty("recipe") TrainingRecipe recipe) {
         return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
                 learningRate, seed, evalEvery, trainLimit, testLimit,
                 checkpointEveryEpochs == null ? 0 : checkpointEveryEpochs, checkpointEvery == null ? 0 : checkpointEvery,
-                keepCheckpoints == null ? 1 : keepCheckpoints);
+                keepCheckpoints == null ? 1 : keepCheckpoints, recipe == null ? TrainingRecipe.NOTES : recipe);
     }
 
     /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */
@@ -114,7 +119,7 @@ public record TrainingConfig(
                 .batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
                 .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                 .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints);
+                .keepCheckpoints(keepCheckpoints).recipe(recipe);
     }
 
     /** The same run trained for a different number of epochs (resuming to train longer). */
@@ -140,6 +145,11 @@ public record TrainingConfig(
         }
     }
 
+    /** The learning rate after the warm-up: {@code learningRate} scaled for the worker count by the recipe. */
+    public double peakLearningRate() {
+        return learningRate * recipe.lrScaling().factor(workers);
+    }
+
     /** Images all workers fit in one synchronous step. */
     public int imagesPerStep() {
         return workers * batchSize;
@@ -163,6 +173,7 @@ public record TrainingConfig(
         private int checkpointEveryEpochs;
         private int checkpointEvery;
         private int keepCheckpoints;
+        private TrainingRecipe recipe = TrainingRecipe.NOTES;
 
         private Builder() {
         }
@@ -247,11 +258,17 @@ public record TrainingConfig(
             return this;
         }
 
+        /** The schedule and the way replicas combine; the notes' set-up unless given. */
+        public Builder recipe(TrainingRecipe value) {
+            recipe = value;
+            return this;
+        }
+
         /** The validated settings; a {@link ConfigException} names the first option that is wrong. */
         public TrainingConfig build() {
             return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
                     learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
-                    keepCheckpoints);
+                    keepCheckpoints, recipe);
         }
     }
 }

@@ -54,7 +54,8 @@ public final class TrainingDefaults {
                 .testLimit(Integer.parseInt(of(TrainingOptions.TEST_LIMIT)))
                 .checkpointEveryEpochs(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY_EPOCHS)))
                 .checkpointEvery(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY)))
-                .keepCheckpoints(Integer.parseInt(of(TrainingOptions.KEEP_CHECKPOINTS)));
+                .keepCheckpoints(Integer.parseInt(of(TrainingOptions.KEEP_CHECKPOINTS)))
+                .recipe(TrainingRecipe.named(of(TrainingOptions.RECIPE), TrainingDefaults::of));
     }
 
     /** The bundled default of {@code option} (e.g. {@code --workers}), trimmed. */

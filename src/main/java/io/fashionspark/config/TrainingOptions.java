@@ -22,6 +22,15 @@ public final class TrainingOptions {
     public static final String CHECKPOINT_EVERY_EPOCHS = "--checkpoint-every-epochs";
     public static final String CHECKPOINT_EVERY = "--checkpoint-every";
     public static final String KEEP_CHECKPOINTS = "--keep-checkpoints";
+    public static final String RECIPE = "--recipe";
+    public static final String LR_SCALING = "--lr-scaling";
+    public static final String LR_WARMUP_EPOCHS = "--lr-warmup-epochs";
+    public static final String LR_DECAY = "--lr-decay";
+    public static final String SYNC_EPOCHS = "--sync-epochs";
+    public static final String BLOCK_MOMENTUM = "--block-momentum";
+    public static final String BLOCK_LEARNING_RATE = "--block-learning-rate";
+    public static final String BLOCK_NESTEROV = "--block-nesterov";
+    public static final String ADAM_STATE = "--adam-state";
 
     private TrainingOptions() {
     }

@@ -93,7 +93,8 @@ public final class TrainingJob {
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, config, metrics);
             RunCheckpoints checkpoints = new RunCheckpoints(run, config.keepCheckpoints());
             outcome = from == null ? trainer.train(train, test, checkpoints)
-                    : trainer.resume(from.model(), from.progress(), train, test, checkpoints);
+                    : trainer.resume(from.model(), from.blockMomentum(), from.progress(), train, test,
+                            checkpoints);
         }
         String commit = GitCommit.find();
         ModelProvenance provenance = provenance(commit, DataFingerprint.of(train, test), outcome);

@@ -3,6 +3,7 @@ package io.fashionspark.train;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.metrics.MetricsListener;
@@ -15,11 +16,13 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Trains one model with dl4j-spark's parameter averaging. Each averaging round, every worker fits
  * {@code averagingFrequency} minibatches of its own shard starting from the averaged parameters (and Adam state);
- * the driver averages the replicas. One "iteration" is one synchronous step: every worker fits one minibatch.
+ * the driver averages the replicas. The run's recipe ({@link RoundRecipe}) sets each round's length and learning
+ * rate and may filter its average through a block momentum. One "iteration" is one synchronous step: every worker fits one minibatch.
  * The driver drives the rounds itself so that it can test the averaged model every {@code evalEvery} iterations.
  */
 public final class ParameterAveragingTrainer {
@@ -58,8 +61,9 @@ public final class ParameterAveragingTrainer {
                 config.batchSize())
                 .batchSizePerWorker(config.batchSize())
                 .averagingFrequency(config.averagingFrequency())
-                // Adam's moment estimates are averaged with the parameters; without them each round restarts Adam.
-                .saveUpdater(true)
+                // Adam's moment estimates are averaged with the parameters unless the recipe restarts them each round
+                // (then only the parameters travel, a third of the bytes).
+                .saveUpdater(config.recipe().adamState() == TrainingRecipe.AdamState.AVERAGED)
                 // Minibatches are made from cached bytes on the executors; prefetch overlaps that with fitting.
                 .workerPrefetchNumBatches(2)
                 // The shards are already balanced, one partition per worker, and cached by EpochShards.
@@ -82,23 +86,25 @@ public final class ParameterAveragingTrainer {
     /** Trains a new model from the run's seed, saving checkpoints as the settings schedule them. */
     public TrainingOutcome train(LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         int steps = stepsPerEpoch(train.size());
-        return run(config.model().factory().create(config.seed(), config.learningRate()), TrainingState.fresh(steps),
-                train, test, checkpoints);
+        RoundRecipe recipe = new RoundRecipe(config, steps, null);
+        return run(config.model().factory().create(config.seed(), recipe.rateAt(0)), TrainingState.fresh(steps),
+                recipe, train, test, checkpoints);
     }
 
     /**
-     * Continues a run from a checkpoint's model (with its updater state) and counters: it ends with the parameters
-     * and optimizer state the uninterrupted run would have.
+     * Continues a run from a checkpoint's model (with its updater state), block momentum (null when its recipe has
+     * none) and counters: it ends with the parameters and optimizer state the uninterrupted run would have.
      */
-    public TrainingOutcome resume(MultiLayerNetwork model, TrainingProgress progress, LabelledImages train,
-                                  LabelledImages test, CheckpointWriter checkpoints) {
+    public TrainingOutcome resume(MultiLayerNetwork model, INDArray blockMomentum, TrainingProgress progress,
+                                  LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         int steps = stepsPerEpoch(train.size());
-        return run(model, TrainingState.resume(progress, steps), train, test, checkpoints);
+        return run(model, TrainingState.resume(progress, steps), new RoundRecipe(config, steps, blockMomentum), train,
+                test, checkpoints);
     }
 
     /** The loop: one averaging round at a time, each followed by the listeners; a screen, on purpose. */
-    private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, LabelledImages train,
-                                LabelledImages test, CheckpointWriter checkpoints) {
+    private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, RoundRecipe recipe,
+                                LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         long wallStart = System.nanoTime();
         KnownCountTrainingMaster master = trainingMaster(config);
         WorkerLossCollector workerLosses = new WorkerLossCollector();
@@ -110,19 +116,21 @@ public final class ParameterAveragingTrainer {
             evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
             List<TrainingListener> listeners = List.of(new RoundMetrics(metrics, workerLosses),
-                    new DivergenceCheck(config.learningRate()), evaluations, new EpochEndMetrics(metrics, state),
+                    new DivergenceCheck(config.peakLearningRate()), evaluations, new EpochEndMetrics(metrics, state),
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
                             .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
-                            config.evalEvery(), config.checkpointEvery()));
+                            recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));
             for (; state.epoch() <= config.epochs(); state.startNextEpoch()) {
                 try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
                         config.batchSize(), config.seed(), state.epoch(), config.model().factory().exampleShape())) {
                     while (!state.epochDone()) {
                         int from = state.stepsDoneInEpoch();
-                        int to = Math.min(state.stepsPerEpoch(), from + config.averagingFrequency());
+                        int to = from + recipe.stepsOfRound(state.iteration(), state.stepsPerEpoch() - from);
                         long t0 = System.nanoTime();
+                        recipe.beforeRound(sparkNet.getNetwork(), state.iteration());
                         master.nextFitHolds((long) (to - from) * config.workers());
                         sparkNet.fit(shards.steps(from, to));
+                        recipe.afterRound(sparkNet.getNetwork());
                         RoundEnd end = state.roundTrained(to - from, (to - from) * config.imagesPerStep(),
                                 System.nanoTime() - t0, sparkNet.getScore());
                         listeners.forEach(l -> l.onRoundEnd(end, sparkNet.getNetwork()));

@@ -35,11 +35,14 @@ class ResumeTest {
     static Path data;
     static Path uninterrupted;
 
-    /** 1200 images / (2 workers x 20) = 30 iterations an epoch. */
+    /**
+     * 1200 images / (2 workers x 20) = 30 iterations an epoch. The notes' recipe: a constant rate, so that a run
+     * resumed to train longer is the same run as one trained that long from the start (a decay would stretch).
+     */
     static List<String> args(Path output, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--model", "dnn", "--data", data.toString(), "--output",
                 output.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2",
-                "--eval-every", "4", "--seed", "3"));
+                "--eval-every", "4", "--seed", "3", "--recipe", "notes"));
         a.addAll(List.of(more));
         return a;
     }

@@ -1,0 +1,165 @@
+package io.fashionspark.config;
+
+import static io.fashionspark.config.TrainingOptions.ADAM_STATE;
+import static io.fashionspark.config.TrainingOptions.BLOCK_LEARNING_RATE;
+import static io.fashionspark.config.TrainingOptions.BLOCK_MOMENTUM;
+import static io.fashionspark.config.TrainingOptions.BLOCK_NESTEROV;
+import static io.fashionspark.config.TrainingOptions.LR_DECAY;
+import static io.fashionspark.config.TrainingOptions.LR_SCALING;
+import static io.fashionspark.config.TrainingOptions.LR_WARMUP_EPOCHS;
+import static io.fashionspark.config.TrainingOptions.SYNC_EPOCHS;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * How a run moves its learning rate and combines its replicas: the part of the settings that decides how well
+ * accuracy holds as workers are added. {@link #NOTES} is the reference notes' set-up (Adam at a constant rate,
+ * plain averaging); every other recipe changes what the workers train, not how the data is cut.
+ *
+ * @param lrScaling         how the peak learning rate grows with the worker count (each step sees workers times
+ *                          more images, so it can take a larger step)
+ * @param lrWarmupEpochs    epochs over which the rate climbs linearly from near 0 to the peak (0: none); keeps a
+ *                          scaled-up rate from wrecking the first steps
+ * @param lrDecay           the rate's shape after the warm-up
+ * @param syncEpochs        epochs at the start during which the replicas are averaged after every minibatch (post-local
+ *                          SGD: the replicas cannot drift while the weights move fast), then every
+ *                          {@code --averaging-frequency} minibatches
+ * @param blockMomentum     momentum of the averaged change of each round (BMUF; 0: plain averaging)
+ * @param blockLearningRate scale of each round's averaged change (BMUF; 1: plain averaging)
+ * @param blockNesterov     start each round from the look-ahead point (Nesterov block momentum)
+ * @param adamState         whether Adam's moment estimates travel with the parameters and are averaged, or every
+ *                          round's workers start them afresh (a third of the bytes)
+ */
+public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay lrDecay, double syncEpochs,
+                             double blockMomentum, double blockLearningRate, boolean blockNesterov,
+                             AdamState adamState) {
+
+    /** The reference notes' set-up: a constant rate, plain averaging of parameters and Adam state. */
+    public static final TrainingRecipe NOTES = new TrainingRecipe(LrScaling.NONE, 0, LrDecay.CONSTANT, 0, 0, 1,
+            false, AdamState.AVERAGED);
+
+    /** How the peak learning rate follows the worker count. */
+    public enum LrScaling {
+        /** The same rate for any worker count. */
+        NONE,
+        /** Rate times workers (Goyal et al. 2017): right when one step averages workers times as many images. */
+        LINEAR,
+        /** Rate times the square root of workers: the gradient noise falls with the square root of the batch. */
+        SQRT;
+
+        public double factor(int workers) {
+            return switch (this) {
+                case NONE -> 1;
+                case LINEAR -> workers;
+                case SQRT -> Math.sqrt(workers);
+            };
+        }
+    }
+
+    /** The learning rate's shape after the warm-up. */
+    public enum LrDecay {
+        /** Stay at the peak. */
+        CONSTANT,
+        /** Half a cosine from the peak to 0 at the last iteration. */
+        COSINE,
+        /** A tenth of the peak after half the iterations, a hundredth after three quarters. */
+        STEP
+    }
+
+    /** What happens to Adam's moment estimates between rounds. */
+    public enum AdamState {
+        /** Sent to the workers and averaged with the parameters. */
+        AVERAGED,
+        /** Not sent: every round's workers start them at zero; the parameters alone travel. */
+        RESET
+    }
+
+    public TrainingRecipe {
+        if (lrScaling == null || lrDecay == null || adamState == null) {
+            throw new ConfigException(LR_SCALING + ", " + LR_DECAY + " and " + ADAM_STATE + " must be given");
+        }
+        requireNonNegative(lrWarmupEpochs, LR_WARMUP_EPOCHS);
+        requireNonNegative(syncEpochs, SYNC_EPOCHS);
+        if (!(blockMomentum >= 0 && blockMomentum < 1)) {
+            throw new ConfigException(BLOCK_MOMENTUM + " must be at least 0 and below 1, got " + blockMomentum
+                    + " (0 is plain averaging; 1 - 1/workers is the usual choice)");
+        }
+        if (!(blockLearningRate > 0) || Double.isInfinite(blockLearningRate)) {
+            throw new ConfigException(BLOCK_LEARNING_RATE + " must be a positive number, got " + blockLearningRate
+                    + " (1 is plain averaging)");
+        }
+    }
+
+    private static void requireNonNegative(double value, String option) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ConfigException(option + " must be 0 or more epochs, got " + value);
+        }
+    }
+
+    /** True when the driver filters each round's average (block momentum or a block rate other than 1). */
+    public boolean blockMomentumOn() {
+        return blockMomentum != 0 || blockLearningRate != 1 || blockNesterov;
+    }
+
+    /** The names {@code --recipe} takes. */
+    public static final String TUNED = "tuned";
+    public static final String NOTES_NAME = "notes";
+
+    /** The options a {@code tuned} recipe reads; {@code notes} ignores them. */
+    public static final java.util.List<String> OPTIONS = java.util.List.of(LR_SCALING, LR_WARMUP_EPOCHS, LR_DECAY,
+            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE);
+
+    /**
+     * The recipe {@code name} stands for: {@code notes} is {@link #NOTES}; {@code tuned} reads each of
+     * {@link #OPTIONS} with {@code valueOf} (option name to its text).
+     */
+    public static TrainingRecipe named(String name, Function<String, String> valueOf) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals(NOTES_NAME)) {
+            return NOTES;
+        }
+        if (!n.equals(TUNED)) {
+            throw new ConfigException(TrainingOptions.RECIPE + " must be " + TUNED + " (the schedule and averaging "
+                    + "options) or " + NOTES_NAME + " (the reference notes' set-up), got '" + name + "'");
+        }
+        return new TrainingRecipe(parse(LrScaling.class, valueOf.apply(LR_SCALING), LR_SCALING),
+                number(valueOf, LR_WARMUP_EPOCHS), parse(LrDecay.class, valueOf.apply(LR_DECAY), LR_DECAY),
+                number(valueOf, SYNC_EPOCHS), number(valueOf, BLOCK_MOMENTUM), number(valueOf, BLOCK_LEARNING_RATE),
+                bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE));
+    }
+
+    private static double number(Function<String, String> valueOf, String option) {
+        String v = valueOf.apply(option);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(option + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Function<String, String> valueOf, String option) {
+        String v = valueOf.apply(option) == null ? "" : valueOf.apply(option).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(option + " must be true or false, got '" + valueOf.apply(option) + "'");
+        }
+        return v.equals("true");
+    }
+
+    /** {@code value} as one of {@code type}'s constants, case-insensitive; an error names the option and choices. */
+    public static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(option + " must be one of " + choices(type) + ", got '" + value + "'");
+        }
+    }
+
+    /** The constants of {@code type} as options take them: lower case, separated by {@code |}. */
+    public static <E extends Enum<E>> String choices(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining("|"));
+    }
+}

@@ -1,0 +1,88 @@
+package io.fashionspark.train;
+
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingRecipe;
+import io.fashionspark.config.TrainingRecipe.LrDecay;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A run's {@link TrainingRecipe} as the loop applies it, round by round: how many steps the next round has, the
+ * learning rate its workers use, and the block-momentum filter of its average. Everything here is a function of
+ * the iteration reached and of the block momentum, which checkpoints keep: a resumed run takes the same rounds at
+ * the same rates.
+ */
+final class RoundRecipe {
+    private final TrainingConfig config;
+    private final long totalIterations;
+    private final long warmupIterations;
+    private final long syncIterations;
+    private final BlockMomentum blockMomentum;
+    private double rateSet;
+
+    RoundRecipe(TrainingConfig config, int stepsPerEpoch, INDArray blockMomentumState) {
+        this.config = config;
+        TrainingRecipe r = config.recipe();
+        this.totalIterations = (long) config.epochs() * stepsPerEpoch;
+        this.warmupIterations = Math.round(r.lrWarmupEpochs() * stepsPerEpoch);
+        this.syncIterations = Math.round(r.syncEpochs() * stepsPerEpoch);
+        this.blockMomentum = r.blockMomentumOn()
+                ? new BlockMomentum(r.blockMomentum(), r.blockLearningRate(), r.blockNesterov(), blockMomentumState)
+                : null;
+        this.rateSet = Double.NaN;
+    }
+
+    /** Steps in the round that starts at {@code iteration}, given {@code left} steps left in the epoch. */
+    int stepsOfRound(long iteration, int left) {
+        // Post-local SGD: while the weights move fast, replicas that drift for several steps disagree most.
+        int period = iteration < syncIterations ? 1 : config.averagingFrequency();
+        return Math.min(left, period);
+    }
+
+    /** The learning rate of the round that starts at {@code iteration}. */
+    double rateAt(long iteration) {
+        double peak = config.peakLearningRate();
+        TrainingRecipe r = config.recipe();
+        if (iteration < warmupIterations) {
+            return peak * (iteration + 1) / warmupIterations;
+        }
+        double progress = (double) (iteration - warmupIterations) / Math.max(1, totalIterations - warmupIterations);
+        return switch (r.lrDecay()) {
+            case CONSTANT -> peak;
+            case COSINE -> peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+            case STEP -> progress < 0.5 ? peak : progress < 0.75 ? peak / 10 : peak / 100;
+        };
+    }
+
+    /** True when every round runs at the rate the network was built with: the loop then never touches it. */
+    boolean constantRate() {
+        return warmupIterations == 0 && config.recipe().lrDecay() == LrDecay.CONSTANT;
+    }
+
+    /** Sets the round's rate on the network (sent to the workers with its configuration) and its start point. */
+    void beforeRound(MultiLayerNetwork network, long iteration) {
+        if (!constantRate()) {
+            double rate = rateAt(iteration);
+            if (rate != rateSet) {
+                // Rebuilds the updater's view of its configuration; the moment estimates are kept.
+                network.setLearningRate(rate);
+                rateSet = rate;
+            }
+        }
+        if (blockMomentum != null) {
+            blockMomentum.beforeRound(network);
+        }
+    }
+
+    /** Filters the round's average through the block momentum, when the recipe has one. */
+    void afterRound(MultiLayerNetwork network) {
+        if (blockMomentum != null) {
+            blockMomentum.afterRound(network);
+        }
+    }
+
+    /** The block momentum to checkpoint with the model; null when the recipe has none. */
+    INDArray blockMomentumState() {
+        return blockMomentum == null ? null : blockMomentum.state();
+    }
+}

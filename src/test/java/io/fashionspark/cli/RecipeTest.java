@@ -1,0 +1,125 @@
+package io.fashionspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fashionspark.IdxFixtures;
+import io.fashionspark.cli.CommandLineTest.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training recipes as a user runs them: block momentum that reduces to plain averaging, a run with every part of
+ * a recipe that resumes exactly, and the notes' set-up one option away.
+ */
+class RecipeTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void data() throws Exception {
+        data = IdxFixtures.writeDataset(tmp.resolve("data"), 1200, 300, 7);
+    }
+
+    /** 1200 images / (2 workers x 20) = 30 iterations an epoch, averaging every 3. */
+    private static Path train(String name, String... more) {
+        Path out = tmp.resolve(name);
+        List<String> a = new ArrayList<>(List.of("train", "--model", "dnn", "--data", data.toString(), "--output",
+                out.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "3",
+                "--eval-every", "0", "--seed", "3"));
+        a.addAll(List.of(more));
+        Result r = CommandLineTest.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return out;
+    }
+
+    private static float[] params(Path run) throws Exception {
+        return ResumeTest.model(run).params().toFloatVector();
+    }
+
+    @Test
+    void blockMomentumZeroWithRateOneIsPlainAveragingBitForBit() throws Exception {
+        Path plain = train("plain", "--epochs", "2", "--recipe", "notes");
+        // Nesterov turns the filter on at momentum 0: every round goes through the look-ahead and the filter.
+        Path filtered = train("filtered", "--epochs", "2", "--recipe", "tuned", "--lr-scaling", "none",
+                "--lr-warmup-epochs", "0", "--lr-decay", "constant", "--sync-epochs", "0", "--adam-state", "averaged",
+                "--block-momentum", "0", "--block-learning-rate", "1", "--block-nesterov", "true");
+        assertArrayEquals(params(plain), params(filtered), 0f);
+        MultiLayerNetwork a = ResumeTest.model(plain);
+        MultiLayerNetwork b = ResumeTest.model(filtered);
+        assertArrayEquals(a.getUpdater().getStateViewArray().toFloatVector(),
+                b.getUpdater().getStateViewArray().toFloatVector(), 0f);
+        // And the filter does something once it has a momentum.
+        Path moving = train("moving", "--epochs", "2", "--recipe", "tuned", "--block-momentum", "0.5",
+                "--block-nesterov", "true");
+        assertTrue(!java.util.Arrays.equals(params(plain), params(moving)));
+    }
+
+    @Test
+    void aRunWithEveryPartOfARecipeResumesFromACheckpointExactly() throws Exception {
+        String[] recipe = {"--epochs", "2", "--recipe", "tuned", "--lr-scaling", "linear", "--lr-warmup-epochs", "0.5",
+            "--lr-decay", "cosine", "--sync-epochs", "0.5", "--block-momentum", "0.5", "--block-nesterov", "true",
+            "--adam-state", "averaged", "--checkpoint-every", "6", "--keep-checkpoints", "100"};
+        Path whole = train("whole", recipe);
+        assertTrue(Files.isRegularFile(whole.resolve("checkpoints/checkpoint-000000012.momentum")));
+
+        // The state after a crash just after the checkpoint at iteration 12: inside the warm-up and the
+        // every-step averaging, with a block momentum under way.
+        Path crashed = tmp.resolve("crashed");
+        copy(whole, crashed);
+        try (Stream<Path> files = Files.list(crashed.resolve("checkpoints"))) {
+            for (Path f : files.toList()) {
+                long iteration = Long.parseLong(f.getFileName().toString().replaceAll("\\D", ""));
+                if (iteration > 12) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.delete(crashed.resolve("model.zip"));
+        Result resumed = CommandLineTest.run("train", "--resume", crashed.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("checkpoint-000000012.zip: epoch 1, iteration 12"), resumed.out());
+        assertArrayEquals(params(whole), params(crashed), 0f);
+        assertArrayEquals(ResumeTest.model(whole).getUpdater().getStateViewArray().toFloatVector(),
+                ResumeTest.model(crashed).getUpdater().getStateViewArray().toFloatVector(), 0f);
+    }
+
+    @Test
+    void theNotesSetUpRefusesTheTunedRecipesOptions() {
+        Result r = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes", "--lr-decay",
+                "cosine", "--dry-run");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--lr-decay is part of the tuned recipe; --recipe notes trains with a constant "
+                + "rate and plain averaging"), r.err());
+        Result bad = CommandLineTest.run("train", "--data", data.toString(), "--lr-decay", "linear", "--dry-run");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--lr-decay must be one of constant|cosine|step, got 'linear'"), bad.err());
+        Result momentum = CommandLineTest.run("train", "--data", data.toString(), "--block-momentum", "1",
+                "--dry-run");
+        assertEquals(ExitCodes.USAGE, momentum.code(), momentum.err());
+        assertTrue(momentum.err().contains("--block-momentum must be at least 0 and below 1, got 1.0"),
+                momentum.err());
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+}
