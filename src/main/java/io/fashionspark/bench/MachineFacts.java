@@ -11,12 +11,12 @@ import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** What the numbers were measured on, for the report's "Machine" section. */
-final class MachineFacts {
+public final class MachineFacts {
     private MachineFacts() {
     }
 
     /** One line: the CPU, cores, memory, Java and the load average when measured. */
-    static String describe() {
+    public static String describe() {
         return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + meminfo("MemTotal")
                 + ", Java " + System.getProperty("java.version") + ", load average " + loadAverage();
     }

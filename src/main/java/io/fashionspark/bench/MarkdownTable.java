@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Text cells are written as given but for the characters that would break the table ({@code |} and line breaks);
  * numbers go through their column's format; {@code null} is a dash (a figure with no value).
  */
-final class MarkdownTable {
+public final class MarkdownTable {
     /** How a column's cells line up. */
     enum Align {
         LEFT("---"),
@@ -31,17 +31,17 @@ final class MarkdownTable {
     private final List<List<String>> rows = new ArrayList<>();
 
     /** A left-aligned column of text. */
-    MarkdownTable left(String header) {
+    public MarkdownTable left(String header) {
         return column(header, Align.LEFT, null);
     }
 
     /** A right-aligned column; numbers in it are written with {@link String#valueOf}. */
-    MarkdownTable right(String header) {
+    public MarkdownTable right(String header) {
         return column(header, Align.RIGHT, null);
     }
 
     /** A right-aligned column of numbers written by {@code format}. */
-    MarkdownTable right(String header, Function<Number, String> format) {
+    public MarkdownTable right(String header, Function<Number, String> format) {
         return column(header, Align.RIGHT, format);
     }
 
@@ -54,7 +54,7 @@ final class MarkdownTable {
     }
 
     /** One row, a cell per column. */
-    MarkdownTable row(Object... cells) {
+    public MarkdownTable row(Object... cells) {
         if (cells.length != columns.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + columns.size() + " columns: "
                     + Arrays.toString(cells));
@@ -78,7 +78,7 @@ final class MarkdownTable {
     }
 
     /** The header, the alignment rule and the rows, each line ending with a line feed. */
-    String render() {
+    public String render() {
         if (columns.isEmpty()) {
             throw new IllegalStateException("a table needs at least one column");
         }

@@ -214,13 +214,17 @@ final class BenchCommand implements Callable<Integer> {
                 data, testLimit, seed, learningRate, peakSize, peakRepetitions, output, reproduceCommand());
     }
 
-    /** The command line as given, after {@code bin/fashion-spark}, quoted for a POSIX shell. */
     private String reproduceCommand() {
+        return reproduceCommand(NAME, spec);
+    }
+
+    /** The command line as given, after {@code bin/fashion-spark}, quoted for a POSIX shell. */
+    static String reproduceCommand(String name, CommandSpec spec) {
         List<String> words = new ArrayList<>(List.of("bin/fashion-spark"));
         for (String arg : spec.commandLine().getParseResult().expandedArgs()) {
             words.add(SAFE_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
         }
-        words.add(1, NAME);
+        words.add(1, name);
         return String.join(" ", words);
     }
 

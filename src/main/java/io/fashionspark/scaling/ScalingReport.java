@@ -1,0 +1,170 @@
+package io.fashionspark.scaling;
+
+import io.fashionspark.bench.MarkdownTable;
+import io.fashionspark.report.ChartRenderer;
+import io.fashionspark.report.Curve;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the study's results as markdown: per model, each recipe and worker count's final accuracy over the seeds,
+ * the training images and averaging rounds it needed to reach the model's target, and how long each part of the
+ * study ran; one accuracy chart per model and recipe beside it. What follows {@link #KEEP_MARKER} in an existing
+ * file (the analysis written by hand) is kept.
+ */
+public final class ScalingReport {
+    /** Everything after this line in the existing file survives a rewrite. */
+    public static final String KEEP_MARKER = "<!-- Written by hand below this line; the scaling command keeps it. -->";
+
+    private ScalingReport() {
+    }
+
+    /** The accuracy a model's runs are timed to: the reference notes' results, rounded down. */
+    public static double target(String model) {
+        return switch (model) {
+            case "dnn" -> 0.86;
+            case "cnn" -> 0.90;
+            default -> 0.88;
+        };
+    }
+
+    /** Writes {@code markdown} and its charts (in {@code <name>/} beside it), replacing what the study made. */
+    public static void write(Path markdown, List<StudyRun> runs, String command, String machine) {
+        try {
+            String kept = "";
+            if (Files.exists(markdown)) {
+                String old = Files.readString(markdown, StandardCharsets.UTF_8);
+                int at = old.indexOf(KEEP_MARKER);
+                kept = at < 0 ? "" : old.substring(at + KEEP_MARKER.length());
+            }
+            String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
+            Path chartDir = markdown.resolveSibling(base);
+            Files.createDirectories(chartDir);
+            StringBuilder md = new StringBuilder(render(runs, command, machine, base));
+            for (Map.Entry<String, List<StudyRun>> e : byModelAndRecipe(runs).entrySet()) {
+                Files.write(chartDir.resolve(e.getKey() + ".png"), chart(e.getKey(), e.getValue()));
+            }
+            md.append('\n').append(KEEP_MARKER).append(kept.isEmpty() ? "\n" : kept);
+            Path tmp = markdown.resolveSibling("." + markdown.getFileName() + ".tmp");
+            Files.writeString(tmp, md, StandardCharsets.UTF_8);
+            Files.move(tmp, markdown, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(markdown + ": cannot write the study: " + e.getMessage(), e);
+        }
+    }
+
+    /** The generated part of the file. */
+    static String render(List<StudyRun> runs, String command, String machine, String chartDir) {
+        StringBuilder md = new StringBuilder("# Scaling: accuracy and work as workers are added\n\n");
+        md.append("Written by `").append(command).append("` from the ").append(runs.size())
+                .append(" run results it found; machine: ").append(machine).append(".\n\n");
+        md.append("Each run: real data (60,000 training and 10,000 test images), batch 100 per worker, the embedded ")
+                .append("master with one Spark task slot per worker; tested every 12,000 images or the nearest whole ")
+                .append("step. *notes* is the reference notes' set-up (Adam 0.001 constant, averaging every 5); ")
+                .append("*tuned* is `train`'s default recipe (conf/fashion-spark.properties). Accuracy is the mean ")
+                .append("over the seeds with the lowest and highest in brackets. Images and rounds to the target ")
+                .append("are the mean over the seeds that reached it at a test.\n\n");
+        md.append("## Parts and how long they ran\n\n");
+        MarkdownTable parts = new MarkdownTable().left("model").left("recipe").right("runs")
+                .right("machine time").left("last run ended (UTC)");
+        byModelAndRecipe(runs).forEach((key, list) -> parts.row(list.get(0).model(), list.get(0).recipe(),
+                list.size(), minutes(list.stream().mapToDouble(StudyRun::wallSeconds).sum()),
+                list.stream().map(StudyRun::finishedAt).max(String::compareTo).orElse("")));
+        md.append(parts.render()).append('\n');
+        for (String model : runs.stream().map(StudyRun::model).distinct().sorted().toList()) {
+            md.append(modelSection(model, runs.stream().filter(r -> r.model().equals(model)).toList(), chartDir));
+        }
+        return md.toString();
+    }
+
+    private static String modelSection(String model, List<StudyRun> runs, String chartDir) {
+        double target = target(model);
+        String pct = String.format(Locale.ROOT, "%.0f%%", 100 * target);
+        StringBuilder md = new StringBuilder("## " + model + "\n\n");
+        MarkdownTable t = new MarkdownTable().left("recipe").right("workers").right("seeds")
+                .right("final accuracy").right("accuracy vs 1 worker").right("images/s").right("images to " + pct)
+                .right("images vs 1 worker").right("rounds to " + pct);
+        for (String recipe : runs.stream().map(StudyRun::recipe).distinct().sorted().toList()) {
+            Map<Integer, List<StudyRun>> byWorkers = runs.stream().filter(r -> r.recipe().equals(recipe))
+                    .collect(Collectors.groupingBy(StudyRun::workers, TreeMap::new, Collectors.toList()));
+            List<StudyRun> one = byWorkers.get(1);
+            Double oneAccuracy = one == null ? null : mean(one, StudyRun::finalAccuracy);
+            Double oneImages = one == null ? null : meanImages(one, target);
+            byWorkers.forEach((workers, list) -> {
+                DoubleSummaryStatistics acc = list.stream().mapToDouble(StudyRun::finalAccuracy).summaryStatistics();
+                Double images = meanImages(list, target);
+                long reached = list.stream().filter(r -> r.firstReaching(target) != null).count();
+                Double rounds = reached == 0 ? null : list.stream().filter(r -> r.firstReaching(target) != null)
+                        .mapToLong(r -> r.firstReaching(target).rounds()).average().orElseThrow();
+                t.row(recipe, workers, list.size(),
+                        String.format(Locale.ROOT, "%.2f%% (%.2f-%.2f)", 100 * acc.getAverage(), 100 * acc.getMin(),
+                                100 * acc.getMax()),
+                        oneAccuracy == null ? null : String.format(Locale.ROOT, "%+.2f pt",
+                                100 * (acc.getAverage() - oneAccuracy)),
+                        String.format(Locale.ROOT, "%.0f", mean(list, StudyRun::imagesPerSecond)),
+                        images == null ? "not reached" : String.format(Locale.ROOT, "%,.0f (%d of %d)", images,
+                                reached, list.size()),
+                        images == null || oneImages == null ? null : String.format(Locale.ROOT, "%.2fx",
+                                images / oneImages),
+                        rounds == null ? null : String.format(Locale.ROOT, "%.0f", rounds));
+            });
+        }
+        md.append(t.render()).append('\n');
+        for (String recipe : runs.stream().map(StudyRun::recipe).distinct().sorted().toList()) {
+            md.append("![").append(model).append(", ").append(recipe).append(": test accuracy by training images](")
+                    .append(chartDir).append('/').append(model).append('-').append(recipe).append(".png)\n");
+        }
+        return md.append('\n').toString();
+    }
+
+    private static Map<String, List<StudyRun>> byModelAndRecipe(List<StudyRun> runs) {
+        return runs.stream().collect(Collectors.groupingBy(r -> r.model() + "-" + r.recipe(), TreeMap::new,
+                Collectors.toList()));
+    }
+
+    /** Mean test accuracy per worker count over the seeds, against training images. */
+    private static byte[] chart(String title, List<StudyRun> runs) {
+        List<Curve> curves = new ArrayList<>();
+        runs.stream().collect(Collectors.groupingBy(StudyRun::workers, TreeMap::new, Collectors.toList()))
+                .forEach((workers, list) -> {
+                    Map<Long, DoubleSummaryStatistics> at = new TreeMap<>();
+                    for (StudyRun r : list) {
+                        for (StudyRun.Point p : r.curve()) {
+                            at.computeIfAbsent(p.images(), k -> new DoubleSummaryStatistics()).accept(p.accuracy());
+                        }
+                    }
+                    Map<Double, Double> points = new TreeMap<>();
+                    at.forEach((images, s) -> points.put(images / 1000.0, 100 * s.getAverage()));
+                    curves.add(Curve.of(workers + (workers == 1 ? " worker" : " workers"), points,
+                            Curve.Style.LINE));
+                });
+        return ChartRenderer.lines(title + ": mean test accuracy over the seeds", "training images (thousands)",
+                "test accuracy (%)", curves, 70.0, null, false);
+    }
+
+    private static double mean(List<StudyRun> runs, java.util.function.ToDoubleFunction<StudyRun> f) {
+        return runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** Mean images to {@code target} over the runs that reached it; null when none did. */
+    private static Double meanImages(List<StudyRun> runs, double target) {
+        var reached = runs.stream().map(r -> r.firstReaching(target)).filter(p -> p != null)
+                .mapToLong(StudyRun.Point::images).summaryStatistics();
+        return reached.getCount() == 0 ? null : reached.getAverage();
+    }
+
+    private static String minutes(double seconds) {
+        return String.format(Locale.ROOT, "%.0f min", seconds / 60);
+    }
+}
