@@ -4,6 +4,7 @@ import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
@@ -74,6 +75,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     private final DoubleParam learningRate;
     private final LongParam seed;
     private final IntParam evalEvery;
+    private final Param<String> recipe;
     private final Param<String> runDirectory;
     private final BooleanParam overwrite;
     private final Param<String> labelCol;
@@ -106,7 +108,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         epochs = new IntParam(this, name(TrainingOptions.EPOCHS), "passes over the training rows",
                 intSetting(TrainingOptions.EPOCHS, TrainingConfig.Builder::epochs));
         learningRate = new DoubleParam(this, name(TrainingOptions.LEARNING_RATE),
-                "Adam's learning rate (constant, as in train)",
+                "Adam's learning rate (the base rate of the recipe, as in train)",
                 MlParams.validator(v -> check(TrainingOptions.LEARNING_RATE,
                         b -> b.learningRate(((Number) v).doubleValue()))));
         seed = new LongParam(this, name(TrainingOptions.SEED),
@@ -115,6 +117,10 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         evalEvery = new IntParam(this, name(TrainingOptions.EVAL_EVERY),
                 "test on the validation rows every this many iterations (0: at epoch ends only)",
                 intSetting(TrainingOptions.EVAL_EVERY, TrainingConfig.Builder::evalEvery));
+        recipe = new Param<>(this, name(TrainingOptions.RECIPE), "tuned: train's default recipe "
+                + "(conf/fashion-spark.properties: learning-rate schedule, averaging schedule, block momentum); notes: "
+                + "the reference notes' set-up, Adam at a constant learningRate and plain averaging",
+                MlParams.validator(v -> check(TrainingOptions.RECIPE, b -> b.recipe(namedRecipe((String) v)))));
         runDirectory = new Param<>(this, "runDirectory", "where to write the run as train "
                 + "does (local path or Hadoop URI); empty: write nothing");
         overwrite = new BooleanParam(this, name(TrainingOptions.OVERWRITE),
@@ -141,6 +147,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         setDefault(learningRate, d.learningRate());
         setDefault(seed, d.seed());
         setDefault(evalEvery, d.evalEvery());
+        setDefault(recipe, TrainingDefaults.of(TrainingOptions.RECIPE));
         setDefault(runDirectory, "");
         setDefault(overwrite, false);
         setDefault(labelCol, "label");
@@ -150,6 +157,11 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         setDefault(predictionCol, "prediction");
         setDefault(predictedClassCol, "predictedClass");
         setDefault(probabilityCol, "probability");
+    }
+
+    /** The recipe {@code name} stands for, its settings (when tuned) from the bundled defaults. */
+    private static TrainingRecipe namedRecipe(String name) {
+        return TrainingRecipe.named(name, TrainingDefaults::of);
     }
 
     /** The parameter name of a {@code train} option: {@code --batch-size} is {@code batchSize}. */
@@ -225,6 +237,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public DoubleParam learningRate() { return learningRate; }
     public LongParam seed() { return seed; }
     public IntParam evalEvery() { return evalEvery; }
+    public Param<String> recipe() { return recipe; }
     public Param<String> runDirectory() { return runDirectory; }
     public BooleanParam overwrite() { return overwrite; }
     public Param<String> labelCol() { return labelCol; }
@@ -243,6 +256,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public FashionClassifier setLearningRate(double value) { set(learningRate, value); return this; }
     public FashionClassifier setSeed(long value) { set(seed, value); return this; }
     public FashionClassifier setEvalEvery(int value) { set(evalEvery, value); return this; }
+    public FashionClassifier setRecipe(String value) { set(recipe, value); return this; }
     public FashionClassifier setRunDirectory(String value) { set(runDirectory, value); return this; }
     public FashionClassifier setOverwrite(boolean value) { set(overwrite, value); return this; }
     public FashionClassifier setLabelCol(String value) { set(labelCol, value); return this; }
@@ -272,6 +286,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                     .learningRate((Double) $(learningRate))
                     .seed((Long) $(seed))
                     .evalEvery((Integer) $(evalEvery))
+                    .recipe(namedRecipe($(recipe)))
                     .trainLimit(0)
                     .testLimit(0)
                     .checkpointEveryEpochs(dir.isBlank() ? 0 : Integer.parseInt(

@@ -255,6 +255,11 @@ class FashionClassifierTest {
         IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
                 () -> classifier.setLearningRate(-1));
         assertTrue(rate.getMessage().startsWith("learningRate must be a positive number"), rate.getMessage());
+        assertEquals("tuned", classifier.getOrDefault(classifier.recipe()));
+        assertEquals(io.fashionspark.config.TrainingRecipe.NOTES, classifier.setRecipe("notes").config("d").recipe());
+        IllegalArgumentException recipe = assertThrows(IllegalArgumentException.class,
+                () -> classifier.setRecipe("fast"));
+        assertTrue(recipe.getMessage().startsWith("recipe must be tuned"), recipe.getMessage());
     }
 
     @Test
