@@ -1,6 +1,7 @@
 package io.fashionspark.bench;
 
 import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.MetricsListener;
@@ -31,10 +32,11 @@ final class SparkTraining {
 
     static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
                                  int epochs, long seed, double learningRate, int evalEvery) {
-        // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory.
+        // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory. The notes' recipe:
+        // the comparison with the PyTorch reference trains what the notes train.
         return TrainingConfig.builder().model(kind).data(data).output(NO_OUTPUT).workers(workers).batchSize(batchSize)
                 .averagingFrequency(averagingFrequency).epochs(epochs).learningRate(learningRate).seed(seed)
-                .evalEvery(evalEvery).keepCheckpoints(1).build();
+                .evalEvery(evalEvery).keepCheckpoints(1).recipe(TrainingRecipe.NOTES).build();
     }
 
     /** Trains and tests. */

@@ -267,6 +267,8 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
                     + "%d epochs; run directory %s%n", cfg.model().displayName(), train.size(), test.size(),
                     cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(), run.location());
+            out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
+                    cfg.recipe().describe());
             if (from != null) {
                 out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
                         from.progress().iteration());

@@ -99,6 +99,26 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
         }
     }
 
+    /** In a few words, for the console and a model's provenance. */
+    public String describe() {
+        if (equals(NOTES)) {
+            return "the notes' recipe (constant rate, plain averaging)";
+        }
+        StringBuilder b = new StringBuilder("rate scaled " + lower(lrScaling));
+        b.append(lrWarmupEpochs > 0 ? ", warm-up " + lrWarmupEpochs + " epochs" : "");
+        b.append(", ").append(lower(lrDecay)).append(" decay");
+        b.append(syncEpochs > 0 ? ", averaging every step for " + syncEpochs + " epochs" : "");
+        if (blockMomentumOn()) {
+            b.append(", block momentum ").append(blockMomentum).append(" at rate ").append(blockLearningRate)
+                    .append(blockNesterov ? " (Nesterov)" : "");
+        }
+        return b.append(", Adam state ").append(lower(adamState)).toString();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
     /** True when the driver filters each round's average (block momentum or a block rate other than 1). */
     public boolean blockMomentumOn() {
         return blockMomentum != 0 || blockLearningRate != 1 || blockNesterov;

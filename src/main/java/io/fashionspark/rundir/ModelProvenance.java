@@ -51,7 +51,7 @@ public record ModelProvenance(int format, String tool, String trainedAt, Trainin
                     + (settings.epochs() == 1 ? " epoch, " : " epochs, ")
                     + settings.workers() + " workers, batch " + settings.batchSize() + ", averaging every "
                     + settings.averagingFrequency() + ", Adam " + settings.learningRate() + ", seed "
-                    + settings.seed());
+                    + settings.seed() + "; " + settings.recipe().describe());
             try {
                 line(b, "Settings", JSON.copy().disable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(settings));
