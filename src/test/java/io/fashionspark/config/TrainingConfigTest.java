@@ -51,7 +51,9 @@ class TrainingConfigTest {
     @Test
     void settingsRoundTripThroughTheirJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600).build();
+        TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600)
+                .recipe(new TrainingRecipe(TrainingRecipe.LrScaling.SQRT, 0.5, TrainingRecipe.LrDecay.COSINE, 0.25,
+                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED)).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"model\":\"DNN\",\"data\":\"data\",\"output\":\"out\",\"overwrite\":false,"
                 + "\"workers\":3,\"batchSize\":50,\"averagingFrequency\":4,\"epochs\":2,"), text);
@@ -68,6 +70,20 @@ class TrainingConfigTest {
         assertEquals(0, c.checkpointEvery());
         assertEquals(1, c.keepCheckpoints());
         assertEquals(ModelKind.CNN, c.model());
+        // Written before recipes existed: they trained with the notes' set-up, and resume with it.
+        assertEquals(TrainingRecipe.NOTES, c.recipe());
+    }
+
+    @Test
+    void theRecipesPeakRateFollowsTheWorkers() {
+        TrainingConfig c = with(4, 100, 5, 5, 0.001, 50);
+        assertEquals(0.001, c.peakLearningRate());
+        TrainingRecipe linear = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 0, TrainingRecipe.LrDecay.CONSTANT,
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED);
+        assertEquals(0.004, c.toBuilder().recipe(linear).build().peakLearningRate(), 1e-12);
+        assertEquals("--lr-warmup-epochs must be 0 or more epochs, got -1.0", rejection(() -> new TrainingRecipe(
+                TrainingRecipe.LrScaling.NONE, -1, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1, false,
+                TrainingRecipe.AdamState.AVERAGED)));
     }
 
     @Test
