@@ -29,27 +29,27 @@ import picocli.CommandLine.Spec;
         description = {"Measures how accuracy, and the images and averaging rounds needed to reach a target, move "
                 + "with the worker count, for the notes' set-up and the tuned recipe, over several seeds.",
             "Every run keeps a result file in --results; runs with one are not trained again. Run the study in "
-                + "parts (one model and recipe at a time: about 15 minutes for dnn, 1 to 2 hours for cnn on 2 "
-                + "cores); each part rewrites --output from every result so far."})
+                + "parts (one model and recipe at a time, or fewer worker counts: about 30 minutes for dnn, "
+                + "hours for cnn on 2 cores); each part rewrites --output from every result so far."})
 final class ScalingCommand implements Callable<Integer> {
     static final String NAME = "scaling";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--models", split = ",", paramLabel = "MODEL[,MODEL...]", converter = ModelConverter.class,
+    @Option(names = "--models", split = ",", paramLabel = "MODEL", converter = ModelConverter.class,
             defaultValue = "dnn,cnn", description = "Models to study.")
     List<ModelKind> models;
 
-    @Option(names = "--recipes", split = ",", paramLabel = "RECIPE[,RECIPE...]", defaultValue = "notes,tuned",
+    @Option(names = "--recipes", split = ",", paramLabel = "RECIPE", defaultValue = "notes,tuned",
             description = "notes: the reference notes' set-up; tuned: train's default recipe.")
     List<String> recipes;
 
-    @Option(names = "--workers", split = ",", paramLabel = "N[,N...]", defaultValue = "1,2,4,8",
+    @Option(names = "--workers", split = ",", paramLabel = "N", defaultValue = "1,2,4,8",
             description = "Worker counts (embedded local[N] master).")
     List<Integer> workers;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "SEED[,SEED...]", defaultValue = "42,43,44",
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", defaultValue = "42,43,44",
             description = "Seeds: each setting is trained once per seed.")
     List<Long> seeds;
 

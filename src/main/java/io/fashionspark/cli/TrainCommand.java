@@ -211,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig cfg = resume != null ? resumedConfig()
                 : TrainingConfig.builder().model(model).data(data).output(resolveOutput()).overwrite(overwrite)
                         .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
-                        .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
+                        .learningRate(baseLearningRate()).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                         .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
                         .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe()).build();
         PrintWriter out = spec.commandLine().getOut();
@@ -295,6 +295,16 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The notes' set-up is Adam at the notes' rate: the tuned recipe's default rate applies to it only when given on
+     * the command line.
+     */
+    private double baseLearningRate() {
+        boolean notes = TrainingRecipe.NOTES_NAME.equalsIgnoreCase(recipe == null ? "" : recipe.trim());
+        return notes && !spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.LEARNING_RATE)
+                ? TrainingRecipe.NOTES_LEARNING_RATE : learningRate;
     }
 
     /** The recipe --recipe names; the notes' set-up refuses the tuned recipe's options rather than ignore them. */

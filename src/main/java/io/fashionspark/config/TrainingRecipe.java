@@ -124,6 +124,9 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
         return blockMomentum != 0 || blockLearningRate != 1 || blockNesterov;
     }
 
+    /** The notes' Adam learning rate: what {@code --recipe notes} trains with unless given another. */
+    public static final double NOTES_LEARNING_RATE = 0.001;
+
     /** The names {@code --recipe} takes. */
     public static final String TUNED = "tuned";
     public static final String NOTES_NAME = "notes";

@@ -57,7 +57,7 @@ public final class ScalingStudy {
                     .checkpointEveryEpochs(0);
             TrainingConfig defaults = b.build();
             if (recipe.equals(TrainingRecipe.NOTES_NAME)) {
-                b.recipe(TrainingRecipe.NOTES);
+                b.recipe(TrainingRecipe.NOTES).learningRate(TrainingRecipe.NOTES_LEARNING_RATE);
             }
             // The same images between tests for every worker count, so that the curves compare.
             return b.evalEvery(Math.max(1, evalImages / defaults.imagesPerStep())).build();
@@ -78,7 +78,7 @@ public final class ScalingStudy {
                 out.flush();
                 continue;
             }
-            out.printf("%s: training %s, recipe %s, %d workers, seed %d, %d epochs%n", plan.fileName(),
+            out.printf("%s: training %s, recipe %s, workers %d, seed %d, %d epochs%n", plan.fileName(),
                     plan.model().displayName(), plan.recipe(), plan.workers(), plan.seed(), plan.epochs());
             out.flush();
             StudyRun result = train(plan);

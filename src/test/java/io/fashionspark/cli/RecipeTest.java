@@ -94,6 +94,19 @@ class RecipeTest {
     }
 
     @Test
+    void theNotesSetUpIsOneOptionAway() {
+        Result notes = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes", "--dry-run");
+        assertEquals(0, notes.code(), notes.err());
+        assertTrue(notes.out().contains("\"learningRate\":0.001,"), notes.out());
+        assertTrue(notes.out().contains("\"recipe\":{\"lrScaling\":\"NONE\",\"lrWarmupEpochs\":0.0,"
+                + "\"lrDecay\":\"CONSTANT\",\"syncEpochs\":0.0,\"blockMomentum\":0.0,\"blockLearningRate\":1.0,"
+                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\"}"), notes.out());
+        Result faster = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes",
+                "--learning-rate", "0.003", "--dry-run");
+        assertTrue(faster.out().contains("\"learningRate\":0.003,"), faster.out());
+    }
+
+    @Test
     void theNotesSetUpRefusesTheTunedRecipesOptions() {
         Result r = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes", "--lr-decay",
                 "cosine", "--dry-run");

@@ -53,6 +53,15 @@ class ScalingCommandTest {
         assertEquals(2, one.split("\"images\"").length - 1, one);
     }
 
+    @Test
+    void itsDefaultsAreItsOwnNotTheTrainingDefaults() {
+        Result help = CommandLineTest.run("scaling", "--help");
+        assertEquals(0, help.code(), help.err());
+        // conf/fashion-spark.properties has workers=2 for train; the study's own default is every count.
+        assertTrue(help.out().replaceAll("\\s+", " ")
+                .contains("Worker counts (embedded local[N] master). Default: 1,2,4,8"), help.out());
+    }
+
     private static String[] concat(String[] a, String... b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }

@@ -257,6 +257,7 @@ class FashionClassifierTest {
         assertTrue(rate.getMessage().startsWith("learningRate must be a positive number"), rate.getMessage());
         assertEquals("tuned", classifier.getOrDefault(classifier.recipe()));
         assertEquals(io.fashionspark.config.TrainingRecipe.NOTES, classifier.setRecipe("notes").config("d").recipe());
+        assertEquals(0.001, classifier.config("d").learningRate(), "the notes' rate unless one is set");
         IllegalArgumentException recipe = assertThrows(IllegalArgumentException.class,
                 () -> classifier.setRecipe("fast"));
         assertTrue(recipe.getMessage().startsWith("recipe must be tuned"), recipe.getMessage());
