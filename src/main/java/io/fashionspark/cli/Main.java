@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
             "reports on the runs, evaluates models per class and classifies pictures of clothing with them."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-            BenchCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, RoundCostCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
