@@ -152,7 +152,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
      * The partition counts Spark's {@code RDD.treeAggregate(depth)} goes through for {@code n} partitions, first
      * {@code n}, last the number of results the driver folds (Spark 3.5's rule: a level of {@code n / scale}
      * partitions, scale = max(ceil(n^(1/depth)), 2), while that still saves time by its own test). With depth 2:
-     * 1 to 5 workers send straight to the driver, 8 go through 2 executors, 16 straight, 64 through 8.
+     * 1 to 5 workers send straight to the driver, 8 go through 2 executors, 16 through 4, 64 through 8.
      */
     static List<Integer> treeLevels(int n, int depth) {
         List<Integer> levels = new ArrayList<>(List.of(n));

@@ -10,11 +10,16 @@ import io.fashionspark.runtime.SparkContexts;
 import io.fashionspark.runtime.TaskSlots;
 import io.fashionspark.train.ParameterAveragingTrainer;
 import io.fashionspark.train.TrainingOutcome;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,8 +103,24 @@ public final class RoundCost {
     }
 
     /** All of a measurement. */
-    public record Results(Settings settings, ZonedDateTime started, double seconds, String master, int cores,
+    public record Results(Settings settings, String started, double seconds, String master, int cores,
                           Map<String, String> machine, String loadBefore, String loadAfter, List<Point> points) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The measurement as JSON: the report can be written again from it without measuring again. */
+    public static String json(Results results) {
+        try {
+            return JSON.writeValueAsString(results);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the round-cost results as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads what {@link #json} wrote. */
+    public static Results read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Results.class);
     }
 
     private final Settings settings;
@@ -141,7 +162,8 @@ public final class RoundCost {
                 }
             }
         }
-        return new Results(settings, started, (System.nanoTime() - t0) / 1e9, master,
+        return new Results(settings, started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)),
+                (System.nanoTime() - t0) / 1e9, master,
                 Runtime.getRuntime().availableProcessors(), machine, loadBefore, MachineFacts.loadAverage(),
                 List.copyOf(points));
     }
@@ -236,7 +258,7 @@ public final class RoundCost {
     }
 
     private void say(String format, Object... args) {
-        log.println("round-cost: " + String.format(java.util.Locale.ROOT, format, args));
+        log.println("round-cost: " + String.format(Locale.ROOT, format, args));
         log.flush();
     }
 }

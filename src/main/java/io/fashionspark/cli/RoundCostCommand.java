@@ -6,6 +6,7 @@ import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.runtime.RuntimeVersions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,18 +101,36 @@ final class RoundCostCommand implements Callable<Integer> {
             description = "The markdown report, replaced atomically.")
     Path output;
 
+    @Option(names = "--from", paramLabel = "FILE",
+            description = "Measure nothing: write the report again from the JSON a measurement saved beside its "
+                    + "report (the report's name with .json).")
+    Path from;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        RuntimeVersions.detect().requireCompatible();
-        RoundCost.Settings settings = settings();
-        String markdown = ScalingCostReport.markdown(new RoundCost(settings, out).run());
+        String markdown;
+        if (from != null) {
+            markdown = ScalingCostReport.markdown(RoundCost.read(from));
+        } else {
+            RuntimeVersions.detect().requireCompatible();
+            RoundCost.Results results = new RoundCost(settings(), out).run();
+            BenchCommand.writeAtomically(json(output), RoundCost.json(results));
+            markdown = ScalingCostReport.markdown(results);
+        }
         BenchCommand.writeAtomically(output, markdown);
         out.println();
         out.print(markdown);
         out.println("Wrote " + output);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The report's name with .json: where the measurement's own numbers are kept. */
+    static Path json(Path report) {
+        String name = report.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return report.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
     }
 
     RoundCost.Settings settings() {
