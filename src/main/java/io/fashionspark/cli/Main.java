@@ -50,6 +50,8 @@ public final class Main implements Runnable {
                     .setDefaultValueProvider(defaults.only(PredictCommand.CONFIG_KEYS));
             // The file configures a training run; bench's options (--workers 1,2, --output FILE) mean other things.
             cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
+            // Likewise round-cost's (its --output is a report; the file's empty output= would make it the directory).
+            cli.getSubcommands().get(RoundCostCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -167,7 +167,17 @@ final class RoundCostCommand implements Callable<Integer> {
         String master = System.getProperty("spark.master", "");
         String launcher = master.isEmpty() ? "bin/fashion-spark" : master.startsWith("spark://")
                 ? "deploy/standalone/submit.sh" : "spark-submit --master " + master + " ... fashion-spark.jar";
-        List<String> words = new ArrayList<>(List.of(launcher, NAME));
+        List<String> words = new ArrayList<>();
+        // The environment submit.sh reads, where set: without it the command does not say which cluster it ran on.
+        for (String name : List.of("SPARK_MASTER", "SPARK_LOCAL_IP", "STATE_DIR", "EXECUTOR_MEMORY", "EXECUTOR_CORES",
+                "SPARK_CONF")) {
+            String value = master.isEmpty() ? null : System.getenv(name);
+            if (value != null && !value.isEmpty()) {
+                words.add(name + "=" + (SAFE_ARG.matcher(value).matches() ? value
+                        : "'" + value.replace("'", "'\\''") + "'"));
+            }
+        }
+        words.addAll(List.of(launcher, NAME));
         for (String arg : spec.commandLine().getParseResult().expandedArgs()) {
             words.add(SAFE_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
         }
