@@ -19,37 +19,47 @@ public final class ScalingCostReport {
     }
 
     /** The fitted model and what it needs, or why there is none. */
-    record Analysis(CostModel model, Map<ModelKind, CostModel.Workload> workloads, ModelKind fittedOn, int fitA,
-                    int fitB, String missing) {
+    record Analysis(CostModel model, Map<ModelKind, CostModel.Workload> workloads, ModelKind fittedOn,
+                    ModelKind sizedOn, int fitB, String missing) {
+        /** Whether a point's own round time went into the constants. */
+        boolean fitted(RoundCost.Point p) {
+            return p.workers() == 1 && (p.model() == fittedOn || p.model() == sizedOn)
+                    || p.model() == fittedOn && p.workers() == fitB;
+        }
     }
 
     /**
-     * Fits the model on the first model's two smallest worker counts that the cores hold without sharing (all its
-     * per-byte costs on the smaller one, the per-task overhead from the difference); every other model keeps those
-     * constants and gets only its own step time, from its smallest count.
+     * Fits the model on three points: the first model at one worker (every transfer, its step time, the workers'
+     * wait), the second model at one worker (the fixed part of each transfer, from the difference in size) and the
+     * first model at its next worker count within the cores (the per-task overhead, the cores the workers got).
+     * Every model's step time is its own one-worker compute per minibatch. All other points are predictions.
      */
     static Analysis analyse(RoundCost.Results r) {
         RoundCost.Settings s = r.settings();
         ModelKind first = s.models().get(0);
         List<RoundCost.Point> own = r.points().stream().filter(p -> p.model() == first)
                 .filter(p -> p.workers() <= r.cores()).toList();
-        if (own.size() < 2) {
-            return new Analysis(null, Map.of(), first, 0, 0, "the model needs two worker counts of "
-                    + first.displayName() + " within the " + r.cores() + " cores; measured "
+        if (own.size() < 2 || own.get(0).workers() != 1) {
+            return new Analysis(null, Map.of(), first, null, 0, "the model needs " + first.displayName()
+                    + " at 1 worker and at another count within the " + r.cores() + " cores; measured "
                     + own.stream().map(p -> Integer.toString(p.workers())).toList());
         }
-        RoundCost.Point a = own.get(0);
-        RoundCost.Point b = own.get(1);
         Map<ModelKind, CostModel.Workload> workloads = new LinkedHashMap<>();
+        Map<ModelKind, RoundCost.Point> ones = new LinkedHashMap<>();
         for (ModelKind m : s.models()) {
-            r.points().stream().filter(p -> p.model() == m).findFirst().ifPresent(p -> workloads.put(m,
-                    new CostModel.Workload(m.displayName(),
-                            p.mean().computeMs() / s.steps() / Math.max(1, (double) p.workers() / r.cores()),
-                            s.steps(), s.batchSize(), p.broadcastBytes(), p.mean().resultBytes())));
+            r.points().stream().filter(p -> p.model() == m && p.workers() == 1).findFirst().ifPresent(p -> {
+                ones.put(m, p);
+                workloads.put(m, new CostModel.Workload(m.displayName(), CostModel.stepMs(p.mean(), s.steps()),
+                        s.steps(), s.batchSize(), p.broadcastBytes(), p.mean().resultBytes()));
+            });
         }
-        CostModel model = CostModel.fit(r.cores(), workloads.get(first), a.workers(), a.mean(), b.workers(),
-                b.mean());
-        return new Analysis(model, workloads, first, a.workers(), b.workers(), null);
+        ModelKind second = s.models().stream().filter(m -> m != first && ones.containsKey(m)).findFirst()
+                .orElse(null);
+        RoundCost.Point b = own.get(1);
+        CostModel model = CostModel.fit(r.cores(), workloads.get(first), ones.get(first).mean(),
+                second == null ? null : workloads.get(second), second == null ? null : ones.get(second).mean(),
+                b.workers(), b.mean());
+        return new Analysis(model, workloads, first, second, b.workers(), null);
     }
 
     public static String markdown(RoundCost.Results r) {
@@ -165,40 +175,53 @@ public final class ScalingCostReport {
         md.append("Per round, on the driver's critical path (N workers, k(N) = max(1, N / cores), S_b the broadcast ")
                 .append("and S_r one worker's result in bytes, B the link's bandwidth, P the results reaching the ")
                 .append("driver):\n\n```\n")
-                .append("round   = compute + broadcast + fetch + overhead + results + wire\n")
-                .append("compute = k(N) x steps x t_step\n")
-                .append("broadcast = S_b x c_broadcast            fetch = k(N) x S_b x c_fetch\n")
-                .append("overhead  = o_round + o_task x N\n")
-                .append("results   = k(N) x S_r x c_serialize + [per treeAggregate level a -> b: ")
-                .append("k(b) x (ceil(a/b) x S_r x c_receive + S_r x c_serialize)] + P x S_r x c_receive\n")
-                .append("wire      = (S_b + (N-1) x min(S_b, 4 MiB) + [ceil(a/b) x S_r] + P x S_r) / B\n```\n\n");
+                .append("round     = compute + broadcast + fetch + overhead + results + wire\n")
+                .append("compute   = k(N) x steps x t_step\n")
+                .append("broadcast = T_broadcast(S_b)             fetch = k(N) x T_fetch(S_b)\n")
+                .append("overhead  = o_round + o_task x N + k(N) x w\n")
+                .append("results   = k(N) x T_serialize(S_r) + [per treeAggregate level a -> b: ")
+                .append("k(b) x (ceil(a/b) x T_receive(S_r) + T_serialize(S_r))]\n")
+                .append("          + ceil(P / 4) x T_receive(S_r)   (the driver's 4 result-getter threads)\n")
+                .append("wire      = (S_b + (N-1) x min(S_b, 4 MiB) + [ceil(a/b) x S_r] + P x S_r) / B\n")
+                .append("T_x(S)    = a_x + S x c_x   (a fixed cost per transfer, a cost per byte)\n```\n\n");
         md.append("dl4j-spark 1.0.0-M2's `ParameterAveragingTrainingMaster.processResults` sums the workers' ")
                 .append("results with `JavaRDD.treeAggregate(zero, add, combine, aggregationDepth)`, depth 2 by ")
                 .append("default (its builder; this project does not change it). Spark 3.5 then adds a level of ")
                 .append("executors when N > scale + ceil(N / scale), scale = max(ceil(sqrt N), 2): none for 1 to 5 ")
                 .append("workers, 8 workers go through 2 executors, 16 through 4, 64 through 8.\n\n");
-        md.append("Fitted on ").append(an.fittedOn().displayName()).append(" at ").append(Formats.workers(an.fitA()))
-                .append(" (every per-byte cost, its step time) and ").append(Formats.workers(an.fitB()))
-                .append(" (the per-task overhead, from the difference); the constants are measured on the ")
-                .append("loopback with Spark's authentication and AES-GCM encryption on, so the per-byte costs are ")
-                .append("CPU (serialising, encrypting, copying), to which a real link adds its wire time.\n\n");
+        md.append("Fitted on three points: ").append(an.fittedOn().displayName()).append(" at 1 worker (each ")
+                .append("transfer, the wait, its step time)");
+        if (an.sizedOn() != null) {
+            md.append(", ").append(an.sizedOn().displayName()).append(" at 1 worker (the fixed part of each ")
+                    .append("transfer, from the difference in size; its step time)");
+        }
+        md.append(" and ").append(an.fittedOn().displayName()).append(" at ").append(Formats.workers(an.fitB()))
+                .append(" (the per-task overhead, and the cores the workers got). The constants are measured on ")
+                .append("the loopback with Spark's authentication and AES-GCM encryption on, so the per-byte ")
+                .append("costs are CPU (serialising, encrypting, copying), to which a real link adds its wire ")
+                .append("time.\n\n");
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
         t.row("cores (k)", Formats.fixed(c.cores(), 2), "the cores the workers got: " + r.cores() + " (nproc), or "
-                + an.fitB() + " / (slowest worker's compute at " + an.fitB() + " over that at " + an.fitA()
-                + ") where that is fewer (other work on the machine)");
-        t.row("o_round", Formats.fixed(c.roundOverheadMs(), 1) + " ms", "launch + other + wait at "
-                + Formats.workers(an.fitA()) + ", less o_task");
-        t.row("o_task", Formats.fixed(c.taskOverheadMs(), 1) + " ms", "difference of that overhead between "
-                + an.fitA() + " and " + an.fitB() + " workers");
-        t.row("c_broadcast", Formats.fixed(c.broadcastNsPerByte(), 2) + " ns/B", "broadcast / S_b");
-        t.row("c_fetch", Formats.fixed(c.fetchNsPerByte(), 2) + " ns/B", "fetch / S_b");
-        t.row("c_serialize", Formats.fixed(c.serializeNsPerByte(), 2) + " ns/B", "result serialisation / S_r");
-        t.row("c_receive", Formats.fixed(c.receiveNsPerByte(), 2) + " ns/B", "(results - result ser.) / S_r");
+                + an.fitB() + " / (slowest worker's compute at " + an.fitB() + " over that at 1) where that is "
+                + "fewer (other work on the machine); at least 1");
+        t.row("o_round", Formats.fixed(c.roundOverheadMs(), 1) + " ms", "launch + other at 1 worker, less o_task");
+        t.row("o_task", Formats.fixed(c.taskOverheadMs(), 1) + " ms", "difference of launch + other between 1 and "
+                + an.fitB() + " workers");
+        t.row("w", Formats.fixed(c.waitMs(), 1) + " ms", "wait at 1 worker");
+        transfer(t, "broadcast", c.broadcast(), "broadcast");
+        transfer(t, "fetch", c.fetch(), "fetch");
+        transfer(t, "serialize", c.serialize(), "result ser.");
+        transfer(t, "receive", c.receive(), "results - result ser.");
         for (CostModel.Workload w : an.workloads().values()) {
-            t.row("t_step, " + w.name(), Formats.fixed(w.stepMs(), 1) + " ms", "compute / steps at its fewest "
-                    + "workers (" + Formats.fixed(w.batchSize() / w.stepMs() * 1000, 0) + " images/s per core)");
+            t.row("t_step, " + w.name(), Formats.fixed(w.stepMs(), 1) + " ms", "compute / steps at 1 worker ("
+                    + Formats.fixed(w.batchSize() / w.stepMs() * 1000, 0) + " images/s per core)");
         }
         md.append(t.render()).append('\n');
+    }
+
+    private static void transfer(MarkdownTable t, String name, CostModel.Transfer x, String phase) {
+        t.row("a_" + name + ", c_" + name, Formats.fixed(x.fixedMs(), 1) + " ms + "
+                + Formats.fixed(x.nsPerByte(), 2) + " ns/B", phase + " at 1 worker of each size");
     }
 
     private static void validation(StringBuilder md, RoundCost.Results r, Analysis an) {
@@ -221,10 +244,8 @@ public final class ScalingCostReport {
                 double e = pred.totalMs() / run.wallMs() - 1;
                 worst = Math.abs(e) > Math.abs(worst) ? e : worst;
             }
-            boolean fitted = p.model() == an.fittedOn() && (p.workers() == an.fitA() || p.workers() == an.fitB());
-            boolean stepFrom = !fitted && p == r.points().stream().filter(q -> q.model() == p.model()).findFirst()
-                    .orElse(null);
-            String role = fitted ? "fitted on" : stepFrom ? "its t_step only" : "predicted";
+            boolean stepFrom = p.workers() == 1;
+            String role = an.fitted(p) ? "fitted on" : stepFrom ? "its t_step only" : "predicted";
             boolean ok = Math.abs(worst) <= TOLERANCE;
             t.row(p.model().displayName(), p.workers(), role, pred.totalMs(), pred.computeMs(),
                     pred.communicationMs(), measured, join(p.repeats().stream().mapToDouble(RoundPhases::wallMs)
@@ -246,6 +267,43 @@ public final class ScalingCostReport {
             misses.forEach(m -> md.append("- ").append(m).append('\n'));
             md.append('\n');
         }
+        communicationGivenCpu(md, r, an);
+    }
+
+    /**
+     * The communication part alone, with the executors' share of the CPU taken from the run itself (how much slower
+     * the mean worker fitted than t_step): on a machine where other work comes and goes, this tests what the model
+     * says about broadcast, scheduling, results and aggregation apart from how much CPU the workers happened to get.
+     */
+    private static void communicationGivenCpu(StringBuilder md, RoundCost.Results r, Analysis an) {
+        md.append("### Communication alone, given the CPU the workers got\n\n");
+        md.append("The same model, with k(N) taken from each run (the mean worker's compute over steps x t_step) ")
+                .append("instead of from the fitted cores, predicting the round less the slowest worker's compute. ")
+                .append("This separates the communication and driver phases from how much CPU the executors ")
+                .append("happened to get beside other work. Error against each run; worst shown.\n\n");
+        MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Measured k, runs")
+                .right("Predicted communication, ms", ms()).right("Measured communication, ms", ms())
+                .right("Error (mean)", signedPct()).right("Worst run's error", signedPct()).left("Within 25%");
+        for (RoundCost.Point p : r.points()) {
+            CostModel.Workload w = an.workloads().get(p.model());
+            List<String> ks = new ArrayList<>();
+            double predictedSum = 0;
+            double worst = 0;
+            for (RoundPhases run : p.repeats()) {
+                double k = Math.max(1, run.computeMeanMs() / (w.steps() * w.stepMs()));
+                ks.add(Formats.fixed(k, 1));
+                double predicted = an.model().withCores(p.workers() / k)
+                        .predict(w, p.workers(), Double.POSITIVE_INFINITY).communicationMs();
+                predictedSum += predicted;
+                double e = predicted / run.communicationMs() - 1;
+                worst = Math.abs(e) > Math.abs(worst) ? e : worst;
+            }
+            double predicted = predictedSum / p.repeats().size();
+            double measured = p.mean().communicationMs();
+            t.row(p.model().displayName(), p.workers(), String.join(", ", ks), predicted, measured,
+                    predicted / measured - 1, worst, Math.abs(worst) <= TOLERANCE ? "yes" : "**no**");
+        }
+        md.append(t.render()).append('\n');
     }
 
     private static void projections(StringBuilder md, RoundCost.Results r, Analysis an) {
@@ -322,10 +380,21 @@ public final class ScalingCostReport {
             }
         }
         md.append("an upper bound the table does not use.\n");
+        if (w != null) {
+            CostModel cluster = an.model().onOwnCores();
+            List<Integer> levels = CostModel.treeLevels(64, CostModel.AGGREGATION_DEPTH);
+            int p = levels.get(levels.size() - 1);
+            double serial = (p - Math.ceil((double) p / CostModel.RESULT_GETTER_THREADS))
+                    * cluster.receive().ms(w.resultBytes());
+            md.append(String.format(Locale.ROOT, "- The driver receives the last level's P results on Spark's %d "
+                    + "result-getter threads side by side, which a driver with that many cores can do; one at a "
+                    + "time they would add %.0f ms per round at 64 nodes (P = %d).%n",
+                    CostModel.RESULT_GETTER_THREADS, serial, p));
+        }
         md.append("- Images to the target accuracy do not change with the node count in the projections. Averaging ")
                 .append("more replicas, each having seen fewer minibatches since the last average, usually needs ")
                 .append("more images; the times are lower bounds in that respect.\n");
-        md.append("- The per-task overhead is linear in N as measured between ").append(an.fitA()).append(" and ")
+        md.append("- The per-task overhead is linear in N as measured between 1 and ")
                 .append(an.fitB()).append(" workers; Spark's scheduler on a large cluster may do better or worse.\n");
         md.append("- k(N) = max(1, N / cores) assumes the oversubscribed executors share the cores evenly and ")
                 .append("that nothing else runs; another JVM training on the same machine slows the measured ")
