@@ -106,11 +106,29 @@ final class RoundCostCommand implements Callable<Integer> {
                     + "report (the report's name with .json).")
     Path from;
 
+    @Option(names = "--fit-from", paramLabel = "FILE",
+            description = "With --from and --link-gbps: predict --from's points with the model fitted on this "
+                    + "measurement (the loopback's JSON), adding the wire time of the link --from was measured over.")
+    Path fitFrom;
+
+    @Option(names = "--link-gbps", paramLabel = "GBPS",
+            description = "The link (Gb/s) between the driver's host and the executors' during --from's measurement.")
+    Double linkGbps;
+
+    @Option(names = "--setup", paramLabel = "TEXT", defaultValue = "",
+            description = "With --fit-from: a paragraph saying how the link was made (put in the report).")
+    String setup;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         String markdown;
-        if (from != null) {
+        if (fitFrom != null) {
+            if (from == null || linkGbps == null || !(linkGbps > 0)) {
+                throw new ConfigException("--fit-from needs --from (the measurement over the link) and --link-gbps");
+            }
+            markdown = ScalingCostReport.linkCheck(RoundCost.read(fitFrom), RoundCost.read(from), linkGbps, setup);
+        } else if (from != null) {
             markdown = ScalingCostReport.markdown(RoundCost.read(from));
         } else {
             RuntimeVersions.detect().requireCompatible();

@@ -9,6 +9,8 @@ import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.CommandLineTest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,26 @@ class RoundCostCommandTest {
                         "1 and 2 workers send straight to the driver");
             }
         }
+    }
+
+    @Test
+    void aMeasurementOverALinkIsPredictedWithAnothersConstantsPlusTheWire() throws Exception {
+        Path saved = tmp.resolve("docs").resolve("scaling-cost.json");
+        Path check = tmp.resolve("link.md");
+        Result r = CommandLineTest.run("round-cost", "--from", saved.toString(), "--fit-from", saved.toString(),
+                "--link-gbps", "0.001", "--setup", "A link of 1 Mb/s.", "--output", check.toString());
+        assertEquals(0, r.code(), r.err());
+        String md = Files.readString(check);
+        assertTrue(md.contains("A link of 1 Mb/s."), md);
+        // At 1 Mb/s the CNN's 2 x 17.7 MB of a round take minutes of wire: every prediction is far above the
+        // loopback's measurement, and says so.
+        Matcher m = Pattern.compile("\\| FashionCNN \\| 1 \\| ([0-9,]+) \\| ([0-9,]+) \\|").matcher(md);
+        assertTrue(m.find(), md);
+        double wire = Double.parseDouble(m.group(2).replace(",", ""));
+        assertTrue(wire > 100_000, "wire time of a round at 1 Mb/s, ms: " + wire);
+        assertTrue(md.contains("**no**"), md);
+        assertEquals(2, CommandLineTest.run("round-cost", "--fit-from", saved.toString()).code(),
+                "--fit-from alone is a usage error");
     }
 
     @Test
