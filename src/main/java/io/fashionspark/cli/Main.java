@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
             "reports on the runs, evaluates models per class and classifies pictures of clothing with them."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-            BenchCommand.class, ScalingCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ScalingCommand.class, RoundCostCommand.class, SummaryCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,6 +53,8 @@ public final class Main implements Runnable {
             // things.
             cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
             cli.getSubcommands().get(ScalingCommand.NAME).setDefaultValueProvider(argSpec -> null);
+            // Likewise round-cost's (its --output is a report; the file's empty output= would make it the directory).
+            cli.getSubcommands().get(RoundCostCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;

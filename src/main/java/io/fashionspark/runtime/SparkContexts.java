@@ -1,5 +1,6 @@
 package io.fashionspark.runtime;
 
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,6 +23,16 @@ public final class SparkContexts {
 
     public static JavaSparkContext create(String appName, int workers) {
         return new JavaSparkContext(conf(appName, workers));
+    }
+
+    /**
+     * As {@link #create(String, int)}, with settings of this context only over the submitter's: one driver that
+     * starts several applications in turn (the round cost's worker counts, each with {@code spark.cores.max}).
+     */
+    public static JavaSparkContext create(String appName, int workers, Map<String, String> settings) {
+        SparkConf conf = conf(appName, workers);
+        settings.forEach(conf::set);
+        return new JavaSparkContext(conf);
     }
 
     /** A Spark session (for DataFrames) on the context {@link #create} would make. */

@@ -1,0 +1,109 @@
+package io.fashionspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fashionspark.IdxFixtures;
+import io.fashionspark.cli.CommandLineTest.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code round-cost} end to end on the embedded master ({@code local[1]} and {@code local[2]}) and tiny synthetic
+ * data (no real data set needed): every point is measured, its phases add up to its round, the bytes are the
+ * model's parameters and Adam state, the model is fitted and checked against every point, and the report is written
+ * again, identical, from the JSON the measurement kept.
+ */
+class RoundCostCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path report;
+    static Result result;
+    static String markdown;
+    static JsonNode json;
+
+    @BeforeAll
+    static void measureOnce() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 200, 40, 3);
+        report = tmp.resolve("docs").resolve("scaling-cost.md");
+        // 3 rounds (1 kept aside + 2 timed) of 2 workers x 2 minibatches of 10: 120 images.
+        result = CommandLineTest.run("round-cost", "--models", "dnn,cnn", "--workers", "2", "--batch-size", "10",
+                "--steps", "2", "--rounds", "2", "--repeats", "2", "--nodes", "4,16", "--links", "10", "--data",
+                data.toString(), "--output", report.toString());
+        markdown = Files.exists(report) ? Files.readString(report) : "";
+        Path saved = tmp.resolve("docs").resolve("scaling-cost.json");
+        json = Files.exists(saved) ? new ObjectMapper().readTree(saved.toFile()) : null;
+    }
+
+    @Test
+    void measuresEveryPointAndWritesTheReportAndItsNumbers() {
+        assertEquals(0, result.code(), result.err() + "\n" + result.out());
+        assertTrue(result.out().contains(markdown), "the report is printed too");
+        assertEquals(4, json.get("points").size(), "2 models x 2 worker counts");
+        for (String section : new String[] {"## Bytes per round per worker", "## Phases of a round, driver's side",
+            "## The cost model", "## Prediction against measurement", "## Projections for a cluster, FashionCNN",
+            "## Assumptions and limits"}) {
+            assertTrue(markdown.contains(section), section + " in\n" + markdown);
+        }
+        assertTrue(markdown.contains("round-cost --models dnn,cnn --workers 2"), "the command is in the report");
+        assertTrue(markdown.contains("| 16 | 10 | "), "a projection row for 16 nodes at 10 Gb/s");
+    }
+
+    @Test
+    void eachRoundsPhasesAddUpAndItsBytesAreParametersAndAdamState() {
+        for (JsonNode point : json.get("points")) {
+            long parameters = point.get("parameters").asLong();
+            // The embedded master does not compress broadcasts: parameters and two Adam moments as floats, plus
+            // the configuration.
+            double floats = 3.0 * parameters * 4;
+            assertEquals(floats, point.get("broadcastBytes").asDouble(), 0.02 * floats, point.toString());
+            assertEquals(2, point.get("repeats").size());
+            for (JsonNode run : point.get("repeats")) {
+                double sum = run.get("broadcastMs").asDouble() + run.get("launchMs").asDouble()
+                        + run.get("workerSpanMs").asDouble() + run.get("resultsMs").asDouble()
+                        + run.get("otherMs").asDouble();
+                assertEquals(run.get("wallMs").asDouble(), sum, 1e-6, run.toString());
+                assertTrue(run.get("computeMs").asDouble() > 0, run.toString());
+                assertEquals(floats, run.get("resultBytes").asDouble(), 0.02 * floats, "a worker's result");
+                assertEquals(point.get("workers").asInt(), run.get("driverResults").asInt(),
+                        "1 and 2 workers send straight to the driver");
+            }
+        }
+    }
+
+    @Test
+    void aMeasurementOverALinkIsPredictedWithAnothersConstantsPlusTheWire() throws Exception {
+        Path saved = tmp.resolve("docs").resolve("scaling-cost.json");
+        Path check = tmp.resolve("link.md");
+        Result r = CommandLineTest.run("round-cost", "--from", saved.toString(), "--fit-from", saved.toString(),
+                "--link-gbps", "0.001", "--setup", "A link of 1 Mb/s.", "--output", check.toString());
+        assertEquals(0, r.code(), r.err());
+        String md = Files.readString(check);
+        assertTrue(md.contains("A link of 1 Mb/s."), md);
+        // At 1 Mb/s the CNN's 2 x 17.7 MB of a round take minutes of wire: every prediction is far above the
+        // loopback's measurement, and says so.
+        Matcher m = Pattern.compile("\\| FashionCNN \\| 1 \\| ([0-9,]+) \\| ([0-9,]+) \\|").matcher(md);
+        assertTrue(m.find(), md);
+        double wire = Double.parseDouble(m.group(2).replace(",", ""));
+        assertTrue(wire > 100_000, "wire time of a round at 1 Mb/s, ms: " + wire);
+        assertTrue(md.contains("**no**"), md);
+        assertEquals(2, CommandLineTest.run("round-cost", "--fit-from", saved.toString()).code(),
+                "--fit-from alone is a usage error");
+    }
+
+    @Test
+    void theReportIsWrittenAgainFromTheSavedNumbers() throws Exception {
+        Path again = tmp.resolve("again.md");
+        Result r = CommandLineTest.run("round-cost", "--from", tmp.resolve("docs").resolve("scaling-cost.json")
+                .toString(), "--output", again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(markdown, Files.readString(again));
+    }
+}
