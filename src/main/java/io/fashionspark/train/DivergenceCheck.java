@@ -6,9 +6,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /** Stops training when the loss is no longer a number: nothing after a NaN or infinite loss is worth training. */
 final class DivergenceCheck implements TrainingListener {
     private final double learningRate;
+    private final double peak;
 
-    DivergenceCheck(double learningRate) {
+    /** @param learningRate the run's {@code --learning-rate}; @param peak the highest rate its recipe reaches */
+    DivergenceCheck(double learningRate, double peak) {
         this.learningRate = learningRate;
+        this.peak = peak;
     }
 
     @Override
@@ -16,7 +19,8 @@ final class DivergenceCheck implements TrainingListener {
         if (!Double.isFinite(end.score())) {
             throw new TrainingDivergedException("the training loss became " + end.score() + " at iteration "
                     + end.iteration() + " (epoch " + end.epoch() + "); lower " + TrainingOptions.LEARNING_RATE
-                    + " (now " + learningRate + ")");
+                    + " (now " + learningRate + (peak == learningRate ? "" : ", a peak of " + peak + " with the "
+                    + "recipe's " + TrainingOptions.LR_SCALING) + ")");
         }
     }
 }

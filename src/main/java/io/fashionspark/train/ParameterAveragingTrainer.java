@@ -116,7 +116,7 @@ public final class ParameterAveragingTrainer {
             evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
             List<TrainingListener> listeners = List.of(new RoundMetrics(metrics, workerLosses),
-                    new DivergenceCheck(config.peakLearningRate()), evaluations, new EpochEndMetrics(metrics, state),
+                    new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations, new EpochEndMetrics(metrics, state),
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
                             .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
                             recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));
