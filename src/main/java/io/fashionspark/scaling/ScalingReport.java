@@ -68,7 +68,9 @@ public final class ScalingReport {
     static String render(List<StudyRun> runs, String command, String machine, String chartDir) {
         StringBuilder md = new StringBuilder("# Scaling: accuracy and work as workers are added\n\n");
         md.append("Written by `").append(command).append("` from the ").append(runs.size())
-                .append(" run results it found; machine: ").append(machine).append(".\n\n");
+                .append(" run results in `docs/scaling/results/`; machine: ").append(machine)
+                .append(". Each part below was trained by the command in its row; images/s depend on what else ran ")
+                .append("on the machine, accuracy does not.\n\n");
         md.append("Each run: real data (60,000 training and 10,000 test images), batch 100 per worker, the embedded ")
                 .append("master with one Spark task slot per worker; tested every 12,000 images or the nearest whole ")
                 .append("step. *notes* is the reference notes' set-up (Adam 0.001 constant, averaging every 5); ")
@@ -77,10 +79,12 @@ public final class ScalingReport {
                 .append("are the mean over the seeds that reached it at a test.\n\n");
         md.append("## Parts and how long they ran\n\n");
         MarkdownTable parts = new MarkdownTable().left("model").left("recipe").right("runs")
-                .right("machine time").left("last run ended (UTC)");
+                .right("machine time").left("last run ended (UTC)").left("command");
         byModelAndRecipe(runs).forEach((key, list) -> parts.row(list.get(0).model(), list.get(0).recipe(),
                 list.size(), minutes(list.stream().mapToDouble(StudyRun::wallSeconds).sum()),
-                list.stream().map(StudyRun::finishedAt).max(String::compareTo).orElse("")));
+                list.stream().map(StudyRun::finishedAt).max(String::compareTo).orElse("")
+                        .replaceFirst("T(\\d\\d:\\d\\d).*", " $1"),
+                "`" + partCommand(list) + "`"));
         md.append(parts.render()).append('\n');
         for (String model : runs.stream().map(StudyRun::model).distinct().sorted().toList()) {
             md.append(modelSection(model, runs.stream().filter(r -> r.model().equals(model)).toList(), chartDir));
@@ -126,6 +130,19 @@ public final class ScalingReport {
                     .append(chartDir).append('/').append(model).append('-').append(recipe).append(".png)\n");
         }
         return md.append('\n').toString();
+    }
+
+    /** The command that trains exactly these runs (one model and recipe) with the study's defaults otherwise. */
+    static String partCommand(List<StudyRun> part) {
+        String workers = part.stream().map(StudyRun::workers).distinct().sorted().map(String::valueOf)
+                .collect(Collectors.joining(","));
+        String seeds = part.stream().map(StudyRun::seed).distinct().sorted().map(String::valueOf)
+                .collect(Collectors.joining(","));
+        String command = "bin/fashion-spark scaling --models " + part.get(0).model() + " --recipes "
+                + part.get(0).recipe();
+        command += workers.equals("1,2,4,8") ? "" : " --workers " + workers;
+        command += seeds.equals("42,43,44") ? "" : " --seeds " + seeds;
+        return command + (part.get(0).epochs() == 5 ? "" : " --epochs " + part.get(0).epochs());
     }
 
     private static Map<String, List<StudyRun>> byModelAndRecipe(List<StudyRun> runs) {

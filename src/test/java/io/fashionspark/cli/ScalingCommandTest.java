@@ -42,6 +42,9 @@ class ScalingCommandTest {
 
         String md = Files.readString(report);
         assertTrue(md.contains("Written by `bin/fashion-spark scaling --models dnn"), md);
+        // Each part says how to train it again.
+        assertTrue(md.contains("`bin/fashion-spark scaling --models dnn --recipes tuned --workers 1,2 --seeds 5 "
+                + "--epochs 1`"), md);
         assertTrue(md.matches("(?s).*\\| notes +\\| +2 \\| +1 \\| +\\d+\\.\\d\\d% .*"), md);
         assertTrue(md.matches("(?s).*\\| tuned +\\| +1 \\| +1 \\| .*"), md);
         assertTrue(md.endsWith(ScalingReport.KEEP_MARKER + "\n\nThe analysis, by hand.\n"), md);
