@@ -49,8 +49,8 @@ public final class Main implements Runnable {
                     .setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
             cli.getSubcommands().get(PredictCommand.NAME)
                     .setDefaultValueProvider(defaults.only(PredictCommand.CONFIG_KEYS));
-            // The file configures a training run; bench's and scaling's options (--workers 1,2, --output FILE) mean other
-            // things.
+            // The file configures a training run; bench's and scaling's options (--workers 1,2, --output FILE) mean
+            // other things.
             cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
             cli.getSubcommands().get(ScalingCommand.NAME).setDefaultValueProvider(argSpec -> null);
             // Likewise round-cost's (its --output is a report; the file's empty output= would make it the directory).

@@ -22,8 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Trains one model with dl4j-spark's parameter averaging. Each averaging round, every worker fits
  * {@code averagingFrequency} minibatches of its own shard starting from the averaged parameters (and Adam state);
  * the driver averages the replicas. The run's recipe ({@link RoundRecipe}) sets each round's length and learning
- * rate and may filter its average through a block momentum. One "iteration" is one synchronous step: every worker fits one minibatch.
- * The driver drives the rounds itself so that it can test the averaged model every {@code evalEvery} iterations.
+ * rate and may filter its average through a block momentum. One "iteration" is one synchronous step: every worker
+ * fits one minibatch. The driver drives the rounds itself so that it can test the averaged model every
+ * {@code evalEvery} iterations.
  */
 public final class ParameterAveragingTrainer {
     private final JavaSparkContext sc;
@@ -116,7 +117,8 @@ public final class ParameterAveragingTrainer {
             evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
             List<TrainingListener> listeners = List.of(new RoundMetrics(metrics, workerLosses),
-                    new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations, new EpochEndMetrics(metrics, state),
+                    new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations,
+                    new EpochEndMetrics(metrics, state),
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
                             .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
                             recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));

@@ -3,6 +3,8 @@ package io.fashionspark.train;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.config.TrainingRecipe.LrDecay;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -64,13 +66,34 @@ final class RoundRecipe {
         if (!constantRate()) {
             double rate = rateAt(iteration);
             if (rate != rateSet) {
-                // Rebuilds the updater's view of its configuration; the moment estimates are kept.
-                network.setLearningRate(rate);
+                setRate(network, rate);
                 rateSet = rate;
             }
         }
         if (blockMomentum != null) {
             blockMomentum.beforeRound(network);
+        }
+    }
+
+    /**
+     * Every layer's Adam rate, in the configuration the next round sends to the workers. Set in place: DL4J's
+     * {@code setLearningRate} also rebuilds the driver's updater, copying Adam's state (three times the parameters)
+     * every round, which the driver never uses to train; with one rate for every layer the updater's blocks stay
+     * what they were.
+     */
+    private static void setRate(MultiLayerNetwork network, double rate) {
+        for (NeuralNetConfiguration conf : network.getLayerWiseConfigurations().getConfs()) {
+            setRate(conf, rate);
+        }
+        for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
+            setRate(layer.conf(), rate);
+        }
+    }
+
+    private static void setRate(NeuralNetConfiguration conf, double rate) {
+        if (conf.getLayer() instanceof BaseLayer layer && layer.getIUpdater() != null
+                && layer.getIUpdater().hasLearningRate()) {
+            layer.getIUpdater().setLrAndSchedule(rate, null);
         }
     }
 

@@ -183,8 +183,8 @@ class FailureModesTest {
                 "--epochs", "3");
         assertEquals(ExitCodes.DIVERGED, r.code(), r.err());
         assertTrue(r.err().matches("(?s).*fashion-spark: training diverged: the training loss became (NaN|-?Infinity)"
-                + " at iteration \\d+ \\(epoch 1\\); lower --learning-rate \\(now 1\\.0E12, a peak of 2\\.0E12 with the recipe's "
-                + "--lr-scaling\\).*"), r.err());
+                + " at iteration \\d+ \\(epoch 1\\); lower --learning-rate \\(now 1\\.0E12, a peak of 2\\.0E12 "
+                + "with the recipe's --lr-scaling\\).*"), r.err());
         assertOneSentence(r);
         assertFalse(Files.exists(run.resolve("model.zip")));
         try (Stream<Path> files = Files.list(run.resolve("checkpoints"))) {

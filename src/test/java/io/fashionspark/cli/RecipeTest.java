@@ -67,6 +67,26 @@ class RecipeTest {
     }
 
     @Test
+    void theRoundsRateReachesTheWorkers() throws Exception {
+        float[] start = io.fashionspark.model.ModelKind.DNN.factory().create(3, 0.001).params().toFloatVector();
+        Path constant = train("constant", "--epochs", "1", "--recipe", "notes");
+        // A warm-up of 1000 epochs keeps the rate near 0.001 / 30000 for the whole epoch.
+        Path crawling = train("crawling", "--epochs", "1", "--recipe", "tuned", "--lr-scaling", "none",
+                "--lr-warmup-epochs", "1000", "--lr-decay", "constant", "--learning-rate", "0.001");
+        double moved = distance(start, params(constant));
+        double crawled = distance(start, params(crawling));
+        assertTrue(crawled < moved / 100, "moved " + moved + " at the constant rate, " + crawled + " warming up");
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
     void aRunWithEveryPartOfARecipeResumesFromACheckpointExactly() throws Exception {
         String[] recipe = {"--epochs", "2", "--recipe", "tuned", "--lr-scaling", "linear", "--lr-warmup-epochs", "0.5",
             "--lr-decay", "cosine", "--sync-epochs", "0.5", "--block-momentum", "0.5", "--block-nesterov", "true",
