@@ -77,7 +77,7 @@ final class RoundRecipe {
 
     /**
      * Every layer's Adam rate, in the configuration the next round sends to the workers. Set in place: DL4J's
-     * {@code setLearningRate} also rebuilds the driver's updater, copying Adam's state (three times the parameters)
+     * {@code setLearningRate} also rebuilds the driver's updater, copying Adam's state (twice the parameters)
      * every round, which the driver never uses to train; with one rate for every layer the updater's blocks stay
      * what they were.
      */
