@@ -222,10 +222,15 @@ final class BenchCommand implements Callable<Integer> {
     static String reproduceCommand(String name, CommandSpec spec) {
         List<String> words = new ArrayList<>(List.of("bin/fashion-spark"));
         for (String arg : spec.commandLine().getParseResult().expandedArgs()) {
-            words.add(SAFE_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+            words.add(shellQuoted(arg));
         }
         words.add(1, name);
         return String.join(" ", words);
+    }
+
+    /** {@code word} as a POSIX shell reads it back: as it is when safe, else in single quotes. */
+    static String shellQuoted(String word) {
+        return SAFE_ARG.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Writes next to the target and renames over it: readers see the old report or the new one, whole. */

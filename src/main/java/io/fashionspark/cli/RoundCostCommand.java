@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +34,6 @@ import picocli.CommandLine.Spec;
                 + "local[N] master."})
 final class RoundCostCommand implements Callable<Integer> {
     static final String NAME = "round-cost";
-    private static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
     /** Where the default images-to-accuracy figure was measured. */
     static final String IMAGES_SOURCE = "docs/benchmarks.md: DL4J's FashionCNN full run, Spark 2 workers, batch "
             + "100, averaging every 5, first tested at or above 90% after 180,000 images";
@@ -191,13 +189,12 @@ final class RoundCostCommand implements Callable<Integer> {
                 "SPARK_CONF")) {
             String value = master.isEmpty() ? null : System.getenv(name);
             if (value != null && !value.isEmpty()) {
-                words.add(name + "=" + (SAFE_ARG.matcher(value).matches() ? value
-                        : "'" + value.replace("'", "'\\''") + "'"));
+                words.add(name + "=" + BenchCommand.shellQuoted(value));
             }
         }
         words.addAll(List.of(launcher, NAME));
         for (String arg : spec.commandLine().getParseResult().expandedArgs()) {
-            words.add(SAFE_ARG.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+            words.add(BenchCommand.shellQuoted(arg));
         }
         return String.join(" ", words);
     }

@@ -302,14 +302,13 @@ final class TrainCommand implements Callable<Integer> {
      * the command line.
      */
     private double baseLearningRate() {
-        boolean notes = TrainingRecipe.NOTES_NAME.equalsIgnoreCase(recipe == null ? "" : recipe.trim());
-        return notes && !spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.LEARNING_RATE)
+        return TrainingRecipe.isNotes(recipe) && !spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.LEARNING_RATE)
                 ? TrainingRecipe.NOTES_LEARNING_RATE : learningRate;
     }
 
     /** The recipe --recipe names; the notes' set-up refuses the tuned recipe's options rather than ignore them. */
     private TrainingRecipe recipe() {
-        if (TrainingRecipe.NOTES_NAME.equalsIgnoreCase(recipe == null ? "" : recipe.trim())) {
+        if (TrainingRecipe.isNotes(recipe)) {
             for (String option : TrainingRecipe.OPTIONS) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw new ConfigException(option + " is part of the tuned recipe; " + TrainingOptions.RECIPE + " "

@@ -135,15 +135,20 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
     public static final java.util.List<String> OPTIONS = java.util.List.of(LR_SCALING, LR_WARMUP_EPOCHS, LR_DECAY,
             SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE);
 
+    /** Whether {@code name} (as {@code --recipe} takes it: any case, spaces around) names the notes' set-up. */
+    public static boolean isNotes(String name) {
+        return name != null && name.trim().equalsIgnoreCase(NOTES_NAME);
+    }
+
     /**
      * The recipe {@code name} stands for: {@code notes} is {@link #NOTES}; {@code tuned} reads each of
      * {@link #OPTIONS} with {@code valueOf} (option name to its text).
      */
     public static TrainingRecipe named(String name, Function<String, String> valueOf) {
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        if (n.equals(NOTES_NAME)) {
+        if (isNotes(name)) {
             return NOTES;
         }
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!n.equals(TUNED)) {
             throw new ConfigException(TrainingOptions.RECIPE + " must be " + TUNED + " (the schedule and averaging "
                     + "options) or " + NOTES_NAME + " (the reference notes' set-up), got '" + name + "'");

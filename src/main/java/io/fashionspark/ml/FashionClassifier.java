@@ -283,7 +283,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                     .batchSize((Integer) $(batchSize))
                     .averagingFrequency((Integer) $(averagingFrequency))
                     .epochs((Integer) $(epochs))
-                    .learningRate(isSet(learningRate) || !TrainingRecipe.NOTES_NAME.equals($(recipe))
+                    .learningRate(isSet(learningRate) || !TrainingRecipe.isNotes($(recipe))
                             ? (Double) $(learningRate) : TrainingRecipe.NOTES_LEARNING_RATE)
                     .seed((Long) $(seed))
                     .evalEvery((Integer) $(evalEvery))

@@ -56,7 +56,7 @@ public final class ScalingStudy {
                     .workers(workers).seed(seed).epochs(epochs).trainLimit(0).testLimit(0).checkpointEvery(0)
                     .checkpointEveryEpochs(0);
             TrainingConfig defaults = b.build();
-            if (recipe.equals(TrainingRecipe.NOTES_NAME)) {
+            if (TrainingRecipe.isNotes(recipe)) {
                 b.recipe(TrainingRecipe.NOTES).learningRate(TrainingRecipe.NOTES_LEARNING_RATE);
             }
             // The same images between tests for every worker count, so that the curves compare.
