@@ -177,6 +177,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "round's workers start them afresh (reset: a third of the bytes per round).")
     String adamState;
 
+    @Option(names = TrainingOptions.MAX_GLOBAL_BATCH, paramLabel = "IMAGES",
+            description = "The most images one averaged step takes in over all workers (workers x --batch-size); "
+                    + "above it each worker's minibatch shrinks to IMAGES / workers (0: no limit). Keeps the "
+                    + "steps per epoch, and so the accuracy, as workers grow; smaller minibatches cost images/s.")
+    String maxGlobalBatch;
+
     @Option(names = RESUME, paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
                     + "(config.json); only --epochs may be given, to train longer. Metrics logged after that "
@@ -203,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOptions.KEEP_CHECKPOINTS, TrainingOptions.RECIPE, TrainingOptions.LR_SCALING,
             TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
             TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
-            TrainingOptions.ADAM_STATE, ConfigDefaults.OPTION, DRY_RUN);
+            TrainingOptions.ADAM_STATE, TrainingOptions.MAX_GLOBAL_BATCH, ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
@@ -216,6 +222,11 @@ final class TrainCommand implements Callable<Integer> {
                         .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe()).build();
         PrintWriter out = spec.commandLine().getOut();
         ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
+        if (resume == null && batchSize != null && cfg.batchSize() < batchSize) {
+            out.printf("Batch %d per worker: %d workers x %s %d exceed %s %d%n", cfg.batchSize(), cfg.workers(),
+                    TrainingOptions.BATCH_SIZE, batchSize, TrainingOptions.MAX_GLOBAL_BATCH,
+                    cfg.recipe().maxGlobalBatch());
+        }
         if (dryRun) {
             out.println("Configuration: " + RunSummary.mapper().writeValueAsString(cfg));
             out.print(modelSummary.toTable());
@@ -269,6 +280,7 @@ final class TrainCommand implements Callable<Integer> {
                     cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(), run.location());
             out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
                     cfg.recipe().describe());
+
             if (from != null) {
                 out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
                         from.progress().iteration());
@@ -325,6 +337,7 @@ final class TrainCommand implements Callable<Integer> {
             case TrainingOptions.BLOCK_LEARNING_RATE -> blockLearningRate;
             case TrainingOptions.BLOCK_NESTEROV -> blockNesterov;
             case TrainingOptions.ADAM_STATE -> adamState;
+            case TrainingOptions.MAX_GLOBAL_BATCH -> maxGlobalBatch;
             default -> throw new IllegalArgumentException(option);
         });
     }

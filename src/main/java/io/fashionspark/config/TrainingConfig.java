@@ -264,9 +264,15 @@ public record TrainingConfig(
             return this;
         }
 
-        /** The validated settings; a {@link ConfigException} names the first option that is wrong. */
+        /**
+         * The validated settings; a {@link ConfigException} names the first option that is wrong. The minibatch is
+         * each worker's as the recipe allows it ({@link TrainingRecipe#workerBatch}), so the run's config.json holds
+         * what was trained and a resumed run fits the same minibatches.
+         */
         public TrainingConfig build() {
-            return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
+            int perWorker = recipe == null || batchSize <= 0 || workers <= 0 ? batchSize
+                    : recipe.workerBatch(batchSize, workers);
+            return new TrainingConfig(model, data, output, overwrite, workers, perWorker, averagingFrequency, epochs,
                     learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
                     keepCheckpoints, recipe);
         }

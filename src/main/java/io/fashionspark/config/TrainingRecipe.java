@@ -7,6 +7,7 @@ import static io.fashionspark.config.TrainingOptions.BLOCK_NESTEROV;
 import static io.fashionspark.config.TrainingOptions.LR_DECAY;
 import static io.fashionspark.config.TrainingOptions.LR_SCALING;
 import static io.fashionspark.config.TrainingOptions.LR_WARMUP_EPOCHS;
+import static io.fashionspark.config.TrainingOptions.MAX_GLOBAL_BATCH;
 import static io.fashionspark.config.TrainingOptions.SYNC_EPOCHS;
 
 import java.util.Arrays;
@@ -32,14 +33,17 @@ import java.util.stream.Collectors;
  * @param blockNesterov     start each round from the look-ahead point (Nesterov block momentum)
  * @param adamState         whether Adam's moment estimates travel with the parameters and are averaged, or every
  *                          round's workers start them afresh (a third of the bytes)
+ * @param maxGlobalBatch    the most images one averaged step takes in over all workers (0: no limit); above it each
+ *                          worker's minibatch shrinks to this divided by the workers. Many workers at a full
+ *                          minibatch take too few steps per epoch to reach one worker's accuracy
  */
 public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay lrDecay, double syncEpochs,
                              double blockMomentum, double blockLearningRate, boolean blockNesterov,
-                             AdamState adamState) {
+                             AdamState adamState, int maxGlobalBatch) {
 
     /** The reference notes' set-up: a constant rate, plain averaging of parameters and Adam state. */
     public static final TrainingRecipe NOTES = new TrainingRecipe(LrScaling.NONE, 0, LrDecay.CONSTANT, 0, 0, 1,
-            false, AdamState.AVERAGED);
+            false, AdamState.AVERAGED, 0);
 
     /** How the peak learning rate follows the worker count. */
     public enum LrScaling {
@@ -91,6 +95,21 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
             throw new ConfigException(BLOCK_LEARNING_RATE + " must be a positive number, got " + blockLearningRate
                     + " (1 is plain averaging)");
         }
+        if (maxGlobalBatch < 0) {
+            throw new ConfigException(MAX_GLOBAL_BATCH + " must be 0 (no limit) or more images, got "
+                    + maxGlobalBatch);
+        }
+    }
+
+    /**
+     * Each worker's minibatch: {@code batchSize}, or less where {@code workers} of them would exceed
+     * {@link #maxGlobalBatch} (never below one image).
+     */
+    public int workerBatch(int batchSize, int workers) {
+        if (maxGlobalBatch == 0 || (long) batchSize * workers <= maxGlobalBatch) {
+            return batchSize;
+        }
+        return Math.max(1, maxGlobalBatch / workers);
     }
 
     private static void requireNonNegative(double value, String option) {
@@ -112,7 +131,8 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
             b.append(", block momentum ").append(blockMomentum).append(" at rate ").append(blockLearningRate)
                     .append(blockNesterov ? " (Nesterov)" : "");
         }
-        return b.append(", Adam state ").append(lower(adamState)).toString();
+        b.append(", Adam state ").append(lower(adamState));
+        return b.append(maxGlobalBatch > 0 ? ", at most " + maxGlobalBatch + " images per step" : "").toString();
     }
 
     private static String lower(Enum<?> e) {
@@ -133,7 +153,7 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
 
     /** The options a {@code tuned} recipe reads; {@code notes} ignores them. */
     public static final java.util.List<String> OPTIONS = java.util.List.of(LR_SCALING, LR_WARMUP_EPOCHS, LR_DECAY,
-            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE);
+            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE, MAX_GLOBAL_BATCH);
 
     /** Whether {@code name} (as {@code --recipe} takes it: any case, spaces around) names the notes' set-up. */
     public static boolean isNotes(String name) {
@@ -156,7 +176,8 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
         return new TrainingRecipe(parse(LrScaling.class, valueOf.apply(LR_SCALING), LR_SCALING),
                 number(valueOf, LR_WARMUP_EPOCHS), parse(LrDecay.class, valueOf.apply(LR_DECAY), LR_DECAY),
                 number(valueOf, SYNC_EPOCHS), number(valueOf, BLOCK_MOMENTUM), number(valueOf, BLOCK_LEARNING_RATE),
-                bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE));
+                bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE),
+                whole(valueOf, MAX_GLOBAL_BATCH));
     }
 
     private static double number(Function<String, String> valueOf, String option) {
@@ -165,6 +186,15 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
             return Double.parseDouble(v.trim());
         } catch (NumberFormatException | NullPointerException e) {
             throw new ConfigException(option + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static int whole(Function<String, String> valueOf, String option) {
+        String v = valueOf.apply(option);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(option + " must be a whole number, got '" + v + "'");
         }
     }
 

@@ -71,7 +71,8 @@ public final class ScalingReport {
                 .append(" run results in `docs/scaling/results/`; machine: ").append(machine)
                 .append(". Each part below was trained by the command in its row; images/s depend on what else ran ")
                 .append("on the machine, accuracy does not.\n\n");
-        md.append("Each run: real data (60,000 training and 10,000 test images), batch 100 per worker, the embedded ")
+        md.append("Each run: real data (60,000 training and 10,000 test images), the minibatch per worker in the ")
+                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), the embedded ")
                 .append("master with one Spark task slot per worker; tested every 12,000 images or the nearest whole ")
                 .append("step. *notes* is the reference notes' set-up (Adam 0.001 constant, averaging every 5); ")
                 .append("*tuned* is `train`'s default recipe (conf/fashion-spark.properties). Accuracy is the mean ")
@@ -96,7 +97,7 @@ public final class ScalingReport {
         double target = target(model);
         String pct = String.format(Locale.ROOT, "%.0f%%", 100 * target);
         StringBuilder md = new StringBuilder("## " + model + "\n\n");
-        MarkdownTable t = new MarkdownTable().left("recipe").right("workers").right("seeds")
+        MarkdownTable t = new MarkdownTable().left("recipe").right("workers").right("batch per worker").right("seeds")
                 .right("final accuracy").right("accuracy vs 1 worker").right("images/s").right("images to " + pct)
                 .right("images vs 1 worker").right("rounds to " + pct);
         for (String recipe : runs.stream().map(StudyRun::recipe).distinct().sorted().toList()) {
@@ -111,7 +112,8 @@ public final class ScalingReport {
                 long reached = list.stream().filter(r -> r.firstReaching(target) != null).count();
                 Double rounds = reached == 0 ? null : list.stream().filter(r -> r.firstReaching(target) != null)
                         .mapToLong(r -> r.firstReaching(target).rounds()).average().orElseThrow();
-                t.row(recipe, workers, list.size(),
+                t.row(recipe, workers, list.stream().map(r -> String.valueOf(r.batchSize())).distinct()
+                                .collect(Collectors.joining("/")), list.size(),
                         String.format(Locale.ROOT, "%.2f%% (%.2f-%.2f)", 100 * acc.getAverage(), 100 * acc.getMin(),
                                 100 * acc.getMax()),
                         oneAccuracy == null ? null : String.format(Locale.ROOT, "%+.2f pt",

@@ -100,7 +100,7 @@ public final class ScalingStudy {
             outcome = new TrainingJob(sc, config, versions).inMemory(train, test, List.of(curve)).outcome();
         }
         return new StudyRun(plan.model().cliName(), plan.recipe(), plan.workers(), plan.seed(), plan.epochs(),
-                outcome.finalEvaluation().accuracy(), curve.points, outcome.trainSeconds(),
+                config.batchSize(), outcome.finalEvaluation().accuracy(), curve.points, outcome.trainSeconds(),
                 (System.nanoTime() - start) / 1e9, outcome.imagesPerSecond(), Instant.now().toString());
     }
 

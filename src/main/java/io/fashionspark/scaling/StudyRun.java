@@ -10,6 +10,7 @@ import java.util.List;
  * @param workers        model replicas
  * @param seed           the run's seed
  * @param epochs         passes over the training set
+ * @param batchSize      each worker's minibatch as trained (the recipe may cut it as workers grow)
  * @param finalAccuracy  test accuracy at the end (fraction)
  * @param curve          every test evaluation, in order
  * @param trainSeconds   time spent training (evaluations excluded)
@@ -17,7 +18,8 @@ import java.util.List;
  * @param imagesPerSecond images trained per second of training
  * @param finishedAt     when it ended (ISO-8601, UTC)
  */
-public record StudyRun(String model, String recipe, int workers, long seed, int epochs, double finalAccuracy,
+public record StudyRun(String model, String recipe, int workers, long seed, int epochs, int batchSize,
+                       double finalAccuracy,
                        List<Point> curve, double trainSeconds, double wallSeconds, double imagesPerSecond,
                        String finishedAt) {
 

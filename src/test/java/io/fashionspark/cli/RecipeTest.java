@@ -2,6 +2,7 @@ package io.fashionspark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.IdxFixtures;
@@ -123,12 +124,28 @@ class RecipeTest {
         assertTrue(config.contains("\"learningRate\":0.001,"), notes.out());
         assertTrue(config.contains("\"recipe\":{\"lrScaling\":\"NONE\",\"lrWarmupEpochs\":0.0,"
                 + "\"lrDecay\":\"CONSTANT\",\"syncEpochs\":0.0,\"blockMomentum\":0.0,\"blockLearningRate\":1.0,"
-                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\"}"), notes.out());
+                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\",\"maxGlobalBatch\":0}"), notes.out());
         Result tuned = CommandLineTest.run("train", "--data", data.toString(), "--dry-run");
         assertTrue(tuned.out().replaceAll("\\s+", "").contains("\"learningRate\":0.002,"), tuned.out());
         Result faster = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes",
                 "--learning-rate", "0.003", "--dry-run");
         assertTrue(faster.out().replaceAll("\\s+", "").contains("\"learningRate\":0.003,"), faster.out());
+    }
+
+    @Test
+    void manyWorkersShareTheStepsImagesInsteadOfMultiplyingThem() {
+        Result eight = CommandLineTest.run("train", "--data", data.toString(), "--workers", "8", "--dry-run");
+        assertEquals(0, eight.code(), eight.err());
+        assertTrue(eight.out().contains("Batch 25 per worker: 8 workers x --batch-size 100 exceed "
+                + "--max-global-batch 200"), eight.out());
+        assertTrue(eight.out().replaceAll("\\s+", "").contains("\"batchSize\":25,"), eight.out());
+        Result unlimited = CommandLineTest.run("train", "--data", data.toString(), "--workers", "8",
+                "--max-global-batch", "0", "--dry-run");
+        assertTrue(unlimited.out().replaceAll("\\s+", "").contains("\"batchSize\":100,"), unlimited.out());
+        assertFalse(unlimited.out().contains("Batch 100 per worker"), unlimited.out());
+        Result notes = CommandLineTest.run("train", "--data", data.toString(), "--workers", "8", "--recipe",
+                "notes", "--dry-run");
+        assertTrue(notes.out().replaceAll("\\s+", "").contains("\"batchSize\":100,"), notes.out());
     }
 
     @Test

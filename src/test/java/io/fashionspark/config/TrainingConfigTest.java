@@ -53,7 +53,7 @@ class TrainingConfigTest {
         ObjectMapper json = new ObjectMapper();
         TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600)
                 .recipe(new TrainingRecipe(TrainingRecipe.LrScaling.SQRT, 0.5, TrainingRecipe.LrDecay.COSINE, 0.25,
-                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED)).build();
+                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 200)).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"model\":\"DNN\",\"data\":\"data\",\"output\":\"out\",\"overwrite\":false,"
                 + "\"workers\":3,\"batchSize\":50,\"averagingFrequency\":4,\"epochs\":2,"), text);
@@ -79,11 +79,32 @@ class TrainingConfigTest {
         TrainingConfig c = with(4, 100, 5, 5, 0.001, 50);
         assertEquals(0.001, c.peakLearningRate());
         TrainingRecipe linear = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 0, TrainingRecipe.LrDecay.CONSTANT,
-                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED);
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0);
         assertEquals(0.004, c.toBuilder().recipe(linear).build().peakLearningRate(), 1e-12);
         assertEquals("--lr-warmup-epochs must be 0 or more epochs, got -1.0", rejection(() -> new TrainingRecipe(
                 TrainingRecipe.LrScaling.NONE, -1, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1, false,
-                TrainingRecipe.AdamState.AVERAGED)));
+                TrainingRecipe.AdamState.AVERAGED, 0)));
+    }
+
+    @Test
+    void aGlobalBatchLimitShrinksEachWorkersMinibatch() throws Exception {
+        TrainingRecipe capped = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 1, TrainingRecipe.LrDecay.COSINE,
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 200);
+        TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build();
+        assertEquals(25, eight.batchSize(), "8 workers x 25 = the 200 images a step may take in");
+        assertEquals(100, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build().batchSize(),
+                "2 x 100 is within the limit");
+        assertEquals(66, with(3, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build().batchSize());
+        assertEquals(1, with(400, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build().batchSize(),
+                "never below one image");
+        assertEquals(100, with(8, 100, 5, 5, 0.002, 0).batchSize(), "the notes' set-up has no limit");
+        // config.json holds the minibatch trained; read back (--resume) it stays what it was.
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(eight, json.readValue(json.writeValueAsString(eight), TrainingConfig.class));
+        assertEquals(25, eight.toBuilder().build().batchSize());
+        assertEquals("--max-global-batch must be 0 (no limit) or more images, got -1", rejection(
+                () -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1,
+                        false, TrainingRecipe.AdamState.AVERAGED, -1)));
     }
 
     @Test
