@@ -1,7 +1,14 @@
 package io.fashionspark.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A model of one parameter-averaging round's time on the driver's critical path, fitted on measured rounds:
@@ -30,8 +37,11 @@ import java.util.List;
  * loopback where the constants are measured: there the per-byte costs are the CPU's serialising, encrypting and
  * copying, which a real link adds its wire time to; the two are added, not overlapped).
  *
+ * <p>{@link #fit} estimates the constants by least squares over every measured point, each phase against its own
+ * term; t_step and cores belong to a workload (the models share the cores differently), the rest is shared.
+ *
  * @param cores           cores the workers share where they were measured (k(n) above): the machine's, or fewer
- *                        where other work took some while the fitted points ran
+ *                        where the workers did not get all of them (other work, the driver)
  * @param roundOverheadMs o_round
  * @param taskOverheadMs  o_task, per worker
  * @param waitMs          w
@@ -50,21 +60,6 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         double ms(double bytes) {
             return fixedMs + bytes * nsPerByte / 1e6;
         }
-
-        /**
-         * From one measured time of each of two sizes; with one size (or two that contradict a fixed cost, the
-         * smaller taking longer per byte than a line through zero allows), all of it per byte.
-         */
-        static Transfer fit(double bytesA, double msA, double bytesB, double msB) {
-            if (bytesB > 0 && bytesA != bytesB) {
-                double perByte = (msA - msB) / (bytesA - bytesB);
-                double fixed = msA - bytesA * perByte;
-                if (perByte >= 0 && fixed >= 0) {
-                    return new Transfer(fixed, perByte * 1e6);
-                }
-            }
-            return new Transfer(0, msA / bytesA * 1e6);
-        }
     }
 
     /**
@@ -79,6 +74,10 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
                     double resultBytes) {
         Workload withSteps(int h) {
             return new Workload(name, stepMs, h, batchSize, broadcastBytes, resultBytes);
+        }
+
+        Workload withStepMs(double ms) {
+            return new Workload(name, ms, steps, batchSize, broadcastBytes, resultBytes);
         }
     }
 
@@ -95,38 +94,141 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         }
     }
 
+    /**
+     * A measured point as the fit reads it: a workload at a worker count and the mean of its runs' phases. The
+     * workload's own {@code stepMs} is not read: the fit estimates it.
+     */
+    record Observation(Workload workload, int workers, RoundPhases phases) {
+    }
+
+    /**
+     * Constants fitted on a set of observations.
+     *
+     * @param shared    the constants both workloads share (its {@code cores}: the machine's, an upper bound)
+     * @param stepMs    t_step of each workload, by name
+     * @param cores     the cores each workload's workers got, by name
+     * @param coresOpen workloads whose points do not separate t_step from the cores: several cores fit them
+     *                  equally well (no point of theirs ran on a core of its own), and the fit took the most
+     */
+    record Fit(CostModel shared, Map<String, Double> stepMs, Map<String, Double> cores, Set<String> coresOpen) {
+        Fit {
+            stepMs = Collections.unmodifiableMap(new LinkedHashMap<>(stepMs));
+            cores = Collections.unmodifiableMap(new LinkedHashMap<>(cores));
+            coresOpen = Collections.unmodifiableSet(new LinkedHashSet<>(coresOpen));
+        }
+
+        /** Whether the fit saw the workload, so has its t_step and cores. */
+        boolean covers(String workload) {
+            return stepMs.containsKey(workload);
+        }
+
+        /** The shared constants with the workload's own cores. */
+        CostModel model(String workload) {
+            return shared.withCores(cores.get(workload));
+        }
+
+        /** The workload with its fitted t_step. */
+        Workload workload(Workload w) {
+            return w.withStepMs(stepMs.get(w.name()));
+        }
+
+        Round predict(Workload w, int workers, double linkBytesPerSecond) {
+            return model(w.name()).predict(workload(w), workers, linkBytesPerSecond);
+        }
+    }
+
     /** A link of this many gigabits per second, as bytes per second. */
     static double gbps(double gigabits) {
         return gigabits * 1e9 / 8;
     }
 
     /**
-     * Fits the constants. The large workload at one worker gives the step time's reference, the worker's wait and
-     * every transfer; the small workload at one worker (null: none) splits each transfer into a fixed and a per-byte
-     * part; the large workload at {@code workersB} workers (within the machine's cores) gives the per-task overhead
-     * and the cores the workers really got.
+     * Fits the constants by least squares on every observation, each phase against its own term of the model:
+     * compute (the slowest worker) against k(N) x steps x t_step, broadcast, fetch, launch + other against
+     * o_round + o_task x N, wait against k(N) x w, result serialisation and the results phase against their
+     * transfers. Each point's residuals are divided by its measured round time, so that a short round counts as
+     * much as a long one: what the model is judged on is its relative error. Every constant is at least zero.
+     *
+     * <p>Per workload (by name): t_step and the cores its workers got, fitted together on its compute, between 1
+     * and {@code machineCores}. Shared: o_round, o_task, w and every transfer's fixed and per-byte cost, which
+     * workloads of different sizes separate.
      */
-    static CostModel fit(double cores, Workload large, RoundPhases one, Workload small, RoundPhases smallOne,
-                         int workersB, RoundPhases b) {
-        if (workersB == 1) {
-            throw new IllegalArgumentException("the per-task overhead needs a second worker count");
+    static Fit fit(double machineCores, List<Observation> points) {
+        if (points.isEmpty()) {
+            throw new IllegalArgumentException("no measured points to fit the cost model on");
         }
-        // The cores the workers really got: fewer than the machine's when other work shares it. Two workers whose
-        // slowest fits 1.3x slower than one alone had the equivalent of 2 / 1.3 cores; at least one, at most all.
-        double slower = b.computeMs() / one.computeMs();
-        double effective = slower > 1 ? Math.max(1, Math.min(cores, workersB / slower)) : cores;
-        double perTask = Math.max(0, (overhead(b) - overhead(one)) / (workersB - 1));
-        double sb = large.broadcastBytes();
-        double sr = large.resultBytes();
-        double smallB = small == null ? 0 : small.broadcastBytes();
-        double smallR = small == null ? 0 : small.resultBytes();
-        RoundPhases s = small == null ? one : smallOne;
-        return new CostModel(effective, overhead(one) - perTask, perTask, one.workerWaitMs(),
-                Transfer.fit(sb, one.broadcastMs(), smallB, s.broadcastMs()),
-                Transfer.fit(sb, one.fetchMs(), smallB, s.fetchMs()),
-                Transfer.fit(sr, one.resultSerializeMs(), smallR, s.resultSerializeMs()),
-                Transfer.fit(sr, one.resultsMs() - one.resultSerializeMs(), smallR,
-                        s.resultsMs() - s.resultSerializeMs()));
+        double most = Math.max(1, machineCores);
+        Map<String, List<Observation>> byWorkload = new LinkedHashMap<>();
+        for (Observation o : points) {
+            byWorkload.computeIfAbsent(o.workload().name(), n -> new ArrayList<>()).add(o);
+        }
+        Map<String, Double> steps = new LinkedHashMap<>();
+        Map<String, Double> cores = new LinkedHashMap<>();
+        Set<String> open = new LinkedHashSet<>();
+        byWorkload.forEach((name, own) -> {
+            CoresFit c = fitCores(most, own);
+            steps.put(name, c.stepMs());
+            cores.put(name, c.cores());
+            if (c.open()) {
+                open.add(name);
+            }
+        });
+        Rows broadcast = new Rows(2);
+        Rows fetch = new Rows(2);
+        Rows overhead = new Rows(2);
+        Rows wait = new Rows(1);
+        Rows results = new Rows(4);
+        for (Observation o : points) {
+            RoundPhases m = o.phases();
+            double weight = weight(o);
+            double c = cores.get(o.workload().name());
+            double k = Math.max(1, o.workers() / c);
+            // In MB, a coefficient in milliseconds per MB is one in nanoseconds per byte.
+            double sb = o.workload().broadcastBytes() / 1e6;
+            double sr = o.workload().resultBytes() / 1e6;
+            broadcast.add(weight, m.broadcastMs(), 1, sb);
+            fetch.add(weight, m.fetchMs(), k, k * sb);
+            overhead.add(weight, overhead(m), 1, o.workers());
+            wait.add(weight, m.workerWaitMs(), k);
+            Tree t = tree(o.workers(), c);
+            // Spark's result serialisation is the S_r serialisation only where the workers' results go straight
+            // to the driver; behind a treeAggregate level the workers' tasks write shuffle output instead, and
+            // their metric holds a map status. There the results phase alone measures it.
+            if (t.levels() == 1) {
+                results.add(weight, m.resultSerializeMs(), k, k * sr, 0, 0);
+            }
+            results.add(weight, m.resultsMs(), t.serializations(), t.serializations() * sr, t.receipts(),
+                    t.receipts() * sr);
+        }
+        double[] b = broadcast.solve();
+        double[] f = fetch.solve();
+        double[] v = overhead.solve();
+        double[] w = wait.solve();
+        double[] r = results.solve();
+        CostModel shared = new CostModel(most, v[0], v[1], w[0], new Transfer(b[0], b[1]), new Transfer(f[0], f[1]),
+                new Transfer(r[0], r[1]), new Transfer(r[2], r[3]));
+        return new Fit(shared, steps, cores, open);
+    }
+
+    /**
+     * For each observation, the fit on all the others (null where no other observation has its workload, so
+     * nothing gives its t_step): what the model predicts of a point it has not seen.
+     */
+    static List<Fit> leaveOneOut(double machineCores, List<Observation> points) {
+        List<Fit> out = new ArrayList<>(points.size());
+        for (int i = 0; i < points.size(); i++) {
+            List<Observation> others = new ArrayList<>(points);
+            Observation held = others.remove(i);
+            boolean seen = others.stream().anyMatch(o -> o.workload().name().equals(held.workload().name()));
+            out.add(seen ? fit(machineCores, others) : null);
+        }
+        return out;
+    }
+
+    /** A point's residuals are divided by its round time: each point counts by its relative error. */
+    private static double weight(Observation o) {
+        double wall = o.phases().wallMs();
+        return wall > 0 && Double.isFinite(wall) ? 1 / wall : 1;
     }
 
     /** The driver's overhead the model's o_round + o_task x N stands for: the launch and the rest of fit. */
@@ -134,9 +236,259 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         return p.launchMs() + p.otherMs();
     }
 
-    /** The step time of a workload: the one-worker point's fitting per minibatch (nothing shares its core). */
-    static double stepMs(RoundPhases oneWorker, int steps) {
-        return oneWorker.computeMs() / steps;
+    /**
+     * t_step and cores of one workload.
+     *
+     * @param open whether other cores fit its compute equally well (the largest was taken)
+     */
+    record CoresFit(double cores, double stepMs, boolean open) {
+    }
+
+    /**
+     * The cores c (between 1 and {@code most}) and t_step that fit the workload's compute, k(N) x steps x t_step,
+     * best. Between two consecutive worker counts the points at or below the lower run at k = 1 and the others at
+     * k = N / c, so with p = steps x t_step and q = p / c the problem is linear and its optimum p / q is exact;
+     * where that falls outside the interval the optimum is on its ends. The candidates are every interval's
+     * optimum and every end. Where the data cannot tell cores apart (no point at k = 1 beside one at k &gt; 1,
+     * so the residual is the same for several), the most cores are taken: nothing on the data says the workers
+     * shared them.
+     */
+    static CoresFit fitCores(double most, List<Observation> points) {
+        TreeSet<Double> ends = new TreeSet<>(List.of(1.0, most));
+        for (Observation o : points) {
+            if (o.workers() > 1 && o.workers() < most) {
+                ends.add((double) o.workers());
+            }
+        }
+        List<Double> candidates = new ArrayList<>(ends);
+        Double lo = null;
+        for (double hi : ends) {
+            if (lo != null) {
+                double sw = 0;
+                double swy = 0;
+                double swn = 0;
+                double swny = 0;
+                for (Observation o : points) {
+                    double w2 = Math.pow(weight(o), 2);
+                    double y = o.phases().computeMs();
+                    if (o.workers() <= lo) {
+                        sw += w2;
+                        swy += w2 * y;
+                    } else {
+                        swn += w2 * o.workers() * o.workers();
+                        swny += w2 * o.workers() * y;
+                    }
+                }
+                if (sw > 0 && swn > 0 && swny > 0) {
+                    double c = (swy / sw) / (swny / swn);
+                    if (c > lo && c < hi) {
+                        candidates.add(c);
+                    }
+                }
+            }
+            lo = hi;
+        }
+        double scale = 0;
+        for (Observation o : points) {
+            scale += Math.pow(weight(o) * o.phases().computeMs(), 2);
+        }
+        // Residuals closer than this are the same up to rounding.
+        double tie = 1e-9 * scale;
+        double bestResidual = Double.POSITIVE_INFINITY;
+        double[] residuals = new double[candidates.size()];
+        double[] stepMs = new double[candidates.size()];
+        for (int i = 0; i < candidates.size(); i++) {
+            double c = candidates.get(i);
+            double sxy = 0;
+            double sxx = 0;
+            for (Observation o : points) {
+                double w2 = Math.pow(weight(o), 2);
+                double x = Math.max(1, o.workers() / c) * o.workload().steps();
+                sxy += w2 * x * o.phases().computeMs();
+                sxx += w2 * x * x;
+            }
+            double t = Math.max(0, sxy / sxx);
+            double r = 0;
+            for (Observation o : points) {
+                double x = Math.max(1, o.workers() / c) * o.workload().steps();
+                r += Math.pow(weight(o) * (x * t - o.phases().computeMs()), 2);
+            }
+            residuals[i] = r;
+            stepMs[i] = t;
+            bestResidual = Math.min(bestResidual, r);
+        }
+        int chosen = -1;
+        for (int i = 0; i < candidates.size(); i++) {
+            if (residuals[i] <= bestResidual + tie && (chosen < 0 || candidates.get(i) > candidates.get(chosen))) {
+                chosen = i;
+            }
+        }
+        boolean open = false;
+        for (int i = 0; i < candidates.size(); i++) {
+            open |= residuals[i] <= bestResidual + tie && Math.abs(candidates.get(i) - candidates.get(chosen)) > 1e-9;
+        }
+        return new CoresFit(candidates.get(chosen), stepMs[chosen], open);
+    }
+
+    /** The rows of one weighted least-squares problem: each row and its measurement times the point's weight. */
+    private static final class Rows {
+        private final int columns;
+        private final List<double[]> rows = new ArrayList<>();
+        private final List<Double> values = new ArrayList<>();
+
+        Rows(int columns) {
+            this.columns = columns;
+        }
+
+        /** A measurement that is not a number (a metric Spark did not report) is left out. */
+        void add(double weight, double measured, double... x) {
+            if (!Double.isFinite(measured)) {
+                return;
+            }
+            double[] row = new double[columns];
+            for (int j = 0; j < columns; j++) {
+                row[j] = weight * x[j];
+            }
+            rows.add(row);
+            values.add(weight * measured);
+        }
+
+        double[] solve() {
+            if (rows.isEmpty()) {
+                return new double[columns];
+            }
+            return nonNegativeLeastSquares(rows.toArray(new double[0][]),
+                    values.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
+
+    /**
+     * min |A x - y| over x &gt;= 0. The optimum is the plain least-squares solution on the columns it leaves
+     * non-zero, so with the few columns here every subset of columns is tried: the best feasible one is exact.
+     * Columns that are linearly dependent on the rows given (one size only, say) leave several equally good
+     * subsets; the first found wins, and the later columns (per-byte costs after fixed ones) come first.
+     */
+    static double[] nonNegativeLeastSquares(double[][] a, double[] y) {
+        int n = a[0].length;
+        double scale = 0;
+        for (double v : y) {
+            scale += v * v;
+        }
+        double[] best = new double[n];
+        double bestResidual = Double.POSITIVE_INFINITY;
+        for (int mask = (1 << n) - 1; mask >= 0; mask--) {
+            int[] free = new int[Integer.bitCount(mask)];
+            for (int j = 0, f = 0; j < n; j++) {
+                if ((mask & 1 << j) != 0) {
+                    free[f++] = j;
+                }
+            }
+            double[] x = new double[n];
+            if (free.length > 0) {
+                double[][] sub = new double[a.length][free.length];
+                for (int i = 0; i < a.length; i++) {
+                    for (int f = 0; f < free.length; f++) {
+                        sub[i][f] = a[i][free[f]];
+                    }
+                }
+                double[] s = leastSquares(sub, y);
+                if (s == null || Arrays.stream(s).anyMatch(v -> v < 0)) {
+                    continue;
+                }
+                for (int f = 0; f < free.length; f++) {
+                    x[free[f]] = s[f];
+                }
+            }
+            double r = 0;
+            for (int i = 0; i < a.length; i++) {
+                double e = -y[i];
+                for (int j = 0; j < n; j++) {
+                    e += a[i][j] * x[j];
+                }
+                r += e * e;
+            }
+            if (r < bestResidual - 1e-12 * scale) {
+                bestResidual = r;
+                best = x;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Plain least squares, min |A x - y|, by Householder QR on columns scaled to unit length; null where the
+     * columns are linearly dependent (or fewer rows than columns).
+     */
+    static double[] leastSquares(double[][] a, double[] y) {
+        int m = a.length;
+        int n = a[0].length;
+        if (m < n) {
+            return null;
+        }
+        double[][] r = new double[m][n];
+        double[] norms = new double[n];
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (double[] row : a) {
+                s += row[j] * row[j];
+            }
+            norms[j] = Math.sqrt(s);
+            if (!(norms[j] > 0)) {
+                return null;
+            }
+            for (int i = 0; i < m; i++) {
+                r[i][j] = a[i][j] / norms[j];
+            }
+        }
+        double[] b = y.clone();
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = j; i < m; i++) {
+                s += r[i][j] * r[i][j];
+            }
+            double alpha = r[j][j] > 0 ? -Math.sqrt(s) : Math.sqrt(s);
+            // The column left after the earlier ones is (nearly) nothing: it depends on them.
+            if (Math.abs(alpha) < 1e-10) {
+                return null;
+            }
+            double[] v = new double[m];
+            for (int i = j; i < m; i++) {
+                v[i] = r[i][j];
+            }
+            v[j] -= alpha;
+            double vv = 0;
+            for (int i = j; i < m; i++) {
+                vv += v[i] * v[i];
+            }
+            for (int k = j; k < n; k++) {
+                double d = 0;
+                for (int i = j; i < m; i++) {
+                    d += v[i] * r[i][k];
+                }
+                for (int i = j; i < m; i++) {
+                    r[i][k] -= 2 * d / vv * v[i];
+                }
+            }
+            double d = 0;
+            for (int i = j; i < m; i++) {
+                d += v[i] * b[i];
+            }
+            for (int i = j; i < m; i++) {
+                b[i] -= 2 * d / vv * v[i];
+            }
+        }
+        double[] x = new double[n];
+        for (int j = n - 1; j >= 0; j--) {
+            double s = b[j];
+            for (int k = j + 1; k < n; k++) {
+                s -= r[j][k] * x[k];
+            }
+            x[j] = s / r[j][j];
+        }
+        for (int j = 0; j < n; j++) {
+            x[j] /= norms[j];
+        }
+        return x;
     }
 
     /** The same constants with every worker on a core of its own (a cluster of one-core workers). */
@@ -155,6 +507,39 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
     }
 
     /**
+     * How many serialisations and receipts of a result lie on a round's critical path, each weighted by the
+     * slowdown of the tasks doing it, and how many results cross the driver's link: the results term of the model
+     * is {@code serializations x T_serialize(S_r) + receipts x T_receive(S_r)}.
+     *
+     * @param levels treeAggregate's partition counts, the workers' included (1: straight to the driver)
+     */
+    record Tree(double serializations, double receipts, double resultsOnWire, int levels) {
+    }
+
+    static Tree tree(int workers, double cores) {
+        double serializations = Math.max(1, workers / cores);
+        double receipts = 0;
+        double onWire = 0;
+        List<Integer> levels = treeLevels(workers, AGGREGATION_DEPTH);
+        for (int i = 1; i < levels.size(); i++) {
+            int from = levels.get(i - 1);
+            int to = levels.get(i);
+            // The next level's tasks run side by side, each summing ceil(from / to) results.
+            int fanIn = (from + to - 1) / to;
+            double k = Math.max(1, to / cores);
+            receipts += k * fanIn;
+            serializations += k;
+            onWire += fanIn;
+        }
+        int last = levels.get(levels.size() - 1);
+        // The driver fetches and deserialises results on RESULT_GETTER_THREADS threads as they arrive; only its
+        // fold into the sum (an element-wise add, milliseconds) is one at a time.
+        receipts += Math.ceil((double) last / RESULT_GETTER_THREADS);
+        onWire += last;
+        return new Tree(serializations, receipts, onWire, levels.size());
+    }
+
+    /**
      * One round of {@code workers} workers; {@code linkBytesPerSecond} infinite for no wire (the loopback the
      * constants come from).
      */
@@ -165,22 +550,10 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         double bc = broadcast.ms(w.broadcastBytes());
         double fetched = k * fetch.ms(w.broadcastBytes());
         double overhead = roundOverheadMs + taskOverheadMs * workers + k * waitMs;
-        double results = k * serialize.ms(sr);
-        double wireBytes = w.broadcastBytes() + (workers - 1) * Math.min(w.broadcastBytes(), BROADCAST_PIECE_BYTES);
-        List<Integer> levels = treeLevels(workers, AGGREGATION_DEPTH);
-        for (int i = 1; i < levels.size(); i++) {
-            int from = levels.get(i - 1);
-            int to = levels.get(i);
-            // The next level's tasks run side by side, each summing ceil(from / to) results.
-            int fanIn = (from + to - 1) / to;
-            results += slowdown(to) * (fanIn * receive.ms(sr) + serialize.ms(sr));
-            wireBytes += fanIn * sr;
-        }
-        int last = levels.get(levels.size() - 1);
-        // The driver fetches and deserialises results on RESULT_GETTER_THREADS threads as they arrive; only its
-        // fold into the sum (an element-wise add, milliseconds) is one at a time.
-        results += Math.ceil((double) last / RESULT_GETTER_THREADS) * receive.ms(sr);
-        wireBytes += last * sr;
+        Tree t = tree(workers, cores);
+        double results = t.serializations() * serialize.ms(sr) + t.receipts() * receive.ms(sr);
+        double wireBytes = w.broadcastBytes() + (workers - 1) * Math.min(w.broadcastBytes(), BROADCAST_PIECE_BYTES)
+                + t.resultsOnWire() * sr;
         double wire = Double.isInfinite(linkBytesPerSecond) ? 0 : wireBytes / linkBytesPerSecond * 1000;
         return new Round(compute, bc, fetched, overhead, results, wire);
     }

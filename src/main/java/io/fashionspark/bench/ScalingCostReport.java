@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The round-cost report (docs/scaling-cost.md): the measured phases and bytes per worker count, the cost model
- * fitted on some of the points, its prediction of every point, and what it projects for larger clusters.
+ * fitted on all the points, each point predicted by the model fitted on the others, and what it projects for
+ * larger clusters.
  */
 public final class ScalingCostReport {
     /** A point the model's prediction misses by more than this is called out. */
@@ -18,48 +19,50 @@ public final class ScalingCostReport {
     private ScalingCostReport() {
     }
 
-    /** The fitted model and what it needs, or why there is none. */
-    record Analysis(CostModel model, Map<ModelKind, CostModel.Workload> workloads, ModelKind fittedOn,
-                    ModelKind sizedOn, int fitB, String missing) {
-        /** Whether a point's own round time went into the constants. */
-        boolean fitted(RoundCost.Point p) {
-            return p.workers() == 1 && (p.model() == fittedOn || p.model() == sizedOn)
-                    || p.model() == fittedOn && p.workers() == fitB;
+    /**
+     * The fitted model and what it needs, or why there is none.
+     *
+     * @param fit       the constants fitted on every point
+     * @param workloads each model's workload with its fitted t_step, its sizes from its first point (projections)
+     * @param heldOut   for each point (in the measurement's order) the fit on all the others; null where no other
+     *                  point has its model
+     */
+    record Analysis(CostModel.Fit fit, Map<ModelKind, CostModel.Workload> workloads, List<CostModel.Fit> heldOut,
+                    String missing) {
+        /** The k(N) of a model's points: its own cores where the fit has them. */
+        double slowdown(ModelKind m, int workers, int machineCores) {
+            return fit != null && fit.covers(m.displayName()) ? fit.model(m.displayName()).slowdown(workers)
+                    : Math.max(1, (double) workers / machineCores);
         }
     }
 
     /**
-     * Fits the model on three points: the first model at one worker (every transfer, its step time, the workers'
-     * wait), the second model at one worker (the fixed part of each transfer, from the difference in size) and the
-     * first model at its next worker count within the cores (the per-task overhead, the cores the workers got).
-     * Every model's step time is its own one-worker compute per minibatch. All other points are predictions.
+     * Fits the model by least squares on every point (each the mean of its runs; see {@link CostModel#fit}), and
+     * once more without each point in turn, to predict it from the others.
      */
     static Analysis analyse(RoundCost.Results r) {
         RoundCost.Settings s = r.settings();
-        ModelKind first = s.models().get(0);
-        List<RoundCost.Point> own = r.points().stream().filter(p -> p.model() == first)
-                .filter(p -> p.workers() <= r.cores()).toList();
-        if (own.size() < 2 || own.get(0).workers() != 1) {
-            return new Analysis(null, Map.of(), first, null, 0, "the model needs " + first.displayName()
-                    + " at 1 worker and at another count within the " + r.cores() + " cores; measured "
-                    + own.stream().map(p -> Integer.toString(p.workers())).toList());
+        if (r.points().isEmpty()) {
+            return new Analysis(null, Map.of(), List.of(), "no points were measured");
         }
+        List<CostModel.Observation> observations = r.points().stream().map(p -> observation(s, p)).toList();
+        CostModel.Fit fit = CostModel.fit(r.cores(), observations);
         Map<ModelKind, CostModel.Workload> workloads = new LinkedHashMap<>();
-        Map<ModelKind, RoundCost.Point> ones = new LinkedHashMap<>();
         for (ModelKind m : s.models()) {
-            r.points().stream().filter(p -> p.model() == m && p.workers() == 1).findFirst().ifPresent(p -> {
-                ones.put(m, p);
-                workloads.put(m, new CostModel.Workload(m.displayName(), CostModel.stepMs(p.mean(), s.steps()),
-                        s.steps(), s.batchSize(), p.broadcastBytes(), p.mean().resultBytes()));
-            });
+            r.points().stream().filter(p -> p.model() == m).findFirst()
+                    .ifPresent(p -> workloads.put(m, fit.workload(workload(s, p))));
         }
-        ModelKind second = s.models().stream().filter(m -> m != first && ones.containsKey(m)).findFirst()
-                .orElse(null);
-        RoundCost.Point b = own.get(1);
-        CostModel model = CostModel.fit(r.cores(), workloads.get(first), ones.get(first).mean(),
-                second == null ? null : workloads.get(second), second == null ? null : ones.get(second).mean(),
-                b.workers(), b.mean());
-        return new Analysis(model, workloads, first, second, b.workers(), null);
+        return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations), null);
+    }
+
+    /** A point's workload with its own measured sizes; its t_step is the fit's to give. */
+    static CostModel.Workload workload(RoundCost.Settings s, RoundCost.Point p) {
+        return new CostModel.Workload(p.model().displayName(), Double.NaN, s.steps(), s.batchSize(),
+                p.broadcastBytes(), p.mean().resultBytes());
+    }
+
+    static CostModel.Observation observation(RoundCost.Settings s, RoundCost.Point p) {
+        return new CostModel.Observation(workload(s, p), p.workers(), p.mean());
     }
 
     public static String markdown(RoundCost.Results r) {
@@ -99,7 +102,7 @@ public final class ScalingCostReport {
         md.append("\n\n");
         bytesTable(md, r);
         phasesTable(md, r, an);
-        if (an.model() == null) {
+        if (an.fit() == null) {
             md.append("No cost model: ").append(an.missing()).append(".\n");
             return md.toString();
         }
@@ -150,8 +153,7 @@ public final class ScalingCostReport {
         for (RoundCost.Point p : r.points()) {
             RoundPhases m = p.mean();
             double first = p.firstRounds().stream().mapToDouble(RoundPhases::wallMs).average().orElse(Double.NaN);
-            double k = an.model() != null ? an.model().slowdown(p.workers())
-                    : Math.max(1, (double) p.workers() / r.cores());
+            double k = an.slowdown(p.model(), p.workers(), r.cores());
             t.row(p.model().displayName(), p.workers(), k, m.wallMs(),
                     p.spread(), m.computeMs(), m.computeMeanMs(), m.broadcastMs(), m.fetchMs(), m.workerWaitMs(),
                     m.launchMs(), m.schedulerDelayMs(), m.taskDeserializeMs(), m.resultsMs(), m.resultSerializeMs(),
@@ -170,7 +172,7 @@ public final class ScalingCostReport {
     }
 
     private static void constants(StringBuilder md, RoundCost.Results r, Analysis an) {
-        CostModel c = an.model();
+        CostModel c = an.fit().shared();
         md.append("## The cost model\n\n");
         md.append("Per round, on the driver's critical path (N workers, k(N) = max(1, N / cores), S_b the broadcast ")
                 .append("and S_r one worker's result in bytes, B the link's bandwidth, P the results reaching the ")
@@ -189,117 +191,242 @@ public final class ScalingCostReport {
                 .append("default (its builder; this project does not change it). Spark 3.5 then adds a level of ")
                 .append("executors when N > scale + ceil(N / scale), scale = max(ceil(sqrt N), 2): none for 1 to 5 ")
                 .append("workers, 8 workers go through 2 executors, 16 through 4, 64 through 8.\n\n");
-        md.append("Fitted on three points: ").append(an.fittedOn().displayName()).append(" at 1 worker (each ")
-                .append("transfer, the wait, its step time)");
-        if (an.sizedOn() != null) {
-            md.append(", ").append(an.sizedOn().displayName()).append(" at 1 worker (the fixed part of each ")
-                    .append("transfer, from the difference in size; its step time)");
-        }
-        md.append(" and ").append(an.fittedOn().displayName()).append(" at ").append(Formats.workers(an.fitB()))
-                .append(" (the per-task overhead, and the cores the workers got). The constants are measured on ")
-                .append("the loopback with Spark's authentication and AES-GCM encryption on, so the per-byte ")
-                .append("costs are CPU (serialising, encrypting, copying), to which a real link adds its wire ")
-                .append("time.\n\n");
+        List<String> sizes = new ArrayList<>();
+        an.workloads().values().forEach(w -> sizes.add(w.name() + " " + Formats.fixed(w.broadcastBytes() / 1e6, 2)
+                + " MB"));
+        md.append("Fitted by least squares on all ").append(r.points().size()).append(" points, each the mean of ")
+                .append("its runs: every phase the model has a term for is fitted to that phase's own measurement ")
+                .append("(compute, broadcast, fetch, launch + other, wait, result serialisation, results), and ")
+                .append("each point's residuals are divided by its measured round time, so that a short round ")
+                .append("counts as much as a long one (the model is judged on its relative error). Every constant ")
+                .append("is held at zero or above. Per model: t_step and the cores its workers got (k(N)), fitted ")
+                .append("together on its compute, since the models share the cores differently. Shared by the ")
+                .append("models: o_round, o_task, w, and each transfer's fixed and per-byte cost, which the two ")
+                .append("sizes (").append(String.join(", ", sizes)).append(" of broadcast) separate. Spark's ")
+                .append("result serialisation is the workers' serialising of S_r only where their results go ")
+                .append("straight to the driver; behind a `treeAggregate` level their tasks write shuffle output ")
+                .append("and the metric holds a map status, so there only the results phase measures it. The ")
+                .append("constants are measured on the loopback with Spark's authentication and AES-GCM ")
+                .append("encryption on, so the per-byte costs are CPU (serialising, encrypting, copying), to which ")
+                .append("a real link adds its wire time.\n\n");
+        String all = workerList(r.points().stream().map(RoundCost.Point::workers).toList());
+        String direct = workerList(r.points().stream().map(RoundCost.Point::workers)
+                .filter(n -> CostModel.treeLevels(n, CostModel.AGGREGATION_DEPTH).size() == 1).toList());
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
-        t.row("cores (k)", Formats.fixed(c.cores(), 2), "the cores the workers got: " + r.cores() + " (nproc), or "
-                + an.fitB() + " / (slowest worker's compute at " + an.fitB() + " over that at 1) where that is "
-                + "fewer (other work on the machine); at least 1");
-        t.row("o_round", Formats.fixed(c.roundOverheadMs(), 1) + " ms", "launch + other at 1 worker, less o_task");
-        t.row("o_task", Formats.fixed(c.taskOverheadMs(), 1) + " ms", "difference of launch + other between 1 and "
-                + an.fitB() + " workers");
-        t.row("w", Formats.fixed(c.waitMs(), 1) + " ms", "wait at 1 worker");
-        transfer(t, "broadcast", c.broadcast(), "broadcast");
-        transfer(t, "fetch", c.fetch(), "fetch");
-        transfer(t, "serialize", c.serialize(), "result ser.");
-        transfer(t, "receive", c.receive(), "results - result ser.");
         for (CostModel.Workload w : an.workloads().values()) {
-            t.row("t_step, " + w.name(), Formats.fixed(w.stepMs(), 1) + " ms", "compute / steps at 1 worker ("
+            String name = w.name();
+            t.row("cores (k), " + name, Formats.fixed(an.fit().cores().get(name), 2),
+                    "with t_step, from " + name + "'s compute (slowest worker) at " + all + "; between 1 and "
+                            + r.cores() + " (nproc)" + (an.fit().coresOpen().contains(name)
+                            ? "; its points do not separate it from t_step, the most cores taken" : ""));
+            t.row("t_step, " + name, Formats.fixed(w.stepMs(), 1) + " ms", "with its cores ("
                     + Formats.fixed(w.batchSize() / w.stepMs() * 1000, 0) + " images/s per core)");
         }
+        t.row("o_round", Formats.fixed(c.roundOverheadMs(), 1) + " ms", "with o_task, from launch + other at every "
+                + "point");
+        t.row("o_task", Formats.fixed(c.taskOverheadMs(), 1) + " ms", "with o_round, per worker");
+        t.row("w", Formats.fixed(c.waitMs(), 1) + " ms", "wait at every point, over k(N)");
+        transfer(t, "broadcast", c.broadcast(), "broadcast at every point");
+        transfer(t, "fetch", c.fetch(), "fetch at every point, over k(N)");
+        transfer(t, "serialize", c.serialize(), "result ser. at the points whose results go straight to the driver ("
+                + direct + ") and, with T_receive, results at every point");
+        transfer(t, "receive", c.receive(), "results at every point, with T_serialize");
         md.append(t.render()).append('\n');
     }
 
-    private static void transfer(MarkdownTable t, String name, CostModel.Transfer x, String phase) {
+    /** "1, 2, 4 and 8 workers" (or "1 worker") from the points' worker counts. */
+    private static String workerList(List<Integer> counts) {
+        List<String> distinct = counts.stream().distinct().sorted().map(String::valueOf).toList();
+        if (distinct.isEmpty()) {
+            return "none measured";
+        }
+        if (distinct.size() == 1) {
+            return Formats.workers(counts.get(0));
+        }
+        return String.join(", ", distinct.subList(0, distinct.size() - 1)) + " and "
+                + distinct.get(distinct.size() - 1) + " workers";
+    }
+
+    private static void transfer(MarkdownTable t, String name, CostModel.Transfer x, String from) {
         t.row("a_" + name + ", c_" + name, Formats.fixed(x.fixedMs(), 1) + " ms + "
-                + Formats.fixed(x.nsPerByte(), 2) + " ns/B", phase + " at 1 worker of each size");
+                + Formats.fixed(x.nsPerByte(), 2) + " ns/B", from);
+    }
+
+    /** The worst of a point's runs: the one farthest (relatively) from {@code predicted}. */
+    private static double worstRun(double predicted, List<RoundPhases> runs,
+                                   java.util.function.ToDoubleFunction<RoundPhases> measured) {
+        double worst = 0;
+        for (RoundPhases run : runs) {
+            double e = predicted / measured.applyAsDouble(run) - 1;
+            worst = Math.abs(e) > Math.abs(worst) ? e : worst;
+        }
+        return worst;
     }
 
     private static void validation(StringBuilder md, RoundCost.Results r, Analysis an) {
+        RoundCost.Settings s = r.settings();
         md.append("## Prediction against measurement\n\n");
-        md.append("Every measured point, predicted with the constants above (no wire: the loopback). Error: ")
-                .append("(predicted - measured) / measured, against the mean of the runs and against the run ")
-                .append("farthest from the prediction.\n\n");
-        MarkdownTable t = new MarkdownTable().left("Model").right("Workers").left("Role")
+        md.append("Each point predicted by the model fitted on all the other points (leave-one-out): none of its ")
+                .append("own runs is in the constants that predict it. No wire (the loopback). Error: (predicted - ")
+                .append("measured) / measured, against the mean of the point's runs and against the run farthest ")
+                .append("from the prediction; within 25% means every run is. \"Without it\": the cores and t_step ")
+                .append("of the point's model in the fit that predicts it; \"open\" where the model's other points ")
+                .append("do not separate the two: for any cores in a range every one of them shares the cores, so ")
+                .append("their compute gives t_step / cores only, every cores value in that range fits them ")
+                .append("equally, and the fit takes the most.\n\n");
+        MarkdownTable t = new MarkdownTable().left("Model").right("Workers").left("Without it: cores, t_step")
                 .right("Predicted, ms", ms()).right("Compute", ms()).right("Communication", ms())
                 .right("Measured mean, ms", ms()).right("Runs, ms").right("Error (mean)", signedPct())
                 .right("Worst run's error", signedPct()).left("Within 25%");
         List<String> misses = new ArrayList<>();
-        for (RoundCost.Point p : r.points()) {
-            CostModel.Workload w = an.workloads().get(p.model());
-            CostModel.Round pred = an.model().predict(w, p.workers(), Double.POSITIVE_INFINITY);
+        int within = 0;
+        int withinOnMean = 0;
+        int predicted = 0;
+        for (int i = 0; i < r.points().size(); i++) {
+            RoundCost.Point p = r.points().get(i);
+            CostModel.Fit f = an.heldOut().get(i);
+            String runs = join(p.repeats().stream().mapToDouble(RoundPhases::wallMs).toArray());
             double measured = p.mean().wallMs();
-            double err = pred.totalMs() / measured - 1;
-            double worst = 0;
-            for (RoundPhases run : p.repeats()) {
-                double e = pred.totalMs() / run.wallMs() - 1;
-                worst = Math.abs(e) > Math.abs(worst) ? e : worst;
+            if (f == null) {
+                t.row(p.model().displayName(), p.workers(), "no other point of " + p.model().displayName(), null,
+                        null, null, measured, runs, null, null, "not predicted");
+                misses.add(p.model().displayName() + ", " + Formats.workers(p.workers()) + ": not predicted, no "
+                        + "other point of its model gives its t_step");
+                continue;
             }
-            boolean stepFrom = p.workers() == 1;
-            String role = an.fitted(p) ? "fitted on" : stepFrom ? "its t_step only" : "predicted";
+            predicted++;
+            String name = p.model().displayName();
+            CostModel.Round pred = f.predict(workload(s, p), p.workers(), Double.POSITIVE_INFINITY);
+            double err = pred.totalMs() / measured - 1;
+            double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
             boolean ok = Math.abs(worst) <= TOLERANCE;
-            t.row(p.model().displayName(), p.workers(), role, pred.totalMs(), pred.computeMs(),
-                    pred.communicationMs(), measured, join(p.repeats().stream().mapToDouble(RoundPhases::wallMs)
-                            .toArray()), err, worst, ok ? "yes" : "**no**");
+            within += ok ? 1 : 0;
+            withinOnMean += Math.abs(err) <= TOLERANCE ? 1 : 0;
+            String without = Formats.fixed(f.cores().get(name), 2) + (f.coresOpen().contains(name) ? " (open)" : "")
+                    + ", " + Formats.fixed(f.stepMs().get(name), 1) + " ms";
+            t.row(name, p.workers(), without, pred.totalMs(), pred.computeMs(), pred.communicationMs(), measured,
+                    runs, err, worst, ok ? "yes" : "**no**");
             if (!ok) {
-                RoundPhases m = p.mean();
-                misses.add(String.format(Locale.ROOT, "%s, %s: off by %+.0f%% (worst run %+.0f%%); predicted "
-                        + "compute %.0f ms against %.0f measured (slowest worker; mean %.0f), communication %.0f "
-                        + "against %.0f", p.model().displayName(), Formats.workers(p.workers()), 100 * err,
-                        100 * worst, pred.computeMs(), m.computeMs(), m.computeMeanMs(), pred.communicationMs(),
-                        m.communicationMs()));
+                misses.add(miss(r, an, p, f, pred, err, worst));
             }
         }
         md.append(t.render()).append('\n');
-        if (misses.isEmpty()) {
-            md.append("Every run's mean round is within 25% of the prediction.\n\n");
-        } else {
-            md.append("Points the model misses by more than 25%:\n\n");
+        md.append(String.format(Locale.ROOT, "%d of %d points within 25%% on every run (%d on the runs' mean).%n%n",
+                within, r.points().size(), withinOnMean));
+        if (!misses.isEmpty()) {
+            md.append("Points the held-out prediction misses (more than 25% off a run) or cannot make:\n\n");
             misses.forEach(m -> md.append("- ").append(m).append('\n'));
             md.append('\n');
         }
+        inSample(md, r, an);
         communicationGivenCpu(md, r, an);
     }
 
+    /** Why a held-out point is missed: which part is off, and what in its measurement the model cannot follow. */
+    private static String miss(RoundCost.Results r, Analysis an, RoundCost.Point p, CostModel.Fit f,
+                               CostModel.Round pred, double err, double worst) {
+        RoundPhases m = p.mean();
+        String name = p.model().displayName();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s, %s: %+.1f%% on the runs' mean, worst "
+                + "run %+.1f%%; predicted compute %.0f ms against %.0f measured (slowest worker), communication "
+                + "%.0f against %.0f", name, Formats.workers(p.workers()), 100 * err, 100 * worst, pred.computeMs(),
+                m.computeMs(), pred.communicationMs(), m.communicationMs()));
+        if (f.coresOpen().contains(name)) {
+            out.append(String.format(Locale.ROOT, ". Without it, %s's other points do not separate its t_step from "
+                    + "its cores: the fit takes %s cores and t_step %s ms (on all points: %s and %s ms)", name,
+                    Formats.fixed(f.cores().get(name), 2), Formats.fixed(f.stepMs().get(name), 1),
+                    Formats.fixed(an.fit().cores().get(name), 2), Formats.fixed(an.fit().stepMs().get(name), 1)));
+        }
+        // The model's compute and communication only grow with the workers; a point above one with more workers
+        // is one it cannot follow, whatever the constants.
+        for (RoundCost.Point q : r.points()) {
+            if (q.model() == p.model() && q.workers() > p.workers()) {
+                boolean compute = q.mean().computeMs() < m.computeMs();
+                boolean comm = q.mean().communicationMs() < m.communicationMs();
+                if (compute || comm) {
+                    out.append(String.format(Locale.ROOT, ". Its measured %s more than at %s (%s), which the "
+                            + "model cannot follow: its compute and communication grow with the workers",
+                            compute && comm ? "compute and communication are" : compute ? "compute is"
+                                    : "communication is", Formats.workers(q.workers()),
+                            compute && comm ? String.format(Locale.ROOT, "%.0f and %.0f ms against %.0f and %.0f",
+                                    m.computeMs(), m.communicationMs(), q.mean().computeMs(),
+                                    q.mean().communicationMs())
+                                    : String.format(Locale.ROOT, "%.0f ms against %.0f",
+                                    compute ? m.computeMs() : m.communicationMs(),
+                                    compute ? q.mean().computeMs() : q.mean().communicationMs())));
+                    break;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The fit on all points against the same points: how well the form fits, not how well it predicts. */
+    private static void inSample(StringBuilder md, RoundCost.Results r, Analysis an) {
+        md.append("### In-sample, for comparison: the fit on all points\n\n");
+        md.append("The constants above, fitted on every point, the predicted one included. This shows how well ")
+                .append("the model's form fits these measurements, not how well it predicts a point it has not ")
+                .append("seen; the target is judged on the held-out prediction above.\n\n");
+        MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Fitted, ms", ms())
+                .right("Compute", ms()).right("Communication", ms()).right("Measured mean, ms", ms())
+                .right("Error (mean)", signedPct()).right("Worst run's error", signedPct()).left("Within 25%");
+        for (RoundCost.Point p : r.points()) {
+            CostModel.Round pred = an.fit().predict(workload(r.settings(), p), p.workers(), Double.POSITIVE_INFINITY);
+            double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
+            t.row(p.model().displayName(), p.workers(), pred.totalMs(), pred.computeMs(), pred.communicationMs(),
+                    p.mean().wallMs(), pred.totalMs() / p.mean().wallMs() - 1, worst,
+                    Math.abs(worst) <= TOLERANCE ? "yes" : "**no**");
+        }
+        md.append(t.render()).append('\n');
+    }
+
     /**
-     * The communication part alone, with the executors' share of the CPU taken from the run itself (how much slower
-     * the mean worker fitted than t_step): on a machine where other work comes and goes, this tests what the model
-     * says about broadcast, scheduling, results and aggregation apart from how much CPU the workers happened to get.
+     * A round's communication predicted with the executors' share of the CPU taken from the run itself (how much
+     * slower its mean worker fitted than t_step) rather than from the fitted cores.
+     */
+    private static double communicationGivenCpu(CostModel.Fit f, CostModel.Workload w, int workers,
+                                                RoundPhases run, double link) {
+        CostModel.Workload fitted = f.workload(w);
+        double k = Math.max(1, run.computeMeanMs() / (fitted.steps() * fitted.stepMs()));
+        return f.model(w.name()).withCores(workers / k).predict(fitted, workers, link).communicationMs();
+    }
+
+    /**
+     * The communication part alone, with the executors' share of the CPU taken from the run itself: on a machine
+     * where other work comes and goes, this tests what the model says about broadcast, scheduling, results and
+     * aggregation apart from how much CPU the workers happened to get. Held out like the rounds.
      */
     private static void communicationGivenCpu(StringBuilder md, RoundCost.Results r, Analysis an) {
         md.append("### Communication alone, given the CPU the workers got\n\n");
-        md.append("The same model, with k(N) taken from each run (the mean worker's compute over steps x t_step) ")
-                .append("instead of from the fitted cores, predicting the round less the slowest worker's compute. ")
-                .append("This separates the communication and driver phases from how much CPU the executors ")
-                .append("happened to get beside other work. Error against each run; worst shown.\n\n");
+        md.append("Each point held out as above, with k(N) taken from each of its runs (the mean worker's compute ")
+                .append("over steps x the held-out fit's t_step) instead of from the fitted cores, predicting the ")
+                .append("round less the slowest worker's compute. This separates the communication and driver ")
+                .append("phases from how much CPU the executors happened to get beside other work. Error against ")
+                .append("each run; worst shown.\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Measured k, runs")
                 .right("Predicted communication, ms", ms()).right("Measured communication, ms", ms())
                 .right("Error (mean)", signedPct()).right("Worst run's error", signedPct()).left("Within 25%");
-        for (RoundCost.Point p : r.points()) {
-            CostModel.Workload w = an.workloads().get(p.model());
+        for (int i = 0; i < r.points().size(); i++) {
+            RoundCost.Point p = r.points().get(i);
+            CostModel.Fit f = an.heldOut().get(i);
+            double measured = p.mean().communicationMs();
+            if (f == null) {
+                t.row(p.model().displayName(), p.workers(), null, null, measured, null, null, "not predicted");
+                continue;
+            }
+            CostModel.Workload w = workload(r.settings(), p);
+            CostModel.Workload fitted = f.workload(w);
             List<String> ks = new ArrayList<>();
             double predictedSum = 0;
             double worst = 0;
             for (RoundPhases run : p.repeats()) {
-                double k = Math.max(1, run.computeMeanMs() / (w.steps() * w.stepMs()));
-                ks.add(Formats.fixed(k, 1));
-                double predicted = an.model().withCores(p.workers() / k)
-                        .predict(w, p.workers(), Double.POSITIVE_INFINITY).communicationMs();
+                ks.add(Formats.fixed(Math.max(1, run.computeMeanMs() / (fitted.steps() * fitted.stepMs())), 1));
+                double predicted = communicationGivenCpu(f, w, p.workers(), run, Double.POSITIVE_INFINITY);
                 predictedSum += predicted;
                 double e = predicted / run.communicationMs() - 1;
                 worst = Math.abs(e) > Math.abs(worst) ? e : worst;
             }
             double predicted = predictedSum / p.repeats().size();
-            double measured = p.mean().communicationMs();
             t.row(p.model().displayName(), p.workers(), String.join(", ", ks), predicted, measured,
                     predicted / measured - 1, worst, Math.abs(worst) <= TOLERANCE ? "yes" : "**no**");
         }
@@ -313,7 +440,7 @@ public final class ScalingCostReport {
             md.append("## Projections\n\nNone: FashionCNN was not measured.\n\n");
             return;
         }
-        CostModel cluster = an.model().onOwnCores();
+        CostModel cluster = an.fit().model(w.name()).onOwnCores();
         md.append("## Projections for a cluster, FashionCNN\n\n");
         md.append("One one-core worker per node at this machine's per-core rate (t_step ")
                 .append(Formats.fixed(w.stepMs(), 1)).append(" ms per minibatch of ").append(w.batchSize())
@@ -359,7 +486,7 @@ public final class ScalingCostReport {
      */
     public static String linkCheck(RoundCost.Results fitted, RoundCost.Results linked, double gbps, String setup) {
         Analysis an = analyse(fitted);
-        if (an.model() == null) {
+        if (an.fit() == null) {
             throw new IllegalArgumentException("no cost model from the fitted measurement: " + an.missing());
         }
         double link = CostModel.gbps(gbps);
@@ -370,8 +497,10 @@ public final class ScalingCostReport {
                 .append(Formats.duration(linked.seconds())).append(" on ").append(linked.machine().get("CPU"))
                 .append(", ").append(linked.cores()).append(" cores; Spark master `").append(linked.master())
                 .append("`.\n\n```sh\n").append(linked.settings().command()).append("\n```\n\n");
-        md.append(setup).append("\n\n");
-        md.append("Predicted with the constants fitted on the loopback measurement of ").append(fitted.started())
+        if (!setup.isBlank()) {
+            md.append(setup).append("\n\n");
+        }
+        md.append("Predicted with the constants fitted on every point of the loopback measurement of ").append(fitted.started())
                 .append(" ([scaling-cost.md](scaling-cost.md)), plus the wire time over ")
                 .append(Formats.fixed(gbps, 3)).append(" Gb/s; nothing is fitted on these points. The machine is ")
                 .append("shared and noisy (load average ").append(linked.loadBefore()).append(" before, ")
@@ -382,19 +511,16 @@ public final class ScalingCostReport {
                 .right("Communication predicted given the CPU got, ms", ms())
                 .right("Communication measured, ms", ms()).right("Its error", signedPct()).left("Within 25%");
         for (RoundCost.Point p : linked.points()) {
-            CostModel.Workload w = an.workloads().get(p.model());
-            if (w == null) {
+            CostModel.Workload w = workload(linked.settings(), p);
+            if (!an.fit().covers(w.name())) {
                 continue;
             }
-            CostModel.Round pred = an.model().predict(w, p.workers(), link);
+            CostModel.Round pred = an.fit().predict(w, p.workers(), link);
             double measured = p.mean().wallMs();
-            double worst = 0;
+            double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
             double commSum = 0;
             for (RoundPhases run : p.repeats()) {
-                double e = pred.totalMs() / run.wallMs() - 1;
-                worst = Math.abs(e) > Math.abs(worst) ? e : worst;
-                double k = Math.max(1, run.computeMeanMs() / (w.steps() * w.stepMs()));
-                commSum += an.model().withCores(p.workers() / k).predict(w, p.workers(), link).communicationMs();
+                commSum += communicationGivenCpu(an.fit(), w, p.workers(), run, link);
             }
             double comm = commSum / p.repeats().size();
             double commErr = comm / p.mean().communicationMs() - 1;
@@ -440,7 +566,7 @@ public final class ScalingCostReport {
         }
         md.append("an upper bound the table does not use.\n");
         if (w != null) {
-            CostModel cluster = an.model().onOwnCores();
+            CostModel cluster = an.fit().model(w.name()).onOwnCores();
             List<Integer> levels = CostModel.treeLevels(64, CostModel.AGGREGATION_DEPTH);
             int p = levels.get(levels.size() - 1);
             double serial = (p - Math.ceil((double) p / CostModel.RESULT_GETTER_THREADS))
@@ -453,11 +579,13 @@ public final class ScalingCostReport {
         md.append("- Images to the target accuracy do not change with the node count in the projections. Averaging ")
                 .append("more replicas, each having seen fewer minibatches since the last average, usually needs ")
                 .append("more images; the times are lower bounds in that respect.\n");
-        md.append("- The per-task overhead is linear in N as measured between 1 and ")
-                .append(an.fitB()).append(" workers; Spark's scheduler on a large cluster may do better or worse.\n");
-        md.append("- k(N) = max(1, N / cores) assumes the oversubscribed executors share the cores evenly and ")
-                .append("that nothing else runs; another JVM training on the same machine slows the measured ")
-                .append("compute beyond it.\n");
+        md.append("- The per-task overhead is linear in N as measured between ")
+                .append(r.points().stream().mapToInt(RoundCost.Point::workers).min().orElse(1)).append(" and ")
+                .append(r.points().stream().mapToInt(RoundCost.Point::workers).max().orElse(1))
+                .append(" workers; Spark's scheduler on a large cluster may do better or worse.\n");
+        md.append("- k(N) = max(1, N / cores), with each model's cores fitted on its own compute, assumes the ")
+                .append("oversubscribed executors share those cores evenly and that nothing else runs; another JVM ")
+                .append("training on the same machine slows the measured compute beyond it.\n");
     }
 
     private static java.util.function.Function<Number, String> ms() {

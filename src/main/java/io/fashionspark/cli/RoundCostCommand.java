@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code round-cost}: measures the phases and bytes of a parameter-averaging round at several worker counts, fits a
- * cost model on some of them, checks it against all of them and projects it to larger clusters. Unlike
+ * cost model on all of them, checks it by predicting each from the others and projects it to larger clusters. Unlike
  * {@code bench}, it is meant for a real cluster: submit it like {@code train}, and each worker count becomes an
  * application of its own on that cluster; run directly, it uses embedded {@code local[N]} masters.
  */
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {"Measures where an averaging round's time goes (broadcast, scheduling, worker compute, result "
                 + "transfer, aggregation) and the bytes each worker moves, for each worker count; fits a cost model "
-                + "on the first model's two smallest counts, compares its prediction with every point, and projects "
+                + "by least squares on every point, predicts each point from the fit on the others, and projects "
                 + "images/s and time to accuracy for larger clusters. Writes a markdown report and prints it.",
             "On a standalone cluster: deploy/standalone/submit.sh round-cost --workers 8 (the cluster needs 8 "
                 + "task slots; each count gets exactly its own executors). Run directly, each count is an embedded "
@@ -42,7 +42,7 @@ final class RoundCostCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL[,MODEL...]", converter = ModelConverter.class,
-            defaultValue = "cnn,dnn", description = "Models to measure; the first one's points fit the cost model.")
+            defaultValue = "cnn,dnn", description = "Models to measure; the projections are FashionCNN's.")
     List<ModelKind> models;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "8",

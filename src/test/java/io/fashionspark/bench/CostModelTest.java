@@ -1,13 +1,20 @@
 package io.fashionspark.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The cost model's arithmetic on hand-computed numbers: the tree levels, a prediction term by term, the fit. */
+/**
+ * The cost model's arithmetic on hand-computed numbers (the tree levels, a prediction term by term) and its fit: by
+ * least squares on points the model made itself, and held out one at a time.
+ */
 class CostModelTest {
     /**
      * 2 cores; o_round 10 ms, o_task 5 ms, no wait; no fixed costs and 1, 2, 3 and 4 ns per byte to broadcast, fetch,
@@ -93,55 +100,215 @@ class CostModelTest {
         assertEquals(2 * 3 + 6, r.resultsMs(), 1e-9);
     }
 
-    @Test
-    void aTransferIsSplitIntoFixedAndPerByteFromTwoSizes() {
-        CostModel.Transfer t = CostModel.Transfer.fit(1e7, 20, 1e6, 6.5);
-        assertEquals(5, t.fixedMs(), 1e-9);
-        assertEquals(1.5, t.nsPerByte(), 1e-9);
-        // A smaller size that took longer per byte than a line through zero allows: all of it per byte.
-        CostModel.Transfer steep = CostModel.Transfer.fit(1e7, 10, 1e6, 0.5);
-        assertEquals(0, steep.fixedMs(), 1e-9);
-        assertEquals(1, steep.nsPerByte(), 1e-9);
-        // One size only.
-        assertEquals(new CostModel.Transfer(0, 2), CostModel.Transfer.fit(1e7, 20, 0, 0));
+    /**
+     * The constants points are made from below: o_round 40 ms, o_task 3 ms, w 6 ms; broadcast 10 ms + 1.2 ns/B,
+     * fetch 20 ms + 6.5 ns/B, serialise 1.5 ms + 0.5 ns/B, receive 30 ms + 4 ns/B.
+     */
+    private static final CostModel TRUE = new CostModel(4, 40, 3, 6, new CostModel.Transfer(10, 1.2),
+            new CostModel.Transfer(20, 6.5), new CostModel.Transfer(1.5, 0.5), new CostModel.Transfer(30, 4));
+    /** A large and a small workload, each with its own step time and its own share of the machine's 4 cores. */
+    private static final CostModel.Workload LARGE = new CostModel.Workload("large", 140, 5, 100, 17.7e6, 17.8e6);
+    private static final CostModel.Workload SMALL = new CostModel.Workload("small", 25, 5, 100, 2.8e6, 2.84e6);
+    private static final double LARGE_CORES = 2.5;
+    private static final double SMALL_CORES = 3.2;
+
+    /**
+     * The phases a round of {@code w} at {@code n} workers has where the model is exact: every measured phase is its
+     * term of {@code m}. Spark's result serialisation, behind a treeAggregate level, is a map status's (0.3 ms),
+     * which the fit must not read as the workers' serialising.
+     */
+    private static RoundPhases exact(CostModel m, CostModel.Workload w, int n) {
+        CostModel.Round r = m.predict(w, n, Double.POSITIVE_INFINITY);
+        double k = m.slowdown(n);
+        double wait = k * m.waitMs();
+        double overhead = r.overheadMs() - wait;
+        double span = r.fetchMs() + r.computeMs() + wait;
+        double serialize = CostModel.treeLevels(n, CostModel.AGGREGATION_DEPTH).size() == 1
+                ? k * m.serialize().ms(w.resultBytes()) : 0.3;
+        double wall = r.broadcastMs() + overhead + span + r.resultsMs();
+        assertEquals(r.totalMs(), wall, 1e-9, "the phases add up to the model's round");
+        // A quarter of the driver's overhead after the workers (dl4j-spark's other), the rest before (launch).
+        return new RoundPhases(wall, r.broadcastMs(), 0.75 * overhead, span, r.resultsMs(), 0.25 * overhead,
+                r.fetchMs(), r.computeMs(), r.computeMs(), 0, 0, serialize, 0, w.resultBytes(), n);
+    }
+
+    /** Both workloads at 1, 2, 4 and 8 workers, made by the true model with each workload's cores. */
+    private static List<CostModel.Observation> exactPoints() {
+        List<CostModel.Observation> points = new ArrayList<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            points.add(new CostModel.Observation(LARGE.withStepMs(Double.NaN), n,
+                    exact(TRUE.withCores(LARGE_CORES), LARGE, n)));
+            points.add(new CostModel.Observation(SMALL.withStepMs(Double.NaN), n,
+                    exact(TRUE.withCores(SMALL_CORES), SMALL, n)));
+        }
+        return points;
+    }
+
+    private static void assertConstants(CostModel.Fit f) {
+        assertEquals(LARGE_CORES, f.cores().get("large"), 1e-9);
+        assertEquals(SMALL_CORES, f.cores().get("small"), 1e-9);
+        assertEquals(140, f.stepMs().get("large"), 1e-9);
+        assertEquals(25, f.stepMs().get("small"), 1e-9);
+        CostModel c = f.shared();
+        assertEquals(40, c.roundOverheadMs(), 1e-9);
+        assertEquals(3, c.taskOverheadMs(), 1e-9);
+        assertEquals(6, c.waitMs(), 1e-9);
+        assertTransfer(TRUE.broadcast(), c.broadcast());
+        assertTransfer(TRUE.fetch(), c.fetch());
+        assertTransfer(TRUE.serialize(), c.serialize());
+        assertTransfer(TRUE.receive(), c.receive());
+        assertTrue(f.coresOpen().isEmpty(), "each workload ran alone and shared cores: " + f.coresOpen());
+    }
+
+    private static void assertTransfer(CostModel.Transfer expected, CostModel.Transfer actual) {
+        assertEquals(expected.fixedMs(), actual.fixedMs(), 1e-9, "fixed: " + actual);
+        assertEquals(expected.nsPerByte(), actual.nsPerByte(), 1e-9, "per byte: " + actual);
     }
 
     @Test
-    void fitReproducesItsOneWorkerPointsAndReadsTheOthersConstants() {
-        // Large (10 MB each way), one worker: broadcast 20 (5 ms + 1.5 ns/B), launch 30, fetch 10 (1 + 0.9),
-        // compute 500, wait 5 (span 515), results 40 of which serialisation 8 (0 + 0.8) and receipt 32 (2 + 3),
-        // other 4: wall 609.
-        RoundPhases one = new RoundPhases(609, 20, 30, 515, 40, 4, 10, 500, 500, 0, 0, 8, 0, 1e7, 1);
-        // Small (1 MB each way), one worker: the same costs at a tenth of the bytes, compute 100.
-        RoundPhases smallOne = new RoundPhases(153.2, 6.5, 30, 106.9, 5.8, 4, 1.9, 100, 100, 0, 0, 0.8, 0, 1e6, 1);
-        // Large, two workers: launch 40 + other 4, 10 more than one worker's; the slowest fits 1.3x slower.
-        RoundPhases two = new RoundPhases(900, 20, 40, 695, 60, 4, 30, 650, 600, 0, 0, 8, 0, 1e7, 2);
-        CostModel.Workload large = new CostModel.Workload("large", CostModel.stepMs(one, 5), 5, 100, 1e7, 1e7);
-        CostModel.Workload small = new CostModel.Workload("small", CostModel.stepMs(smallOne, 5), 5, 100, 1e6, 1e6);
-        CostModel m = CostModel.fit(2, large, one, small, smallOne, 2, two);
+    void leastSquaresRecoversTheConstantsOfPointsTheModelMade() {
+        CostModel.Fit f = CostModel.fit(4, exactPoints());
+        assertConstants(f);
+        for (CostModel.Observation o : exactPoints()) {
+            CostModel.Workload w = o.workload().name().equals("large") ? LARGE : SMALL;
+            assertEquals(o.phases().wallMs(), f.predict(w, o.workers(), Double.POSITIVE_INFINITY).totalMs(),
+                    1e-9 * o.phases().wallMs());
+        }
+    }
 
-        assertEquals(100, large.stepMs(), 1e-9);
-        assertEquals(10, m.taskOverheadMs(), 1e-9);
-        assertEquals(24, m.roundOverheadMs(), 1e-9);
-        assertEquals(5, m.waitMs(), 1e-9);
-        assertEquals(5, m.broadcast().fixedMs(), 1e-9);
-        assertEquals(1.5, m.broadcast().nsPerByte(), 1e-9);
-        assertEquals(1, m.fetch().fixedMs(), 1e-9);
-        assertEquals(0.9, m.fetch().nsPerByte(), 1e-9);
-        assertEquals(0, m.serialize().fixedMs(), 1e-9);
-        assertEquals(0.8, m.serialize().nsPerByte(), 1e-9);
-        assertEquals(2, m.receive().fixedMs(), 1e-9);
-        assertEquals(3, m.receive().nsPerByte(), 1e-9);
-        assertEquals(2 / 1.3, m.cores(), 1e-9, "two workers that fit 1.3x slower had 2 / 1.3 cores");
-        assertEquals(609, m.predict(large, 1, Double.POSITIVE_INFINITY).totalMs(), 1e-9);
-        assertEquals(153.2, m.predict(small, 1, Double.POSITIVE_INFINITY).totalMs(), 1e-9);
-        assertEquals(650, m.predict(large, 2, Double.POSITIVE_INFINITY).computeMs(), 1e-9);
+    @Test
+    void leaveOneOutPredictsEachHeldOutPointExactlyWhenThePointsFollowTheModel() {
+        List<CostModel.Observation> points = exactPoints();
+        List<CostModel.Fit> held = CostModel.leaveOneOut(4, points);
+        assertEquals(points.size(), held.size());
+        for (int i = 0; i < points.size(); i++) {
+            CostModel.Observation o = points.get(i);
+            CostModel.Fit f = held.get(i);
+            // Every point but the held-out one still separates every constant.
+            assertConstants(f);
+            CostModel.Workload w = o.workload().name().equals("large") ? LARGE : SMALL;
+            CostModel.Round r = f.predict(w, o.workers(), Double.POSITIVE_INFINITY);
+            assertEquals(o.phases().wallMs(), r.totalMs(), 1e-9 * o.phases().wallMs(), o.toString());
+            assertEquals(o.phases().computeMs(), r.computeMs(), 1e-9 * o.phases().wallMs(), o.toString());
+        }
+    }
 
-        // Without a second size every transfer is per byte.
-        CostModel perByte = CostModel.fit(2, large, one, null, null, 2, two);
-        assertEquals(0, perByte.broadcast().fixedMs(), 1e-9);
-        assertEquals(2, perByte.broadcast().nsPerByte(), 1e-9);
-        assertThrows(IllegalArgumentException.class, () -> CostModel.fit(2, large, one, null, null, 1, one));
+    @Test
+    void leaveOneOutPredictsNothingForAWorkloadWithNoOtherPoint() {
+        List<CostModel.Observation> points = new ArrayList<>(exactPoints().subList(0, 4));
+        // The second "small" point goes: the first "small" point is its workload's only one.
+        points.remove(3);
+        List<CostModel.Fit> held = CostModel.leaveOneOut(4, points);
+        assertEquals("small", points.get(1).workload().name());
+        assertNull(held.get(1), "no other point gives small's t_step");
+        assertTrue(held.get(0).covers("large") && held.get(0).covers("small"));
+    }
+
+    @Test
+    void coresAreTheMachinesWhereTwoWorkersRanFullyInParallel() {
+        // 1 and 2 workers at the same compute, 4 and 8 at twice and four times: no contention below 2 cores.
+        CostModel twoCores = TRUE.withCores(2);
+        List<CostModel.Observation> points = new ArrayList<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            points.add(new CostModel.Observation(SMALL, n, exact(twoCores, SMALL, n)));
+        }
+        CostModel.CoresFit c = CostModel.fitCores(2, points);
+        assertEquals(2, c.cores(), 1e-9);
+        assertEquals(25, c.stepMs(), 1e-9);
+        assertFalse(c.open());
+        // Measured on a machine of 2 cores, the fit does not give the workers more than 2.
+        List<CostModel.Observation> parallel = new ArrayList<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            parallel.add(new CostModel.Observation(SMALL, n, exact(TRUE.withCores(SMALL_CORES), SMALL, n)));
+        }
+        assertEquals(2, CostModel.fitCores(2, parallel).cores(), 1e-9);
+    }
+
+    @Test
+    void withoutAPointOnACoreOfItsOwnTheCoresAreOpenAndTheMostAreTaken() {
+        // At 1.6 cores every count above 1 shares them: without the 1-worker point, any cores from 1 to 2 fit the
+        // rest equally (t_step / cores is all they give), so the fit takes 2 and says so.
+        CostModel shared = TRUE.withCores(1.6);
+        List<CostModel.Observation> points = new ArrayList<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            points.add(new CostModel.Observation(LARGE, n, exact(shared, LARGE, n)));
+        }
+        CostModel.CoresFit all = CostModel.fitCores(2, points);
+        assertEquals(1.6, all.cores(), 1e-9);
+        assertEquals(140, all.stepMs(), 1e-9);
+        assertFalse(all.open());
+        CostModel.CoresFit without = CostModel.fitCores(2, points.subList(1, 4));
+        assertTrue(without.open());
+        assertEquals(2, without.cores(), 1e-9);
+        assertEquals(140 * 2 / 1.6, without.stepMs(), 1e-9);
+    }
+
+    @Test
+    void nonNegativeLeastSquaresHoldsAConstantAtZeroWhereThePlainFitGoesBelow() {
+        // y = a + b x through (1, 1) and (10, 20): the plain line has a = -10/9, below zero; held at 0, b is the
+        // line through the origin, sum(x y) / sum(x^2) = 201 / 101.
+        double[][] a = {{1, 1}, {1, 10}};
+        double[] y = {1, 20};
+        assertTrue(CostModel.leastSquares(a, y)[0] < 0, "the plain fit goes below zero");
+        double[] x = CostModel.nonNegativeLeastSquares(a, y);
+        assertEquals(0, x[0], 1e-12);
+        assertEquals(201.0 / 101, x[1], 1e-12);
+        // Where the plain fit is non-negative it is the answer.
+        double[] plain = CostModel.nonNegativeLeastSquares(new double[][] {{1, 1}, {1, 10}, {1, 4}},
+                new double[] {3, 21, 9});
+        assertEquals(1, plain[0], 1e-9);
+        assertEquals(2, plain[1], 1e-9);
+        // One size only (the columns depend on each other): all of it per byte.
+        double[] one = CostModel.nonNegativeLeastSquares(new double[][] {{1, 5}, {1, 5}}, new double[] {10, 10});
+        assertEquals(0, one[0], 1e-12);
+        assertEquals(2, one[1], 1e-12);
+    }
+
+    @Test
+    void theFitNeverYieldsNegativeConstantsOnNoisyPoints() {
+        Random random = new Random(7);
+        boolean plainWentNegative = false;
+        for (int trial = 0; trial < 200; trial++) {
+            List<CostModel.Observation> noisy = new ArrayList<>();
+            for (CostModel.Observation o : exactPoints()) {
+                RoundPhases p = o.phases();
+                // Each phase off by up to a factor of 2 either way, on its own: points no constants fit exactly.
+                noisy.add(new CostModel.Observation(o.workload(), o.workers(), new RoundPhases(p.wallMs(),
+                        p.broadcastMs() * noise(random), p.launchMs() * noise(random), p.workerSpanMs(),
+                        p.resultsMs() * noise(random), p.otherMs(), p.fetchMs() * noise(random),
+                        p.computeMs() * noise(random), p.computeMeanMs(), 0, 0, p.resultSerializeMs() * noise(random),
+                        0, p.resultBytes(), p.driverResults())));
+            }
+            CostModel.Fit f = CostModel.fit(4, noisy);
+            CostModel c = f.shared();
+            for (double v : new double[] {c.roundOverheadMs(), c.taskOverheadMs(), c.waitMs(),
+                c.broadcast().fixedMs(), c.broadcast().nsPerByte(), c.fetch().fixedMs(), c.fetch().nsPerByte(),
+                c.serialize().fixedMs(), c.serialize().nsPerByte(), c.receive().fixedMs(), c.receive().nsPerByte(),
+                f.stepMs().get("large"), f.stepMs().get("small")}) {
+                assertTrue(v >= 0, "trial " + trial + ": " + f);
+            }
+            f.cores().values().forEach(k -> assertTrue(k >= 1 && k <= 4, "cores within 1 and the machine's: " + k));
+            // The same overhead and broadcast rows fitted without the constraint.
+            double[][] overheadRows = new double[noisy.size()][];
+            double[] overhead = new double[noisy.size()];
+            double[][] broadcastRows = new double[noisy.size()][];
+            double[] broadcast = new double[noisy.size()];
+            for (int i = 0; i < noisy.size(); i++) {
+                CostModel.Observation o = noisy.get(i);
+                double weight = 1 / o.phases().wallMs();
+                overheadRows[i] = new double[] {weight, o.workers() * weight};
+                overhead[i] = CostModel.overhead(o.phases()) * weight;
+                broadcastRows[i] = new double[] {weight, o.workload().broadcastBytes() / 1e6 * weight};
+                broadcast[i] = o.phases().broadcastMs() * weight;
+            }
+            plainWentNegative |= Arrays.stream(CostModel.leastSquares(overheadRows, overhead)).anyMatch(v -> v < 0)
+                    || Arrays.stream(CostModel.leastSquares(broadcastRows, broadcast)).anyMatch(v -> v < 0);
+        }
+        assertTrue(plainWentNegative, "the noise is large enough for a plain fit to go below zero somewhere");
+    }
+
+    private static double noise(Random random) {
+        return Math.pow(2, 2 * random.nextDouble() - 1);
     }
 
     @Test
