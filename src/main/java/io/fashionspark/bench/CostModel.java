@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.SingularMatrixException;
 
 /**
  * A model of one parameter-averaging round's time on the driver's critical path, fitted on measured rounds:
@@ -416,8 +420,9 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
     }
 
     /**
-     * Plain least squares, min |A x - y|, by Householder QR on columns scaled to unit length; null where the
-     * columns are linearly dependent (or fewer rows than columns).
+     * Plain least squares, min |A x - y|, by Commons Math's Householder QR on columns scaled to unit length (the
+     * columns here differ by six orders of magnitude: ones against megabytes); null where the columns are linearly
+     * dependent (or fewer rows than columns).
      */
     static double[] leastSquares(double[][] a, double[] y) {
         int m = a.length;
@@ -425,7 +430,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         if (m < n) {
             return null;
         }
-        double[][] r = new double[m][n];
+        double[][] scaled = new double[m][n];
         double[] norms = new double[n];
         for (int j = 0; j < n; j++) {
             double s = 0;
@@ -437,53 +442,16 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
                 return null;
             }
             for (int i = 0; i < m; i++) {
-                r[i][j] = a[i][j] / norms[j];
+                scaled[i][j] = a[i][j] / norms[j];
             }
         }
-        double[] b = y.clone();
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int i = j; i < m; i++) {
-                s += r[i][j] * r[i][j];
-            }
-            double alpha = r[j][j] > 0 ? -Math.sqrt(s) : Math.sqrt(s);
-            // The column left after the earlier ones is (nearly) nothing: it depends on them.
-            if (Math.abs(alpha) < 1e-10) {
-                return null;
-            }
-            double[] v = new double[m];
-            for (int i = j; i < m; i++) {
-                v[i] = r[i][j];
-            }
-            v[j] -= alpha;
-            double vv = 0;
-            for (int i = j; i < m; i++) {
-                vv += v[i] * v[i];
-            }
-            for (int k = j; k < n; k++) {
-                double d = 0;
-                for (int i = j; i < m; i++) {
-                    d += v[i] * r[i][k];
-                }
-                for (int i = j; i < m; i++) {
-                    r[i][k] -= 2 * d / vv * v[i];
-                }
-            }
-            double d = 0;
-            for (int i = j; i < m; i++) {
-                d += v[i] * b[i];
-            }
-            for (int i = j; i < m; i++) {
-                b[i] -= 2 * d / vv * v[i];
-            }
-        }
-        double[] x = new double[n];
-        for (int j = n - 1; j >= 0; j--) {
-            double s = b[j];
-            for (int k = j + 1; k < n; k++) {
-                s -= r[j][k] * x[k];
-            }
-            x[j] = s / r[j][j];
+        double[] x;
+        try {
+            // A column whose remainder after the earlier ones is below this is taken as depending on them.
+            x = new QRDecomposition(new Array2DRowRealMatrix(scaled, false), 1e-10).getSolver()
+                    .solve(new ArrayRealVector(y)).toArray();
+        } catch (SingularMatrixException e) {
+            return null;
         }
         for (int j = 0; j < n; j++) {
             x[j] /= norms[j];
