@@ -280,7 +280,6 @@ final class TrainCommand implements Callable<Integer> {
                     cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(), run.location());
             out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
                     cfg.recipe().describe());
-
             if (from != null) {
                 out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
                         from.progress().iteration());

@@ -72,12 +72,12 @@ public final class ScalingReport {
                 .append(". Each part below was trained by the command in its row; images/s depend on what else ran ")
                 .append("on the machine, accuracy does not.\n\n");
         md.append("Each run: real data (60,000 training and 10,000 test images), the minibatch per worker in the ")
-                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), the embedded ")
-                .append("master with one Spark task slot per worker; tested every 12,000 images or the nearest whole ")
-                .append("step. *notes* is the reference notes' set-up (Adam 0.001 constant, averaging every 5); ")
-                .append("*tuned* is `train`'s default recipe (conf/fashion-spark.properties). Accuracy is the mean ")
-                .append("over the seeds with the lowest and highest in brackets. Images and rounds to the target ")
-                .append("are the mean over the seeds that reached it at a test.\n\n");
+                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), the ")
+                .append("embedded master with one Spark task slot per worker; tested every 12,000 images or the ")
+                .append("nearest whole step. *notes* is the reference notes' set-up (Adam 0.001 constant, ")
+                .append("averaging every 5); *tuned* is `train`'s default recipe (conf/fashion-spark.properties). ")
+                .append("Accuracy is the mean over the seeds with the lowest and highest in brackets. Images and ")
+                .append("rounds to the target are the mean over the seeds that reached it at a test.\n\n");
         md.append("## Parts and how long they ran\n\n");
         MarkdownTable parts = new MarkdownTable().left("model").left("recipe").right("runs")
                 .right("machine time").left("last run ended (UTC)").left("command");
