@@ -95,7 +95,7 @@ class FailureModesTest {
         assertEquals(ExitCodes.USAGE, r.code(), r.err());
         assertTrue(r.err().matches("(?s)fashion-spark: --workers 100000 is more than this machine can hold on the "
                 + "embedded master: each worker is a thread with its own FashionDNN replica, about \\d+ MiB off-heap "
-                + "at batch 20, and \\d+ MiB of memory less the \\d+ MiB heap holds at most \\d+; use --workers "
+                + "at batch \\d+, and \\d+ MiB of memory less the \\d+ MiB heap holds at most \\d+; use --workers "
                 + "\\d+ or fewer, or a cluster\\s*"), r.err());
         assertOneSentence(r);
         assertFalse(Files.exists(output), "nothing written");

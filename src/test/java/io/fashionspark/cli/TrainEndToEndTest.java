@@ -168,7 +168,8 @@ class TrainEndToEndTest {
     @Test
     void batchLargerThanAWorkersShardIsAUsageError() {
         Result r = CommandLineTest.run("train", "--model", "dnn", "--data", data.toString(), "--output",
-                tmp.resolve("big-batch").toString(), "--workers", "2", "--batch-size", "700");
+                tmp.resolve("big-batch").toString(), "--workers", "2", "--batch-size", "700", "--max-global-batch",
+                "0");
         assertEquals(ExitCodes.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("--batch-size 700 times --workers 2 is more than the 1200 training images"),
                 r.err());
