@@ -181,20 +181,21 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
     }
 
     private static double number(Function<String, String> valueOf, String option) {
-        String v = valueOf.apply(option);
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new ConfigException(option + " must be a number, got '" + v + "'");
-        }
+        return parsed(valueOf, option, Double::parseDouble, "a number");
     }
 
     private static int whole(Function<String, String> valueOf, String option) {
+        return parsed(valueOf, option, Integer::parseInt, "a whole number");
+    }
+
+    /** The option's text read by {@code parser}; an error names the option, what it must be and what it got. */
+    private static <T> T parsed(Function<String, String> valueOf, String option, Function<String, T> parser,
+                                String kind) {
         String v = valueOf.apply(option);
         try {
-            return Integer.parseInt(v.trim());
+            return parser.apply(v.trim());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new ConfigException(option + " must be a whole number, got '" + v + "'");
+            throw new ConfigException(option + " must be " + kind + ", got '" + v + "'");
         }
     }
 

@@ -146,6 +146,10 @@ class RecipeTest {
         Result notes = CommandLineTest.run("train", "--data", data.toString(), "--workers", "8", "--recipe",
                 "notes", "--dry-run");
         assertTrue(notes.out().replaceAll("\\s+", "").contains("\"batchSize\":100,"), notes.out());
+        Result half = CommandLineTest.run("train", "--data", data.toString(), "--max-global-batch", "1.5",
+                "--dry-run");
+        assertEquals(ExitCodes.USAGE, half.code(), half.err());
+        assertTrue(half.err().contains("--max-global-batch must be a whole number, got '1.5'"), half.err());
     }
 
     @Test
