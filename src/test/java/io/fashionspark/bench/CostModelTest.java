@@ -144,6 +144,15 @@ class CostModelTest {
         return points;
     }
 
+    /** {@code w} at 1, 2, 4 and 8 workers, each point made by {@code m}. */
+    private static List<CostModel.Observation> pointsOf(CostModel m, CostModel.Workload w) {
+        List<CostModel.Observation> points = new ArrayList<>();
+        for (int n : new int[] {1, 2, 4, 8}) {
+            points.add(new CostModel.Observation(w, n, exact(m, w, n)));
+        }
+        return points;
+    }
+
     private static void assertConstants(CostModel.Fit f) {
         assertEquals(LARGE_CORES, f.cores().get("large"), 1e-9);
         assertEquals(SMALL_CORES, f.cores().get("small"), 1e-9);
@@ -207,20 +216,13 @@ class CostModelTest {
     @Test
     void coresAreTheMachinesWhereTwoWorkersRanFullyInParallel() {
         // 1 and 2 workers at the same compute, 4 and 8 at twice and four times: no contention below 2 cores.
-        CostModel twoCores = TRUE.withCores(2);
-        List<CostModel.Observation> points = new ArrayList<>();
-        for (int n : new int[] {1, 2, 4, 8}) {
-            points.add(new CostModel.Observation(SMALL, n, exact(twoCores, SMALL, n)));
-        }
+        List<CostModel.Observation> points = pointsOf(TRUE.withCores(2), SMALL);
         CostModel.CoresFit c = CostModel.fitCores(2, points);
         assertEquals(2, c.cores(), 1e-9);
         assertEquals(25, c.stepMs(), 1e-9);
         assertFalse(c.open());
         // Measured on a machine of 2 cores, the fit does not give the workers more than 2.
-        List<CostModel.Observation> parallel = new ArrayList<>();
-        for (int n : new int[] {1, 2, 4, 8}) {
-            parallel.add(new CostModel.Observation(SMALL, n, exact(TRUE.withCores(SMALL_CORES), SMALL, n)));
-        }
+        List<CostModel.Observation> parallel = pointsOf(TRUE.withCores(SMALL_CORES), SMALL);
         assertEquals(2, CostModel.fitCores(2, parallel).cores(), 1e-9);
     }
 
@@ -228,11 +230,7 @@ class CostModelTest {
     void withoutAPointOnACoreOfItsOwnTheCoresAreOpenAndTheMostAreTaken() {
         // At 1.6 cores every count above 1 shares them: without the 1-worker point, any cores from 1 to 2 fit the
         // rest equally (t_step / cores is all they give), so the fit takes 2 and says so.
-        CostModel shared = TRUE.withCores(1.6);
-        List<CostModel.Observation> points = new ArrayList<>();
-        for (int n : new int[] {1, 2, 4, 8}) {
-            points.add(new CostModel.Observation(LARGE, n, exact(shared, LARGE, n)));
-        }
+        List<CostModel.Observation> points = pointsOf(TRUE.withCores(1.6), LARGE);
         CostModel.CoresFit all = CostModel.fitCores(2, points);
         assertEquals(1.6, all.cores(), 1e-9);
         assertEquals(140, all.stepMs(), 1e-9);
