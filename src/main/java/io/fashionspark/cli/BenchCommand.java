@@ -9,15 +9,12 @@ import io.fashionspark.bench.PredictBenchmark;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
-import io.fashionspark.rundir.OutputException;
+import io.fashionspark.rundir.AtomicFiles;
 import io.fashionspark.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Writes the report to {@code target} atomically and shows it. */
     private static int publish(PrintWriter out, Path target, String markdown) {
-        writeAtomically(target, markdown);
+        AtomicFiles.write(target, markdown);
         out.println();
         out.print(markdown);
         out.println("Wrote " + target);
@@ -231,26 +228,5 @@ final class BenchCommand implements Callable<Integer> {
     /** {@code word} as a POSIX shell reads it back: as it is when safe, else in single quotes. */
     static String shellQuoted(String word) {
         return SAFE_ARG.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    /** Writes next to the target and renames over it: readers see the old report or the new one, whole. */
-    static void writeAtomically(Path target, String text) {
-        Path absolute = target.toAbsolutePath();
-        try {
-            Files.createDirectories(absolute.getParent());
-            Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new OutputException(target + ": cannot write the report: " + e.getMessage(), e);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.fashionspark.bench.ScalingCostReport;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
+import io.fashionspark.rundir.AtomicFiles;
 import io.fashionspark.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -131,10 +132,10 @@ final class RoundCostCommand implements Callable<Integer> {
         } else {
             RuntimeVersions.detect().requireCompatible();
             RoundCost.Results results = new RoundCost(settings(), out).run();
-            BenchCommand.writeAtomically(json(output), RoundCost.json(results));
+            AtomicFiles.write(json(output), RoundCost.json(results));
             markdown = ScalingCostReport.markdown(results);
         }
-        BenchCommand.writeAtomically(output, markdown);
+        AtomicFiles.write(output, markdown);
         out.println();
         out.print(markdown);
         out.println("Wrote " + output);

@@ -3,12 +3,12 @@ package io.fashionspark.scaling;
 import io.fashionspark.bench.MarkdownTable;
 import io.fashionspark.report.ChartRenderer;
 import io.fashionspark.report.Curve;
+import io.fashionspark.rundir.AtomicFiles;
+import io.fashionspark.rundir.OutputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
@@ -41,26 +41,29 @@ public final class ScalingReport {
 
     /** Writes {@code markdown} and its charts (in {@code <name>/} beside it), replacing what the study made. */
     public static void write(Path markdown, List<StudyRun> runs, String command, String machine) {
+        String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
+        Path chartDir = markdown.resolveSibling(base);
+        StringBuilder md = new StringBuilder(render(runs, command, machine, base));
+        for (Map.Entry<String, List<StudyRun>> e : byModelAndRecipe(runs).entrySet()) {
+            AtomicFiles.write(chartDir.resolve(e.getKey() + ".png"), chart(e.getKey(), e.getValue()));
+        }
+        String kept = handWritten(markdown);
+        md.append('\n').append(KEEP_MARKER).append(kept.isEmpty() ? "\n" : kept);
+        AtomicFiles.write(markdown, md.toString());
+    }
+
+    /** What follows {@link #KEEP_MARKER} in the existing file; empty where there is none. */
+    private static String handWritten(Path markdown) {
+        if (!Files.exists(markdown)) {
+            return "";
+        }
         try {
-            String kept = "";
-            if (Files.exists(markdown)) {
-                String old = Files.readString(markdown, StandardCharsets.UTF_8);
-                int at = old.indexOf(KEEP_MARKER);
-                kept = at < 0 ? "" : old.substring(at + KEEP_MARKER.length());
-            }
-            String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
-            Path chartDir = markdown.resolveSibling(base);
-            Files.createDirectories(chartDir);
-            StringBuilder md = new StringBuilder(render(runs, command, machine, base));
-            for (Map.Entry<String, List<StudyRun>> e : byModelAndRecipe(runs).entrySet()) {
-                Files.write(chartDir.resolve(e.getKey() + ".png"), chart(e.getKey(), e.getValue()));
-            }
-            md.append('\n').append(KEEP_MARKER).append(kept.isEmpty() ? "\n" : kept);
-            Path tmp = markdown.resolveSibling("." + markdown.getFileName() + ".tmp");
-            Files.writeString(tmp, md, StandardCharsets.UTF_8);
-            Files.move(tmp, markdown, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String old = Files.readString(markdown, StandardCharsets.UTF_8);
+            int at = old.indexOf(KEEP_MARKER);
+            return at < 0 ? "" : old.substring(at + KEEP_MARKER.length());
         } catch (IOException e) {
-            throw new UncheckedIOException(markdown + ": cannot write the study: " + e.getMessage(), e);
+            throw new OutputException(markdown + ": cannot read the part written by hand, to keep it: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fashionspark.scaling;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fashionspark.config.TrainingConfig;
@@ -11,6 +12,7 @@ import io.fashionspark.metrics.AveragingRound;
 import io.fashionspark.metrics.MetricsListener;
 import io.fashionspark.metrics.TestEvaluation;
 import io.fashionspark.model.ModelKind;
+import io.fashionspark.rundir.AtomicFiles;
 import io.fashionspark.runtime.SparkContexts;
 import io.fashionspark.runtime.Versions;
 import io.fashionspark.train.TrainingOutcome;
@@ -19,7 +21,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,12 +108,9 @@ public final class ScalingStudy {
     /** Written aside and moved into place: a result file is whole or absent. */
     private static void save(Path file, StudyRun result) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), result);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the result: " + e.getMessage(), e);
+            AtomicFiles.write(file, JSON.writeValueAsBytes(result));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a study result as JSON: " + e.getMessage(), e);
         }
     }
 

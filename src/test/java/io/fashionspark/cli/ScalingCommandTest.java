@@ -2,8 +2,10 @@ package io.fashionspark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fashionspark.IdxFixtures;
+import io.fashionspark.Tmpfs;
 import io.fashionspark.cli.CommandLineTest.Result;
 import io.fashionspark.scaling.ScalingReport;
 import java.nio.file.Files;
@@ -54,6 +56,38 @@ class ScalingCommandTest {
         String one = Files.readString(results.resolve("dnn-notes-w1-s5.json"));
         assertTrue(one.matches("(?s)[^$]*\"images\" : 500,[^$]*\"images\" : 800,[^$]*"), one);
         assertEquals(2, one.split("\"images\"").length - 1, one);
+    }
+
+    @Test
+    void aFullDiskLeavesTheReportAndTheResultsAsTheyWere() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 800, 200, 7);
+        Path results = tmp.resolve("results");
+        String[] run = {"scaling", "--models", "dnn", "--recipes", "notes", "--workers", "1", "--seeds", "5",
+            "--epochs", "1", "--eval-images", "200", "--data", data.toString(), "--results", results.toString()};
+        Result first = CommandLineTest.run(concat(run, "--output", tmp.resolve("scaling.md").toString()));
+        assertEquals(0, first.code(), first.err());
+        try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), 64 * 1024)) {
+            assumeTrue(disk != null, "mounting a tmpfs needs root; skipped");
+            Path report = disk.dir().resolve("scaling.md");
+            Files.writeString(report, "The study so far.\n" + ScalingReport.KEEP_MARKER + "\nBy hand.\n");
+            Files.write(disk.dir().resolve("filler"), new byte[(int) Files.getFileStore(report).getUsableSpace()]);
+
+            // Every run is done, so the study only writes its report and its charts: neither fits.
+            Result full = CommandLineTest.run(concat(run, "--output", report.toString()));
+            assertEquals(ExitCodes.RUNTIME_FAILURE, full.code(), full.err());
+            assertEquals(1, full.err().strip().lines().count(), full.err());
+            assertTrue(full.err().startsWith("fashion-spark: no space left on the device of "
+                    + disk.dir().resolve("scaling") + ": dnn-notes.png was not written"), full.err());
+            assertEquals("The study so far.\n" + ScalingReport.KEEP_MARKER + "\nBy hand.\n",
+                    Files.readString(report));
+            try (Stream<Path> left = Files.walk(disk.dir())) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList());
+            }
+            try (Stream<Path> kept = Files.list(results)) {
+                assertEquals(List.of("dnn-notes-w1-s5.json"),
+                        kept.map(f -> f.getFileName().toString()).toList());
+            }
+        }
     }
 
     @Test
