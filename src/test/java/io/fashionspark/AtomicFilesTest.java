@@ -27,7 +27,7 @@ class AtomicFilesTest {
         AtomicFiles.write(report, "new");
         assertEquals("new", Files.readString(report));
         assertEquals(List.of("report.md"), names(report.getParent()));
-        // Readable as a file the user made by hand is (the umask's), not only by its owner as a temporary file.
+        // The umask's permissions, like any file the user writes, not a temporary file's owner-only ones.
         Path byHand = Files.writeString(tmp.resolve("docs/by-hand.md"), "x");
         assertEquals(Files.getPosixFilePermissions(byHand), Files.getPosixFilePermissions(report));
     }
