@@ -95,7 +95,8 @@ class FailureModesTest {
         assertEquals(ExitCodes.USAGE, r.code(), r.err());
         assertTrue(r.err().matches("(?s)fashion-spark: --workers 100000 is more than this machine can hold on the "
                 + "embedded master: each worker is a thread with its own FashionDNN replica, about \\d+ MiB off-heap "
-                + "at batch \\d+, and \\d+ MiB of memory less the \\d+ MiB heap holds at most \\d+; use --workers "
+                // The 200-image limit of a step cuts --batch-size 20 to 1 image per worker at 100,000 workers.
+                + "at batch 1, and \\d+ MiB of memory less the \\d+ MiB heap holds at most \\d+; use --workers "
                 + "\\d+ or fewer, or a cluster\\s*"), r.err());
         assertOneSentence(r);
         assertFalse(Files.exists(output), "nothing written");
