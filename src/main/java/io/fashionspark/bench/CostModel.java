@@ -158,6 +158,16 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
      * workloads of different sizes separate.
      */
     static Fit fit(double machineCores, List<Observation> points) {
+        return fit(machineCores, points, Map.of());
+    }
+
+    /**
+     * As {@link #fit(double, List)}, with the t_step of the workloads in {@code measuredStepMs} (by name) measured
+     * apart from the rounds, on a core of their own: only their cores are fitted on their compute. Without it
+     * t_step and the cores come from the same compute, which gives only their ratio wherever the workers
+     * outnumber the cores.
+     */
+    static Fit fit(double machineCores, List<Observation> points, Map<String, Double> measuredStepMs) {
         if (points.isEmpty()) {
             throw new IllegalArgumentException("no measured points to fit the cost model on");
         }
@@ -170,7 +180,8 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         Map<String, Double> cores = new LinkedHashMap<>();
         Set<String> open = new LinkedHashSet<>();
         byWorkload.forEach((name, own) -> {
-            CoresFit c = fitCores(most, own);
+            Double measured = measuredStepMs.get(name);
+            CoresFit c = measured == null ? fitCores(most, own) : fitCores(most, own, measured);
             steps.put(name, c.stepMs());
             cores.put(name, c.cores());
             if (c.open()) {
@@ -219,12 +230,20 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
      * nothing gives its t_step): what the model predicts of a point it has not seen.
      */
     static List<Fit> leaveOneOut(double machineCores, List<Observation> points) {
+        return leaveOneOut(machineCores, points, Map.of());
+    }
+
+    /**
+     * As {@link #leaveOneOut(double, List)} with step times measured apart from the rounds (see
+     * {@link #fit(double, List, Map)}): they are not points, so every fit keeps them.
+     */
+    static List<Fit> leaveOneOut(double machineCores, List<Observation> points, Map<String, Double> measuredStepMs) {
         List<Fit> out = new ArrayList<>(points.size());
         for (int i = 0; i < points.size(); i++) {
             List<Observation> others = new ArrayList<>(points);
             Observation held = others.remove(i);
             boolean seen = others.stream().anyMatch(o -> o.workload().name().equals(held.workload().name()));
-            out.add(seen ? fit(machineCores, others) : null);
+            out.add(seen ? fit(machineCores, others, measuredStepMs) : null);
         }
         return out;
     }
@@ -258,12 +277,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
      * shared them.
      */
     static CoresFit fitCores(double most, List<Observation> points) {
-        TreeSet<Double> ends = new TreeSet<>(List.of(1.0, most));
-        for (Observation o : points) {
-            if (o.workers() > 1 && o.workers() < most) {
-                ends.add((double) o.workers());
-            }
-        }
+        TreeSet<Double> ends = intervalEnds(most, points);
         List<Double> candidates = new ArrayList<>(ends);
         Double lo = null;
         for (double hi : ends) {
@@ -292,12 +306,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
             }
             lo = hi;
         }
-        double scale = 0;
-        for (Observation o : points) {
-            scale += Math.pow(weight(o) * o.phases().computeMs(), 2);
-        }
-        // Residuals closer than this are the same up to rounding.
-        double tie = 1e-9 * scale;
+        double tie = tie(points);
         double bestResidual = Double.POSITIVE_INFINITY;
         double[] residuals = new double[candidates.size()];
         double[] stepMs = new double[candidates.size()];
@@ -321,17 +330,99 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
             stepMs[i] = t;
             bestResidual = Math.min(bestResidual, r);
         }
+        int chosen = mostCoresOfTheBest(candidates, residuals, bestResidual + tie);
+        return new CoresFit(candidates.get(chosen), stepMs[chosen], isOpen(candidates, residuals,
+                bestResidual + tie, chosen));
+    }
+
+    /**
+     * The cores c (between 1 and {@code most}) that fit the workload's compute, k(N) x steps x t_step, best, with
+     * t_step given. Between two consecutive worker counts the points at or below the lower run at k = 1 and the
+     * others at k = N / c, linear in u = 1 / c, so each interval's optimum is exact; the candidates are every
+     * interval's optimum and every end. Where several fit equally (no point's workers outnumber any cores in a
+     * range), the most are taken, as in {@link #fitCores(double, List)}.
+     */
+    static CoresFit fitCores(double most, List<Observation> points, double stepMs) {
+        TreeSet<Double> ends = intervalEnds(most, points);
+        List<Double> candidates = new ArrayList<>(ends);
+        Double lo = null;
+        for (double hi : ends) {
+            if (lo != null) {
+                double sxy = 0;
+                double sxx = 0;
+                for (Observation o : points) {
+                    if (o.workers() > lo) {
+                        double w2 = Math.pow(weight(o), 2);
+                        double x = o.workers() * o.workload().steps() * stepMs;
+                        sxy += w2 * x * o.phases().computeMs();
+                        sxx += w2 * x * x;
+                    }
+                }
+                if (sxy > 0 && sxx > 0) {
+                    double c = sxx / sxy;
+                    if (c > lo && c < hi) {
+                        candidates.add(c);
+                    }
+                }
+            }
+            lo = hi;
+        }
+        double tie = tie(points);
+        double[] residuals = new double[candidates.size()];
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < candidates.size(); i++) {
+            double c = candidates.get(i);
+            double r = 0;
+            for (Observation o : points) {
+                double x = Math.max(1, o.workers() / c) * o.workload().steps() * stepMs;
+                r += Math.pow(weight(o) * (x - o.phases().computeMs()), 2);
+            }
+            residuals[i] = r;
+            best = Math.min(best, r);
+        }
+        int chosen = mostCoresOfTheBest(candidates, residuals, best + tie);
+        return new CoresFit(candidates.get(chosen), stepMs, isOpen(candidates, residuals, best + tie, chosen));
+    }
+
+    /** 1, the machine's cores and every worker count between: where k(N) = max(1, N / c) changes form. */
+    private static TreeSet<Double> intervalEnds(double most, List<Observation> points) {
+        TreeSet<Double> ends = new TreeSet<>(List.of(1.0, most));
+        for (Observation o : points) {
+            if (o.workers() > 1 && o.workers() < most) {
+                ends.add((double) o.workers());
+            }
+        }
+        return ends;
+    }
+
+    /** Residuals of the compute fit closer than this are the same up to rounding. */
+    private static double tie(List<Observation> points) {
+        double scale = 0;
+        for (Observation o : points) {
+            scale += Math.pow(weight(o) * o.phases().computeMs(), 2);
+        }
+        return 1e-9 * scale;
+    }
+
+    /** Of the candidates whose residual is at most {@code bound}, the one with the most cores. */
+    private static int mostCoresOfTheBest(List<Double> candidates, double[] residuals, double bound) {
         int chosen = -1;
         for (int i = 0; i < candidates.size(); i++) {
-            if (residuals[i] <= bestResidual + tie && (chosen < 0 || candidates.get(i) > candidates.get(chosen))) {
+            if (residuals[i] <= bound && (chosen < 0 || candidates.get(i) > candidates.get(chosen))) {
                 chosen = i;
             }
         }
-        boolean open = false;
+        return chosen;
+    }
+
+    /** Whether cores other than the chosen fit as well: the data do not tell them apart. */
+    private static boolean isOpen(List<Double> candidates, double[] residuals, double bound, int chosen) {
         for (int i = 0; i < candidates.size(); i++) {
-            open |= residuals[i] <= bestResidual + tie && Math.abs(candidates.get(i) - candidates.get(chosen)) > 1e-9;
+            if (residuals[i] <= bound && Math.abs(candidates.get(i) - candidates.get(chosen)) > 1e-9) {
+                return true;
+            }
         }
-        return new CoresFit(candidates.get(chosen), stepMs[chosen], open);
+        return false;
     }
 
     /** The rows of one weighted least-squares problem: each row and its measurement times the point's weight. */

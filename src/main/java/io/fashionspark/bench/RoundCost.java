@@ -102,9 +102,15 @@ public final class RoundCost {
         }
     }
 
-    /** All of a measurement. */
+    /**
+     * All of a measurement.
+     *
+     * @param stepTimes each model's time per minibatch on one executor alone, apart from the rounds; null in a
+     *                  measurement made before they were taken (the cost model then fits t_step on the rounds)
+     */
     public record Results(Settings settings, String started, double seconds, String master, int cores,
-                          Map<String, String> machine, String loadBefore, String loadAfter, List<Point> points) {
+                          Map<String, String> machine, String loadBefore, String loadAfter, List<Point> points,
+                          List<StepTime> stepTimes) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -138,6 +144,7 @@ public final class RoundCost {
         Map<String, String> machine = new LinkedHashMap<>(MachineFacts.collect());
         FashionMnistFiles.Splits splits = FashionMnistFiles.load(settings.data(), new Configuration());
         LabelledImages test = splits.test().head(Math.min(TEST_IMAGES, splits.test().size()));
+        List<StepTime> stepTimes = stepTimes(splits.train());
         List<Point> points = new ArrayList<>();
         String master = null;
         for (int workers : settings.workerCounts()) {
@@ -165,7 +172,31 @@ public final class RoundCost {
         return new Results(settings, started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)),
                 (System.nanoTime() - t0) / 1e9, master,
                 Runtime.getRuntime().availableProcessors(), machine, loadBefore, MachineFacts.loadAverage(),
-                List.copyOf(points));
+                List.copyOf(points), stepTimes);
+    }
+
+    /**
+     * Each model's time per minibatch on a core of its own, in an application of one executor: the cost model's
+     * t_step, measured apart from the rounds it is checked against.
+     */
+    private List<StepTime> stepTimes(LabelledImages train) {
+        Map<String, String> own = Map.of("spark.cores.max", "1",
+                "spark.scheduler.maxRegisteredResourcesWaitingTime", "180s",
+                EXECUTOR_JAVA_OPTIONS, executorJavaOptions());
+        List<StepTime> out = new ArrayList<>();
+        try (JavaSparkContext sc = SparkContexts.create("fashion-spark round cost, step time", 1, own)) {
+            TaskSlots.awaitCluster(sc, 1);
+            for (ModelKind m : settings.models()) {
+                StepTime t = StepTime.measure(sc, m, train, settings.batchSize(), settings.steps() * settings.rounds(),
+                        WARM_UP_ROUNDS * settings.steps(), settings.repeats(), settings.seed(),
+                        settings.learningRate());
+                say("%s: %.1f ms a minibatch of %d on one executor alone (runs of %d: %s)", m.displayName(),
+                        t.meanMs(), t.batchSize(), t.steps(), t.runsMs().stream()
+                                .map(ms -> String.format(Locale.ROOT, "%.1f", ms)).toList());
+                out.add(t);
+            }
+        }
+        return List.copyOf(out);
     }
 
     static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";

@@ -46,13 +46,23 @@ public final class ScalingCostReport {
             return new Analysis(null, Map.of(), List.of(), "no points were measured");
         }
         List<CostModel.Observation> observations = r.points().stream().map(p -> observation(s, p)).toList();
-        CostModel.Fit fit = CostModel.fit(r.cores(), observations);
+        Map<String, Double> measured = measuredStepMs(r);
+        CostModel.Fit fit = CostModel.fit(r.cores(), observations, measured);
         Map<ModelKind, CostModel.Workload> workloads = new LinkedHashMap<>();
         for (ModelKind m : s.models()) {
             r.points().stream().filter(p -> p.model() == m).findFirst()
                     .ifPresent(p -> workloads.put(m, fit.workload(workload(s, p))));
         }
-        return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations), null);
+        return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations, measured), null);
+    }
+
+    /** t_step by workload name where the measurement timed the steps apart from the rounds; none before it did. */
+    static Map<String, Double> measuredStepMs(RoundCost.Results r) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (r.stepTimes() != null) {
+            r.stepTimes().forEach(t -> out.put(t.model().displayName(), t.meanMs()));
+        }
+        return out;
     }
 
     /** A point's workload with its own measured sizes; its t_step is the fit's to give. */
@@ -102,6 +112,7 @@ public final class ScalingCostReport {
         md.append("\n\n");
         bytesTable(md, r);
         phasesTable(md, r, an);
+        stepTimes(md, r);
         if (an.fit() == null) {
             md.append("No cost model: ").append(an.missing()).append(".\n");
             return md.toString();
@@ -171,6 +182,32 @@ public final class ScalingCostReport {
         md.append(runs.render()).append('\n');
     }
 
+    /** The step times measured apart, beside the 1-worker rounds' compute where there is one to compare. */
+    private static void stepTimes(StringBuilder md, RoundCost.Results r) {
+        if (r.stepTimes() == null || r.stepTimes().isEmpty()) {
+            return;
+        }
+        md.append("## A minibatch on a core of its own\n\n");
+        md.append("Measured before the rounds, in an application of one one-core executor: one task builds the ")
+                .append("model, fits ").append(RoundCost.WARM_UP_ROUNDS * r.settings().steps())
+                .append(" minibatches untimed, then times ").append(r.settings().repeats()).append(" runs of ")
+                .append("minibatches one after another (DL4J's `fit` only, as a round's compute is timed), with no ")
+                .append("broadcast, replica or result. This is the cost model's t_step: it is not one of the ")
+                .append("points, so every fit below, the held-out ones included, uses it.\n\n");
+        MarkdownTable t = new MarkdownTable().left("Model").right("Minibatch").right("Per run")
+                .left("Runs, ms a minibatch").right("Mean, ms", x -> Formats.fixed(x.doubleValue(), 1))
+                .right("Spread", pct()).right("1 worker's round compute a minibatch, ms",
+                        x -> Formats.fixed(x.doubleValue(), 1));
+        for (StepTime st : r.stepTimes()) {
+            Double inRounds = r.points().stream().filter(p -> p.model() == st.model() && p.workers() == 1)
+                    .findFirst().map(p -> p.mean().computeMs() / r.settings().steps()).orElse(null);
+            t.row(st.model().displayName(), st.batchSize(), st.steps(), st.runsMs().stream()
+                    .map(x -> Formats.fixed(x, 1)).collect(java.util.stream.Collectors.joining(", ")), st.meanMs(),
+                    st.spread(), inRounds);
+        }
+        md.append(t.render()).append('\n');
+    }
+
     private static void constants(StringBuilder md, RoundCost.Results r, Analysis an) {
         CostModel c = an.fit().shared();
         md.append("## The cost model\n\n");
@@ -199,8 +236,11 @@ public final class ScalingCostReport {
                 .append("(compute, broadcast, fetch, launch + other, wait, result serialisation, results), and ")
                 .append("each point's residuals are divided by its measured round time, so that a short round ")
                 .append("counts as much as a long one (the model is judged on its relative error). Every constant ")
-                .append("is held at zero or above. Per model: t_step and the cores its workers got (k(N)), fitted ")
-                .append("together on its compute, since the models share the cores differently. Shared by the ")
+                .append("is held at zero or above. Per model: ").append(r.stepTimes() == null
+                        ? "t_step and the cores its workers got (k(N)), fitted together on its compute"
+                        : "t_step measured on a core of its own (above), and the cores its workers got (k(N)) "
+                                + "fitted on its compute given it")
+                .append(", since the models share the cores differently. Shared by the ")
                 .append("models: o_round, o_task, w, and each transfer's fixed and per-byte cost, which the two ")
                 .append("sizes (").append(String.join(", ", sizes)).append(" of broadcast) separate. Spark's ")
                 .append("result serialisation is the workers' serialising of S_r only where their results go ")
@@ -215,11 +255,13 @@ public final class ScalingCostReport {
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
         for (CostModel.Workload w : an.workloads().values()) {
             String name = w.name();
+            boolean measured = measuredStepMs(r).containsKey(name);
             t.row("cores (k), " + name, Formats.fixed(an.fit().cores().get(name), 2),
-                    "with t_step, from " + name + "'s compute (slowest worker) at " + all + "; between 1 and "
+                    (measured ? "given t_step" : "with t_step") + ", from " + name + "'s compute (slowest worker) at " + all + "; between 1 and "
                             + r.cores() + " (nproc)" + (an.fit().coresOpen().contains(name)
                             ? "; its points do not separate it from t_step, the most cores taken" : ""));
-            t.row("t_step, " + name, Formats.fixed(w.stepMs(), 1) + " ms", "with its cores ("
+            t.row("t_step, " + name, Formats.fixed(w.stepMs(), 1) + " ms", (measured
+                    ? "measured on a core of its own, apart from the rounds (" : "with its cores (")
                     + Formats.fixed(w.batchSize() / w.stepMs() * 1000, 0) + " images/s per core)");
         }
         t.row("o_round", Formats.fixed(c.roundOverheadMs(), 1) + " ms", "with o_task, from launch + other at every "
@@ -270,10 +312,16 @@ public final class ScalingCostReport {
                 .append("own runs is in the constants that predict it. No wire (the loopback). Error: (predicted - ")
                 .append("measured) / measured, against the mean of the point's runs and against the run farthest ")
                 .append("from the prediction; within 25% means every run is. \"Without it\": the cores and t_step ")
-                .append("of the point's model in the fit that predicts it; \"open\" where the model's other points ")
-                .append("do not separate the two: for any cores in a range every one of them shares the cores, so ")
-                .append("their compute gives t_step / cores only, every cores value in that range fits them ")
-                .append("equally, and the fit takes the most.\n\n");
+                .append("of the point's model in the fit that predicts it; ");
+        if (measuredStepMs(r).isEmpty()) {
+            md.append("\"open\" where the model's other points do not separate the two: for any cores in a range ")
+                    .append("every one of them shares the cores, so their compute gives t_step / cores only, every ")
+                    .append("cores value in that range fits them equally, and the fit takes the most.\n\n");
+        } else {
+            md.append("t_step is the one measured on a core of its own in every fit, so the other points give the ")
+                    .append("cores: a 1-worker point's compute is predicted from the step time alone, and its ")
+                    .append("communication from the other points.\n\n");
+        }
         MarkdownTable t = new MarkdownTable().left("Model").right("Workers").left("Without it: cores, t_step")
                 .right("Predicted, ms", ms()).right("Compute", ms()).right("Communication", ms())
                 .right("Measured mean, ms", ms()).right("Runs, ms").right("Error (mean)", signedPct())

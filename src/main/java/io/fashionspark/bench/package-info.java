@@ -16,8 +16,9 @@
  *   measured.</li>
  *   <li>Report: {@link io.fashionspark.bench.BenchReport} writes the markdown, with {@code BenchFigures} (the
  *   figures it compares), {@code MarkdownTable} (every table) and {@code Formats} (how numbers read).</li>
- *   <li>Round cost ({@code round-cost}, also on a real cluster): {@link io.fashionspark.bench.RoundCost} measures
- *   averaging rounds at several worker counts, one Spark application each; {@code RoundPhases} splits each round on
+ *   <li>Round cost ({@code round-cost}, also on a real cluster): {@link io.fashionspark.bench.RoundCost} times
+ *   each model's minibatch on one executor alone ({@code StepTime}), then measures averaging rounds at several
+ *   worker counts, one Spark application each; {@code RoundPhases} splits each round on
  *   the driver's critical path from dl4j-spark's stats and the per-task metrics {@code RoundTasks} keeps;
  *   {@code CostModel} is fitted on some points and predicts all of them and larger clusters;
  *   {@link io.fashionspark.bench.ScalingCostReport} writes docs/scaling-cost.md.</li>

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -239,6 +240,29 @@ class CostModelTest {
         assertTrue(without.open());
         assertEquals(2, without.cores(), 1e-9);
         assertEquals(140 * 2 / 1.6, without.stepMs(), 1e-9);
+    }
+
+    @Test
+    void aStepTimeMeasuredApartGivesTheCoresWithoutAPointOnACoreOfItsOwn() {
+        // As above, 1.6 cores; with t_step measured apart, the shared points' compute gives the cores.
+        List<CostModel.Observation> points = pointsOf(TRUE.withCores(1.6), LARGE);
+        CostModel.CoresFit without = CostModel.fitCores(2, points.subList(1, 4), 140);
+        assertFalse(without.open());
+        assertEquals(1.6, without.cores(), 1e-9);
+        assertEquals(140, without.stepMs(), 1e-9);
+        // Held out, the 1-worker point is predicted exactly: compute from the step time, the rest from the others.
+        List<CostModel.Observation> both = exactPoints();
+        List<CostModel.Fit> held = CostModel.leaveOneOut(4, both, Map.of("large", 140.0, "small", 25.0));
+        for (int i = 0; i < both.size(); i++) {
+            CostModel.Observation o = both.get(i);
+            CostModel.Workload w = o.workload().name().equals("large") ? LARGE : SMALL;
+            assertEquals(o.phases().wallMs(), held.get(i).predict(w, o.workers(), Double.POSITIVE_INFINITY)
+                    .totalMs(), 1e-9 * o.phases().wallMs(), o.toString());
+        }
+        // A step time measured slower than the rounds' is kept, not fitted away: the cores make up for it.
+        CostModel.Fit slow = CostModel.fit(2, points, Map.of("large", 175.0));
+        assertEquals(175, slow.stepMs().get("large"), 1e-9);
+        assertEquals(2, slow.cores().get("large"), 1e-9, "the most cores where the step is slower than every point");
     }
 
     @Test

@@ -99,6 +99,29 @@ class RoundCostCommandTest {
     }
 
     @Test
+    void eachModelsStepTimeIsMeasuredApartAndIsTheModelsTStep() {
+        assertEquals(2, json.get("stepTimes").size(), "one per model");
+        for (JsonNode t : json.get("stepTimes")) {
+            assertEquals(10, t.get("batchSize").asInt());
+            assertEquals(4, t.get("steps").asInt(), "2 steps x 2 rounds a run");
+            assertEquals(2, t.get("runsMs").size(), "one per repeat");
+            t.get("runsMs").forEach(ms -> assertTrue(ms.asDouble() > 0, t.toString()));
+        }
+        assertTrue(markdown.contains("## A minibatch on a core of its own"), markdown);
+        assertTrue(markdown.contains("measured on a core of its own, apart from the rounds"), markdown);
+    }
+
+    @Test
+    void aMeasurementSavedBeforeStepTimesWereTakenIsWrittenAsItWas() throws Exception {
+        // docs/scaling-cost.json has no step times: its model fits t_step on the rounds, as when it was written.
+        Path again = tmp.resolve("old.md");
+        Result r = CommandLineTest.run("round-cost", "--from", Path.of("docs", "scaling-cost.json").toString(),
+                "--output", again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readString(Path.of("docs", "scaling-cost.md")), Files.readString(again));
+    }
+
+    @Test
     void theReportIsWrittenAgainFromTheSavedNumbers() throws Exception {
         Path again = tmp.resolve("again.md");
         Result r = CommandLineTest.run("round-cost", "--from", tmp.resolve("docs").resolve("scaling-cost.json")
