@@ -191,7 +191,8 @@ public final class ScalingCostReport {
         md.append("Measured before the rounds, in an application of one one-core executor: one task builds the ")
                 .append("model, fits ").append(RoundCost.WARM_UP_ROUNDS * r.settings().steps())
                 .append(" minibatches untimed, then times ").append(r.settings().repeats()).append(" runs of ")
-                .append("minibatches one after another (DL4J's `fit` only, as a round's compute is timed), with no ")
+                .append(r.settings().steps() * r.settings().rounds()).append(" minibatches one after another ")
+                .append("(DL4J's `fit` only, as a round's compute is timed), with no ")
                 .append("broadcast, replica or result. This is the cost model's t_step: it is not one of the ")
                 .append("points, so every fit below, the held-out ones included, uses it.\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Minibatch").right("Per run")
