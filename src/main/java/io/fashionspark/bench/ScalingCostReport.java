@@ -258,8 +258,8 @@ public final class ScalingCostReport {
             String name = w.name();
             boolean measured = measuredStepMs(r).containsKey(name);
             t.row("cores (k), " + name, Formats.fixed(an.fit().cores().get(name), 2),
-                    (measured ? "given t_step" : "with t_step") + ", from " + name + "'s compute (slowest worker) at " + all + "; between 1 and "
-                            + r.cores() + " (nproc)" + (an.fit().coresOpen().contains(name)
+                    (measured ? "given t_step" : "with t_step") + ", from " + name + "'s compute (slowest worker) at "
+                            + all + "; between 1 and " + r.cores() + " (nproc)" + (an.fit().coresOpen().contains(name)
                             ? "; its points do not separate it from t_step, the most cores taken" : ""));
             t.row("t_step, " + name, Formats.fixed(w.stepMs(), 1) + " ms", (measured
                     ? "measured on a core of its own, apart from the rounds (" : "with its cores (")
