@@ -9,6 +9,7 @@ import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.CommandLineTest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,9 +107,14 @@ class RoundCostCommandTest {
             assertEquals(4, t.get("steps").asInt(), "2 steps x 2 rounds a run");
             assertEquals(2, t.get("runsMs").size(), "one per repeat");
             t.get("runsMs").forEach(ms -> assertTrue(ms.asDouble() > 0, t.toString()));
+            // The model's t_step is the runs' mean, not a fit on the rounds.
+            double mean = (t.get("runsMs").get(0).asDouble() + t.get("runsMs").get(1).asDouble()) / 2;
+            String name = t.get("model").asText().equals("DNN") ? "FashionDNN" : "FashionCNN";
+            String row = String.format(Locale.ROOT, "| t_step, %s | %,.1f ms | measured on a core of its own, apart "
+                    + "from the rounds", name, mean);
+            assertTrue(markdown.contains(row), row + " in\n" + markdown);
         }
         assertTrue(markdown.contains("## A minibatch on a core of its own"), markdown);
-        assertTrue(markdown.contains("measured on a core of its own, apart from the rounds"), markdown);
     }
 
     @Test
