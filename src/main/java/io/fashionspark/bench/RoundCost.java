@@ -148,14 +148,8 @@ public final class RoundCost {
         List<Point> points = new ArrayList<>();
         String master = null;
         for (int workers : settings.workerCounts()) {
-            // One application per worker count: on a cluster it asks for exactly that many cores, so each point
-            // runs on its own executors; the wait covers executors that start slowly when many share few cores.
-            Map<String, String> own = Map.of("spark.cores.max", Integer.toString(workers),
-                    "spark.scheduler.maxRegisteredResourcesWaitingTime", "180s",
-                    EXECUTOR_JAVA_OPTIONS, executorJavaOptions());
-            try (JavaSparkContext sc = SparkContexts.create("fashion-spark round cost, " + Formats.workers(workers),
-                    workers, own)) {
-                TaskSlots.awaitCluster(sc, workers);
+            try (JavaSparkContext sc = application("fashion-spark round cost, " + Formats.workers(workers),
+                    workers)) {
                 master = sc.master();
                 machine.put("Spark", sc.version() + ", master " + sc.master());
                 SparkConf conf = sc.getConf();
@@ -180,12 +174,8 @@ public final class RoundCost {
      * t_step, measured apart from the rounds it is checked against.
      */
     private List<StepTime> stepTimes(LabelledImages train) {
-        Map<String, String> own = Map.of("spark.cores.max", "1",
-                "spark.scheduler.maxRegisteredResourcesWaitingTime", "180s",
-                EXECUTOR_JAVA_OPTIONS, executorJavaOptions());
         List<StepTime> out = new ArrayList<>();
-        try (JavaSparkContext sc = SparkContexts.create("fashion-spark round cost, step time", 1, own)) {
-            TaskSlots.awaitCluster(sc, 1);
+        try (JavaSparkContext sc = application("fashion-spark round cost, step time", 1)) {
             for (ModelKind m : settings.models()) {
                 StepTime t = StepTime.measure(sc, m, train, settings.batchSize(), settings.steps() * settings.rounds(),
                         WARM_UP_ROUNDS * settings.steps(), settings.repeats(), settings.seed(),
@@ -197,6 +187,25 @@ public final class RoundCost {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A Spark application of its own with {@code executors} one-core executors, started and waited for: on a
+     * cluster it asks for exactly that many cores, so each measurement runs on its own executors; the wait covers
+     * executors that start slowly when many share few cores.
+     */
+    private static JavaSparkContext application(String name, int executors) {
+        Map<String, String> own = Map.of("spark.cores.max", Integer.toString(executors),
+                "spark.scheduler.maxRegisteredResourcesWaitingTime", "180s",
+                EXECUTOR_JAVA_OPTIONS, executorJavaOptions());
+        JavaSparkContext sc = SparkContexts.create(name, executors, own);
+        try {
+            TaskSlots.awaitCluster(sc, executors);
+            return sc;
+        } catch (RuntimeException e) {
+            sc.close();
+            throw e;
+        }
     }
 
     static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
