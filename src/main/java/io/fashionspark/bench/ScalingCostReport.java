@@ -26,9 +26,11 @@ public final class ScalingCostReport {
      * @param workloads each model's workload with its fitted t_step, its sizes from its first point (projections)
      * @param heldOut   for each point (in the measurement's order) the fit on all the others; null where no other
      *                  point has its model
+     * @param measuredStepMs t_step by workload name where the measurement timed it apart from the rounds (every fit
+     *                  takes it as given); empty for a measurement saved before step times were taken
      */
     record Analysis(CostModel.Fit fit, Map<ModelKind, CostModel.Workload> workloads, List<CostModel.Fit> heldOut,
-                    String missing) {
+                    Map<String, Double> measuredStepMs, String missing) {
         /** The k(N) of a model's points: its own cores where the fit has them. */
         double slowdown(ModelKind m, int workers, int machineCores) {
             return fit != null && fit.covers(m.displayName()) ? fit.model(m.displayName()).slowdown(workers)
@@ -43,7 +45,7 @@ public final class ScalingCostReport {
     static Analysis analyse(RoundCost.Results r) {
         RoundCost.Settings s = r.settings();
         if (r.points().isEmpty()) {
-            return new Analysis(null, Map.of(), List.of(), "no points were measured");
+            return new Analysis(null, Map.of(), List.of(), Map.of(), "no points were measured");
         }
         List<CostModel.Observation> observations = r.points().stream().map(p -> observation(s, p)).toList();
         Map<String, Double> measured = measuredStepMs(r);
@@ -53,11 +55,11 @@ public final class ScalingCostReport {
             r.points().stream().filter(p -> p.model() == m).findFirst()
                     .ifPresent(p -> workloads.put(m, fit.workload(workload(s, p))));
         }
-        return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations, measured), null);
+        return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations, measured), measured, null);
     }
 
     /** t_step by workload name where the measurement timed the steps apart from the rounds; none before it did. */
-    static Map<String, Double> measuredStepMs(RoundCost.Results r) {
+    private static Map<String, Double> measuredStepMs(RoundCost.Results r) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (r.stepTimes() != null) {
             r.stepTimes().forEach(t -> out.put(t.model().displayName(), t.meanMs()));
@@ -237,7 +239,7 @@ public final class ScalingCostReport {
                 .append("(compute, broadcast, fetch, launch + other, wait, result serialisation, results), and ")
                 .append("each point's residuals are divided by its measured round time, so that a short round ")
                 .append("counts as much as a long one (the model is judged on its relative error). Every constant ")
-                .append("is held at zero or above. Per model: ").append(r.stepTimes() == null
+                .append("is held at zero or above. Per model: ").append(an.measuredStepMs().isEmpty()
                         ? "t_step and the cores its workers got (k(N)), fitted together on its compute"
                         : "t_step measured on a core of its own (above), and the cores its workers got (k(N)) "
                                 + "fitted on its compute given it")
@@ -256,7 +258,7 @@ public final class ScalingCostReport {
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
         for (CostModel.Workload w : an.workloads().values()) {
             String name = w.name();
-            boolean measured = measuredStepMs(r).containsKey(name);
+            boolean measured = an.measuredStepMs().containsKey(name);
             t.row("cores (k), " + name, Formats.fixed(an.fit().cores().get(name), 2),
                     (measured ? "given t_step" : "with t_step") + ", from " + name + "'s compute (slowest worker) at "
                             + all + "; between 1 and " + r.cores() + " (nproc)" + (an.fit().coresOpen().contains(name)
@@ -314,7 +316,7 @@ public final class ScalingCostReport {
                 .append("measured) / measured, against the mean of the point's runs and against the run farthest ")
                 .append("from the prediction; within 25% means every run is. \"Without it\": the cores and t_step ")
                 .append("of the point's model in the fit that predicts it; ");
-        if (measuredStepMs(r).isEmpty()) {
+        if (an.measuredStepMs().isEmpty()) {
             md.append("\"open\" where the model's other points do not separate the two: for any cores in a range ")
                     .append("every one of them shares the cores, so their compute gives t_step / cores only, every ")
                     .append("cores value in that range fits them equally, and the fit takes the most.\n\n");
