@@ -177,6 +177,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "round's workers start them afresh (reset: a third of the bytes per round).")
     String adamState;
 
+    @Option(names = TrainingOptions.ADAM_BETA2, paramLabel = "B|auto",
+            description = "Decay of Adam's second-moment estimate (0.999: Adam's usual value, about 1,000 steps of "
+                    + "memory; lower adapts sooner to a moving rate). auto: the model's own measured value "
+                    + "(FashionDNN 0.95, others 0.999; docs/scaling.md).")
+    String adamBeta2;
+
     @Option(names = TrainingOptions.MAX_GLOBAL_BATCH, paramLabel = "IMAGES",
             description = "The most images one averaged step takes in over all workers (workers x --batch-size); "
                     + "above it each worker's minibatch shrinks to IMAGES / workers (0: no limit). Keeps the "
@@ -209,7 +215,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOptions.KEEP_CHECKPOINTS, TrainingOptions.RECIPE, TrainingOptions.LR_SCALING,
             TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
             TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
-            TrainingOptions.ADAM_STATE, TrainingOptions.MAX_GLOBAL_BATCH, ConfigDefaults.OPTION, DRY_RUN);
+            TrainingOptions.ADAM_STATE, TrainingOptions.ADAM_BETA2, TrainingOptions.MAX_GLOBAL_BATCH,
+            ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
@@ -336,6 +343,7 @@ final class TrainCommand implements Callable<Integer> {
             case TrainingOptions.BLOCK_LEARNING_RATE -> blockLearningRate;
             case TrainingOptions.BLOCK_NESTEROV -> blockNesterov;
             case TrainingOptions.ADAM_STATE -> adamState;
+            case TrainingOptions.ADAM_BETA2 -> adamBeta2;
             case TrainingOptions.MAX_GLOBAL_BATCH -> maxGlobalBatch;
             default -> throw new IllegalArgumentException(option);
         });

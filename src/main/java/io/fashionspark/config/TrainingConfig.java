@@ -65,6 +65,8 @@ public record TrainingConfig(
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(recipe, "recipe");
+        // Settings are built with the model known: config.json holds the beta2 the run trains with.
+        recipe = recipe.forModel(model);
         requireText(data, DATA);
         requireText(output, OUTPUT);
         requirePositive(workers, WORKERS, "the number of parallel model replicas");

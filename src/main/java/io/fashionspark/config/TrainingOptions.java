@@ -31,6 +31,7 @@ public final class TrainingOptions {
     public static final String BLOCK_LEARNING_RATE = "--block-learning-rate";
     public static final String BLOCK_NESTEROV = "--block-nesterov";
     public static final String ADAM_STATE = "--adam-state";
+    public static final String ADAM_BETA2 = "--adam-beta2";
     public static final String MAX_GLOBAL_BATCH = "--max-global-batch";
 
     private TrainingOptions() {

@@ -1,5 +1,6 @@
 package io.fashionspark.config;
 
+import static io.fashionspark.config.TrainingOptions.ADAM_BETA2;
 import static io.fashionspark.config.TrainingOptions.ADAM_STATE;
 import static io.fashionspark.config.TrainingOptions.BLOCK_LEARNING_RATE;
 import static io.fashionspark.config.TrainingOptions.BLOCK_MOMENTUM;
@@ -10,6 +11,9 @@ import static io.fashionspark.config.TrainingOptions.LR_WARMUP_EPOCHS;
 import static io.fashionspark.config.TrainingOptions.MAX_GLOBAL_BATCH;
 import static io.fashionspark.config.TrainingOptions.SYNC_EPOCHS;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fashionspark.model.ModelKind;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
@@ -33,17 +37,27 @@ import java.util.stream.Collectors;
  * @param blockNesterov     start each round from the look-ahead point (Nesterov block momentum)
  * @param adamState         whether Adam's moment estimates travel with the parameters and are averaged, or every
  *                          round's workers start them afresh (a third of the bytes)
+ * @param adamBeta2         the decay of Adam's second-moment estimate: 0.999 (Adam's usual value) remembers about
+ *                          1,000 steps of squared gradients; lower forgets sooner, which suits runs of a few
+ *                          thousand steps whose rate moves. Null stands for the model's own value
+ *                          ({@link #forModel}) until the run's settings are built
  * @param maxGlobalBatch    the most images one averaged step takes in over all workers (0: no limit); above it each
  *                          worker's minibatch shrinks to this divided by the workers. Many workers at a full
  *                          minibatch take too few steps per epoch to reach one worker's accuracy
  */
 public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay lrDecay, double syncEpochs,
                              double blockMomentum, double blockLearningRate, boolean blockNesterov,
-                             AdamState adamState, int maxGlobalBatch) {
+                             AdamState adamState, Double adamBeta2, int maxGlobalBatch) {
+
+    /** Adam's usual beta2 (PyTorch's and DL4J's default): the notes' value, and what runs saved without one used. */
+    public static final double USUAL_ADAM_BETA2 = 0.999;
 
     /** The reference notes' set-up: a constant rate, plain averaging of parameters and Adam state. */
     public static final TrainingRecipe NOTES = new TrainingRecipe(LrScaling.NONE, 0, LrDecay.CONSTANT, 0, 0, 1,
-            false, AdamState.AVERAGED, 0);
+            false, AdamState.AVERAGED, USUAL_ADAM_BETA2, 0);
+
+    /** What {@code --adam-beta2} takes for the model's own measured value ({@link ModelKind#tunedAdamBeta2()}). */
+    public static final String AUTO = "auto";
 
     /** How the peak learning rate follows the worker count. */
     public enum LrScaling {
@@ -95,10 +109,39 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
             throw new ConfigException(BLOCK_LEARNING_RATE + " must be a positive number, got " + blockLearningRate
                     + " (1 is plain averaging)");
         }
+        if (adamBeta2 != null && !(adamBeta2 > 0 && adamBeta2 < 1)) {
+            throw new ConfigException(ADAM_BETA2 + " must be above 0 and below 1, got " + adamBeta2
+                    + " (0.999 is Adam's usual value; " + AUTO + " takes the model's own)");
+        }
         if (maxGlobalBatch < 0) {
             throw new ConfigException(MAX_GLOBAL_BATCH + " must be 0 (no limit) or more images, got "
                     + maxGlobalBatch);
         }
+    }
+
+    /**
+     * Reads a recipe as {@code config.json} holds it. Runs saved before beta2 was a setting trained with Adam's usual
+     * value, and read as such, so that they resume as they began.
+     */
+    @JsonCreator
+    static TrainingRecipe fromJson(@JsonProperty("lrScaling") LrScaling lrScaling,
+                                   @JsonProperty("lrWarmupEpochs") double lrWarmupEpochs,
+                                   @JsonProperty("lrDecay") LrDecay lrDecay,
+                                   @JsonProperty("syncEpochs") double syncEpochs,
+                                   @JsonProperty("blockMomentum") double blockMomentum,
+                                   @JsonProperty("blockLearningRate") double blockLearningRate,
+                                   @JsonProperty("blockNesterov") boolean blockNesterov,
+                                   @JsonProperty("adamState") AdamState adamState,
+                                   @JsonProperty("adamBeta2") Double adamBeta2,
+                                   @JsonProperty("maxGlobalBatch") int maxGlobalBatch) {
+        return new TrainingRecipe(lrScaling, lrWarmupEpochs, lrDecay, syncEpochs, blockMomentum, blockLearningRate,
+                blockNesterov, adamState, adamBeta2 == null ? USUAL_ADAM_BETA2 : adamBeta2, maxGlobalBatch);
+    }
+
+    /** This recipe with the model's own beta2 where it asks for it ({@value #AUTO}); as it is otherwise. */
+    public TrainingRecipe forModel(ModelKind model) {
+        return adamBeta2 != null ? this : new TrainingRecipe(lrScaling, lrWarmupEpochs, lrDecay, syncEpochs,
+                blockMomentum, blockLearningRate, blockNesterov, adamState, model.tunedAdamBeta2(), maxGlobalBatch);
     }
 
     /**
@@ -132,6 +175,8 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
                     .append(blockNesterov ? " (Nesterov)" : "");
         }
         b.append(", Adam state ").append(lower(adamState));
+        b.append(adamBeta2 == null ? ", Adam beta2 the model's own"
+                : adamBeta2 != USUAL_ADAM_BETA2 ? ", Adam beta2 " + adamBeta2 : "");
         return b.append(maxGlobalBatch > 0 ? ", at most " + maxGlobalBatch + " images per step" : "").toString();
     }
 
@@ -153,7 +198,7 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
 
     /** The options a {@code tuned} recipe reads; {@code notes} ignores them. */
     public static final java.util.List<String> OPTIONS = java.util.List.of(LR_SCALING, LR_WARMUP_EPOCHS, LR_DECAY,
-            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE, MAX_GLOBAL_BATCH);
+            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE, ADAM_BETA2, MAX_GLOBAL_BATCH);
 
     /** Whether {@code name} (as {@code --recipe} takes it: any case, spaces around) names the notes' set-up. */
     public static boolean isNotes(String name) {
@@ -177,7 +222,16 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
                 number(valueOf, LR_WARMUP_EPOCHS), parse(LrDecay.class, valueOf.apply(LR_DECAY), LR_DECAY),
                 number(valueOf, SYNC_EPOCHS), number(valueOf, BLOCK_MOMENTUM), number(valueOf, BLOCK_LEARNING_RATE),
                 bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE),
-                whole(valueOf, MAX_GLOBAL_BATCH));
+                adamBeta2(valueOf), whole(valueOf, MAX_GLOBAL_BATCH));
+    }
+
+    /** The option's number, or null for {@value #AUTO}: the model's own, filled in by {@link #forModel}. */
+    private static Double adamBeta2(Function<String, String> valueOf) {
+        String v = valueOf.apply(ADAM_BETA2);
+        if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
+            return null;
+        }
+        return parsed(valueOf, ADAM_BETA2, Double::parseDouble, "a number between 0 and 1 or " + AUTO);
     }
 
     private static double number(Function<String, String> valueOf, String option) {

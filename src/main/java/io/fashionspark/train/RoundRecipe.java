@@ -3,16 +3,19 @@ package io.fashionspark.train;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.config.TrainingRecipe.LrDecay;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * A run's {@link TrainingRecipe} as the loop applies it, round by round: how many steps the next round has, the
- * learning rate its workers use, and the block-momentum filter of its average. Everything here is a function of
- * the iteration reached and of the block momentum, which checkpoints keep: a resumed run takes the same rounds at
- * the same rates.
+ * learning rate (and Adam beta2) its workers use, and the block-momentum filter of its average. Everything here is
+ * a function of the iteration reached and of the block momentum, which checkpoints keep: a resumed run takes the
+ * same rounds at the same rates.
  */
 final class RoundRecipe {
     private final TrainingConfig config;
@@ -21,6 +24,7 @@ final class RoundRecipe {
     private final long syncIterations;
     private final BlockMomentum blockMomentum;
     private double rateSet;
+    private boolean beta2Set;
 
     RoundRecipe(TrainingConfig config, int stepsPerEpoch, INDArray blockMomentumState) {
         this.config = config;
@@ -61,8 +65,20 @@ final class RoundRecipe {
         return warmupIterations == 0 && config.recipe().lrDecay() == LrDecay.CONSTANT;
     }
 
-    /** Sets the round's rate on the network (sent to the workers with its configuration) and its start point. */
+    /**
+     * Sets the round's rate on the network (sent to the workers with its configuration) and its start point; before
+     * the run's first round, also the recipe's Adam beta2.
+     */
     void beforeRound(MultiLayerNetwork network, long iteration) {
+        if (!beta2Set) {
+            double beta2 = config.recipe().adamBeta2();
+            forEachUpdater(network, u -> {
+                if (u instanceof Adam adam) {
+                    adam.setBeta2(beta2);
+                }
+            });
+            beta2Set = true;
+        }
         if (!constantRate()) {
             double rate = rateAt(iteration);
             if (rate != rateSet) {
@@ -82,18 +98,26 @@ final class RoundRecipe {
      * what they were.
      */
     private static void setRate(MultiLayerNetwork network, double rate) {
+        forEachUpdater(network, u -> {
+            if (u.hasLearningRate()) {
+                u.setLrAndSchedule(rate, null);
+            }
+        });
+    }
+
+    /** Every layer's updater settings: in the configuration the workers get, and in the driver's layers. */
+    private static void forEachUpdater(MultiLayerNetwork network, Consumer<IUpdater> change) {
         for (NeuralNetConfiguration conf : network.getLayerWiseConfigurations().getConfs()) {
-            setRate(conf, rate);
+            updater(conf, change);
         }
         for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
-            setRate(layer.conf(), rate);
+            updater(layer.conf(), change);
         }
     }
 
-    private static void setRate(NeuralNetConfiguration conf, double rate) {
-        if (conf.getLayer() instanceof BaseLayer layer && layer.getIUpdater() != null
-                && layer.getIUpdater().hasLearningRate()) {
-            layer.getIUpdater().setLrAndSchedule(rate, null);
+    private static void updater(NeuralNetConfiguration conf, Consumer<IUpdater> change) {
+        if (conf.getLayer() instanceof BaseLayer layer && layer.getIUpdater() != null) {
+            change.accept(layer.getIUpdater());
         }
     }
 

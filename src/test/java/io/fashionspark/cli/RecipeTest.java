@@ -53,8 +53,8 @@ class RecipeTest {
         // Nesterov turns the filter on at momentum 0: every round goes through the look-ahead and the filter.
         Path filtered = train("filtered", "--epochs", "2", "--recipe", "tuned", "--lr-scaling", "none",
                 "--lr-warmup-epochs", "0", "--lr-decay", "constant", "--sync-epochs", "0", "--adam-state", "averaged",
-                "--block-momentum", "0", "--block-learning-rate", "1", "--block-nesterov", "true", "--learning-rate",
-                "0.001");
+                "--adam-beta2", "0.999", "--block-momentum", "0", "--block-learning-rate", "1", "--block-nesterov",
+                "true", "--learning-rate", "0.001");
         assertArrayEquals(params(plain), params(filtered), 0f);
         MultiLayerNetwork a = ResumeTest.model(plain);
         MultiLayerNetwork b = ResumeTest.model(filtered);
@@ -79,6 +79,33 @@ class RecipeTest {
         assertTrue(crawled < moved / 100, "moved " + moved + " at the constant rate, " + crawled + " warming up");
     }
 
+    @Test
+    void adamsBeta2ReachesTheWorkersAndAutoIsTheModelsOwn() throws Exception {
+        Path usual = train("beta2-usual", "--epochs", "1", "--adam-beta2", "0.999");
+        Path shortMemory = train("beta2-short", "--epochs", "1", "--adam-beta2", "0.5");
+        assertEquals(0.5, adam(ResumeTest.model(shortMemory)).getBeta2());
+        // The workers trained with it: from the same seed and data the runs end apart.
+        assertFalse(java.util.Arrays.equals(params(usual), params(shortMemory)));
+
+        Result dnn = CommandLineTest.run("train", "--model", "dnn", "--data", data.toString(), "--dry-run");
+        assertTrue(dnn.out().replaceAll("\\s+", "").contains("\"adamBeta2\":0.95,"), dnn.out());
+        Result cnn = CommandLineTest.run("train", "--model", "cnn", "--data", data.toString(), "--dry-run");
+        assertTrue(cnn.out().replaceAll("\\s+", "").contains("\"adamBeta2\":0.999,"), cnn.out());
+
+        Result one = CommandLineTest.run("train", "--data", data.toString(), "--adam-beta2", "1", "--dry-run");
+        assertEquals(ExitCodes.USAGE, one.code(), one.err());
+        assertTrue(one.err().contains("--adam-beta2 must be above 0 and below 1, got 1.0"), one.err());
+        Result word = CommandLineTest.run("train", "--data", data.toString(), "--adam-beta2", "high", "--dry-run");
+        assertEquals(ExitCodes.USAGE, word.code(), word.err());
+        assertTrue(word.err().contains("--adam-beta2 must be a number between 0 and 1 or auto, got 'high'"),
+                word.err());
+    }
+
+    private static org.nd4j.linalg.learning.config.Adam adam(MultiLayerNetwork model) {
+        return (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) model.getLayer(0)
+                .conf().getLayer()).getIUpdater();
+    }
+
     private static double distance(float[] a, float[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
@@ -91,7 +118,7 @@ class RecipeTest {
     void aRunWithEveryPartOfARecipeResumesFromACheckpointExactly() throws Exception {
         String[] recipe = {"--epochs", "2", "--recipe", "tuned", "--lr-scaling", "linear", "--lr-warmup-epochs", "0.5",
             "--lr-decay", "cosine", "--sync-epochs", "0.5", "--block-momentum", "0.5", "--block-nesterov", "true",
-            "--adam-state", "averaged", "--checkpoint-every", "6", "--keep-checkpoints", "100"};
+            "--adam-state", "averaged", "--adam-beta2", "0.9", "--checkpoint-every", "6", "--keep-checkpoints", "100"};
         Path whole = train("whole", recipe);
         assertTrue(Files.isRegularFile(whole.resolve("checkpoints/checkpoint-000000012.momentum")));
 
@@ -124,7 +151,8 @@ class RecipeTest {
         assertTrue(config.contains("\"learningRate\":0.001,"), notes.out());
         assertTrue(config.contains("\"recipe\":{\"lrScaling\":\"NONE\",\"lrWarmupEpochs\":0.0,"
                 + "\"lrDecay\":\"CONSTANT\",\"syncEpochs\":0.0,\"blockMomentum\":0.0,\"blockLearningRate\":1.0,"
-                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\",\"maxGlobalBatch\":0}"), notes.out());
+                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\",\"adamBeta2\":0.999,\"maxGlobalBatch\":0}"),
+                notes.out());
         Result tuned = CommandLineTest.run("train", "--data", data.toString(), "--dry-run");
         assertTrue(tuned.out().replaceAll("\\s+", "").contains("\"learningRate\":0.002,"), tuned.out());
         Result faster = CommandLineTest.run("train", "--data", data.toString(), "--recipe", "notes",

@@ -53,11 +53,36 @@ class TrainingConfigTest {
         ObjectMapper json = new ObjectMapper();
         TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600)
                 .recipe(new TrainingRecipe(TrainingRecipe.LrScaling.SQRT, 0.5, TrainingRecipe.LrDecay.COSINE, 0.25,
-                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 200)).build();
+                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 0.95, 200)).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"model\":\"DNN\",\"data\":\"data\",\"output\":\"out\",\"overwrite\":false,"
                 + "\"workers\":3,\"batchSize\":50,\"averagingFrequency\":4,\"epochs\":2,"), text);
         assertEquals(c, json.readValue(text, TrainingConfig.class));
+    }
+
+    @Test
+    void theDefaultBeta2IsTheModelsOwnHoweverTheSettingsAreBuilt() {
+        // The scaling study and the ML estimator start from the bundled defaults and then set the model.
+        assertEquals(0.95, TrainingDefaults.builder().model(ModelKind.DNN).output("-").build().recipe().adamBeta2());
+        assertEquals(0.999, TrainingDefaults.builder().model(ModelKind.CNN).output("-").build().recipe().adamBeta2());
+        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, TrainingDefaults.builder().model(ModelKind.DNN).output("-")
+                .recipe(TrainingRecipe.NOTES).build().recipe().adamBeta2());
+    }
+
+    @Test
+    void aRecipeSavedBeforeBeta2WasASettingResumesWithAdamsUsualValue() throws Exception {
+        String older = "{\"model\":\"DNN\",\"data\":\"/d\",\"output\":\"runs/x\",\"overwrite\":false,\"workers\":2,"
+                + "\"batchSize\":100,\"averagingFrequency\":5,\"epochs\":5,\"learningRate\":0.002,\"seed\":42,"
+                + "\"evalEvery\":50,\"trainLimit\":0,\"testLimit\":0,\"recipe\":{\"lrScaling\":\"LINEAR\","
+                + "\"lrWarmupEpochs\":1.0,\"lrDecay\":\"COSINE\",\"syncEpochs\":0.0,\"blockMomentum\":0.0,"
+                + "\"blockLearningRate\":1.0,\"blockNesterov\":false,\"adamState\":\"AVERAGED\","
+                + "\"maxGlobalBatch\":200}}";
+        TrainingRecipe r = new ObjectMapper().readValue(older, TrainingConfig.class).recipe();
+        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, r.adamBeta2());
+        assertEquals(200, r.maxGlobalBatch());
+        assertEquals("--adam-beta2 must be above 0 and below 1, got 1.0 (0.999 is Adam's usual value; auto takes the "
+                + "model's own)", rejection(() -> new TrainingRecipe(
+                r.lrScaling(), 1, r.lrDecay(), 0, 0, 1, false, r.adamState(), 1.0, 200)));
     }
 
     @Test
@@ -79,17 +104,17 @@ class TrainingConfigTest {
         TrainingConfig c = with(4, 100, 5, 5, 0.001, 50);
         assertEquals(0.001, c.peakLearningRate());
         TrainingRecipe linear = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 0, TrainingRecipe.LrDecay.CONSTANT,
-                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0);
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 0);
         assertEquals(0.004, c.toBuilder().recipe(linear).build().peakLearningRate(), 1e-12);
         assertEquals("--lr-warmup-epochs must be 0 or more epochs, got -1.0", rejection(() -> new TrainingRecipe(
                 TrainingRecipe.LrScaling.NONE, -1, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1, false,
-                TrainingRecipe.AdamState.AVERAGED, 0)));
+                TrainingRecipe.AdamState.AVERAGED, 0.999, 0)));
     }
 
     @Test
     void aGlobalBatchLimitShrinksEachWorkersMinibatch() throws Exception {
         TrainingRecipe capped = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 1, TrainingRecipe.LrDecay.COSINE,
-                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 200);
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 200);
         TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build();
         assertEquals(25, eight.batchSize(), "8 workers x 25 = the 200 images a step may take in");
         assertEquals(100, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build().batchSize(),
@@ -104,7 +129,7 @@ class TrainingConfigTest {
         assertEquals(25, eight.toBuilder().build().batchSize());
         assertEquals("--max-global-batch must be 0 (no limit) or more images, got -1", rejection(
                 () -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1,
-                        false, TrainingRecipe.AdamState.AVERAGED, -1)));
+                        false, TrainingRecipe.AdamState.AVERAGED, 0.999, -1)));
     }
 
     @Test
