@@ -35,8 +35,9 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * </pre>
  *
  * S_b and S_r are the serialised broadcast and one worker's result (bytes), N the workers, P the results reaching
- * the driver after {@code treeAggregate}'s levels (dl4j-spark's {@code ParameterAveragingTrainingMaster} aggregates
- * with {@code treeAggregate(depth 2)}, see {@link #treeLevels}), k(n) = max(1, n / cores) the slowdown of n workers
+ * the driver after {@code treeAggregate}'s levels (none where the driver sums the workers' results itself, up to
+ * the workload's {@code sumOnDriverUpTo}; beyond, dl4j-spark's {@code treeAggregate(depth 2)}, see
+ * {@link #treeLevels}), k(n) = max(1, n / cores) the slowdown of n workers
  * sharing {@code cores} (infinite on a cluster of one worker per node), B the link's bandwidth (infinite on the
  * loopback where the constants are measured: there the per-byte costs are the CPU's serialising, encrypting and
  * copying, which a real link adds its wire time to; the two are added, not overlapped).
@@ -56,7 +57,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
     static final double BROADCAST_PIECE_BYTES = 4 << 20;
     /** Spark's {@code spark.resultGetter.threads} default: the driver's threads that fetch task results. */
     static final int RESULT_GETTER_THREADS = 4;
-    /** dl4j-spark's {@code aggregationDepth} default, which this project leaves as it is. */
+    /** dl4j-spark's {@code aggregationDepth} default, which this project keeps where it uses the tree. */
     static final int AGGREGATION_DEPTH = 2;
 
     /** A cost of moving {@code bytes}: fixed (round trips, set-up) plus per byte. */
@@ -73,15 +74,26 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
      * @param steps          minibatches each worker fits per round (the averaging frequency)
      * @param broadcastBytes S_b, the serialised parameters and Adam state the driver broadcasts
      * @param resultBytes    S_r, one worker's serialised result
+     * @param sumOnDriverUpTo the most workers whose results go straight to the driver, which sums them; beyond, Spark's
+     *                       {@code treeAggregate} (0: the tree at every count, as dl4j-spark's stock master)
      */
     record Workload(String name, double stepMs, int steps, int batchSize, double broadcastBytes,
-                    double resultBytes) {
+                    double resultBytes, int sumOnDriverUpTo) {
+        /** A workload trained by dl4j-spark's stock master: every worker count through the tree. */
+        Workload(String name, double stepMs, int steps, int batchSize, double broadcastBytes, double resultBytes) {
+            this(name, stepMs, steps, batchSize, broadcastBytes, resultBytes, 0);
+        }
+
         Workload withSteps(int h) {
-            return new Workload(name, stepMs, h, batchSize, broadcastBytes, resultBytes);
+            return new Workload(name, stepMs, h, batchSize, broadcastBytes, resultBytes, sumOnDriverUpTo);
         }
 
         Workload withStepMs(double ms) {
-            return new Workload(name, ms, steps, batchSize, broadcastBytes, resultBytes);
+            return new Workload(name, ms, steps, batchSize, broadcastBytes, resultBytes, sumOnDriverUpTo);
+        }
+
+        List<Integer> levels(int workers) {
+            return CostModel.levels(workers, sumOnDriverUpTo);
         }
     }
 
@@ -205,7 +217,7 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
             fetch.add(weight, m.fetchMs(), k, k * sb);
             overhead.add(weight, overhead(m), 1, o.workers());
             wait.add(weight, m.workerWaitMs(), k);
-            Tree t = tree(o.workers(), c);
+            Tree t = tree(o.workload().levels(o.workers()), c);
             // Spark's result serialisation is the S_r serialisation only where the workers' results go straight
             // to the driver; behind a treeAggregate level the workers' tasks write shuffle output instead, and
             // their metric holds a map status. There the results phase alone measures it.
@@ -575,11 +587,11 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
     record Tree(double serializations, double receipts, double resultsOnWire, int levels) {
     }
 
-    static Tree tree(int workers, double cores) {
+    static Tree tree(List<Integer> levels, double cores) {
+        int workers = levels.get(0);
         double serializations = Math.max(1, workers / cores);
         double receipts = 0;
         double onWire = 0;
-        List<Integer> levels = treeLevels(workers, AGGREGATION_DEPTH);
         for (int i = 1; i < levels.size(); i++) {
             int from = levels.get(i - 1);
             int to = levels.get(i);
@@ -609,12 +621,20 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         double bc = broadcast.ms(w.broadcastBytes());
         double fetched = k * fetch.ms(w.broadcastBytes());
         double overhead = roundOverheadMs + taskOverheadMs * workers + k * waitMs;
-        Tree t = tree(workers, cores);
+        Tree t = tree(w.levels(workers), cores);
         double results = t.serializations() * serialize.ms(sr) + t.receipts() * receive.ms(sr);
         double wireBytes = w.broadcastBytes() + (workers - 1) * Math.min(w.broadcastBytes(), BROADCAST_PIECE_BYTES)
                 + t.resultsOnWire() * sr;
         double wire = Double.isInfinite(linkBytesPerSecond) ? 0 : wireBytes / linkBytesPerSecond * 1000;
         return new Round(compute, bc, fetched, overhead, results, wire);
+    }
+
+    /**
+     * The partition counts {@code workers} results go through, first {@code workers}, last the number the driver
+     * folds: straight to the driver up to {@code sumOnDriverUpTo} workers, else {@code treeAggregate(depth 2)}.
+     */
+    static List<Integer> levels(int workers, int sumOnDriverUpTo) {
+        return workers <= sumOnDriverUpTo ? List.of(workers) : treeLevels(workers, AGGREGATION_DEPTH);
     }
 
     /**

@@ -59,11 +59,14 @@ public final class RoundCost {
      * @param imagesSource        where that number comes from
      * @param projectedNodes      cluster sizes to project to, one one-core worker per node
      * @param linkGbps            link speeds to project to, gigabits per second
+     * @param sumOnDriverUpTo     the most workers whose results the driver summed itself, beyond which they went
+     *                            through Spark's {@code treeAggregate}; 0 in measurements saved before the driver
+     *                            summed any (dl4j-spark's stock master: the tree at every count)
      */
     public record Settings(List<ModelKind> models, List<Integer> workerCounts, int batchSize, int steps, int rounds,
                            int repeats, String data, long seed, double learningRate, double targetAccuracy,
                            long imagesToAccuracy, String imagesSource, List<Integer> projectedNodes,
-                           List<Double> linkGbps, Path output, String command) {
+                           List<Double> linkGbps, Path output, String command, int sumOnDriverUpTo) {
         public Settings {
             models = List.copyOf(models);
             workerCounts = List.copyOf(workerCounts);

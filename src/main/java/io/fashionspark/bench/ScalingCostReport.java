@@ -70,7 +70,7 @@ public final class ScalingCostReport {
     /** A point's workload with its own measured sizes; its t_step is the fit's to give. */
     static CostModel.Workload workload(RoundCost.Settings s, RoundCost.Point p) {
         return new CostModel.Workload(p.model().displayName(), Double.NaN, s.steps(), s.batchSize(),
-                p.broadcastBytes(), p.mean().resultBytes());
+                p.broadcastBytes(), p.mean().resultBytes(), s.sumOnDriverUpTo());
     }
 
     static CostModel.Observation observation(RoundCost.Settings s, RoundCost.Point p) {
@@ -226,11 +226,20 @@ public final class ScalingCostReport {
                 .append("          + ceil(P / 4) x T_receive(S_r)   (the driver's 4 result-getter threads)\n")
                 .append("wire      = (S_b + (N-1) x min(S_b, 4 MiB) + [ceil(a/b) x S_r] + P x S_r) / B\n")
                 .append("T_x(S)    = a_x + S x c_x   (a fixed cost per transfer, a cost per byte)\n```\n\n");
-        md.append("dl4j-spark 1.0.0-M2's `ParameterAveragingTrainingMaster.processResults` sums the workers' ")
-                .append("results with `JavaRDD.treeAggregate(zero, add, combine, aggregationDepth)`, depth 2 by ")
-                .append("default (its builder; this project does not change it). Spark 3.5 then adds a level of ")
-                .append("executors when N > scale + ceil(N / scale), scale = max(ceil(sqrt N), 2): none for 1 to 5 ")
-                .append("workers, 8 workers go through 2 executors, 16 through 4, 64 through 8.\n\n");
+        int onDriver = r.settings().sumOnDriverUpTo();
+        if (onDriver == 0) {
+            md.append("dl4j-spark 1.0.0-M2's `ParameterAveragingTrainingMaster.processResults` sums the workers' ")
+                    .append("results with `JavaRDD.treeAggregate(zero, add, combine, aggregationDepth)`, depth 2 by ")
+                    .append("default (its builder; this project does not change it). Spark 3.5 then adds a level of ")
+                    .append("executors when N > scale + ceil(N / scale), scale = max(ceil(sqrt N), 2): none for 1 to ")
+                    .append("5 workers, 8 workers go through 2 executors, 16 through 4, 64 through 8.\n\n");
+        } else {
+            md.append("Up to ").append(onDriver).append(" workers the results go straight to the driver, which ")
+                    .append("sums them itself, grouped as Spark's tree would (the same average, bit for bit). ")
+                    .append("Beyond, dl4j-spark 1.0.0-M2's `treeAggregate` of depth 2, where Spark 3.5 adds a level ")
+                    .append("of executors when N > scale + ceil(N / scale), scale = max(ceil(sqrt N), 2): 16 ")
+                    .append("workers go through 4 executors, 64 through 8.\n\n");
+        }
         List<String> sizes = new ArrayList<>();
         an.workloads().values().forEach(w -> sizes.add(w.name() + " " + Formats.fixed(w.broadcastBytes() / 1e6, 2)
                 + " MB"));
@@ -254,7 +263,7 @@ public final class ScalingCostReport {
                 .append("a real link adds its wire time.\n\n");
         String all = workerList(r.points().stream().map(RoundCost.Point::workers).toList());
         String direct = workerList(r.points().stream().map(RoundCost.Point::workers)
-                .filter(n -> CostModel.treeLevels(n, CostModel.AGGREGATION_DEPTH).size() == 1).toList());
+                .filter(n -> CostModel.levels(n, onDriver).size() == 1).toList());
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
         for (CostModel.Workload w : an.workloads().values()) {
             String name = w.name();
@@ -618,7 +627,7 @@ public final class ScalingCostReport {
         md.append("an upper bound the table does not use.\n");
         if (w != null) {
             CostModel cluster = an.fit().model(w.name()).onOwnCores();
-            List<Integer> levels = CostModel.treeLevels(64, CostModel.AGGREGATION_DEPTH);
+            List<Integer> levels = w.levels(64);
             int p = levels.get(levels.size() - 1);
             double serial = (p - Math.ceil((double) p / CostModel.RESULT_GETTER_THREADS))
                     * cluster.receive().ms(w.resultBytes());

@@ -1,6 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.bench.RoundCost;
+import io.fashionspark.train.KnownCountTrainingMaster;
 import io.fashionspark.bench.ScalingCostReport;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
@@ -175,7 +176,7 @@ final class RoundCostCommand implements Callable<Integer> {
         return new RoundCost.Settings(models.stream().distinct().toList(), counts, batchSize, steps, rounds, repeats,
                 data, seed, learningRate, targetAccuracy, imagesToAccuracy,
                 defaultImages ? IMAGES_SOURCE : "given with --images-to-accuracy", nodes, links, output,
-                reproduceCommand());
+                reproduceCommand(), KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO);
     }
 
     /** The command line as given, after {@code bin/fashion-spark} (or submit.sh), quoted for a POSIX shell. */

@@ -32,6 +32,7 @@ public final class ParameterAveragingTrainer {
     private final MetricsListener metrics;
     private boolean collectTrainingStats;
     private SparkTrainingStats trainingStats;
+    private int sumOnDriverUpTo = KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO;
 
     /** dl4j-spark reads its clock for training stats from here; its default asks an NTP server. */
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
@@ -51,13 +52,25 @@ public final class ParameterAveragingTrainer {
         return this;
     }
 
+    /**
+     * Sums the workers' results on the driver for up to {@code workers} workers, and with Spark's tree above (0:
+     * always the tree, as dl4j-spark's stock master does).
+     */
+    ParameterAveragingTrainer sumResultsOnDriverUpTo(int workers) {
+        this.sumOnDriverUpTo = workers;
+        return this;
+    }
+
     /** The per-phase timings of the last {@link #train} call; null unless {@link #collectTrainingStats()} was set. */
     public SparkTrainingStats trainingStats() {
         return trainingStats;
     }
 
-    /** The training master as configured by the run's settings. */
-    static KnownCountTrainingMaster trainingMaster(TrainingConfig config) {
+    /**
+     * The training master as configured by the run's settings, summing up to {@code sumOnDriverUpTo} workers' results
+     * on the driver (0: Spark's tree).
+     */
+    static KnownCountTrainingMaster trainingMaster(TrainingConfig config, int sumOnDriverUpTo) {
         return new KnownCountTrainingMaster(new ParameterAveragingTrainingMaster.Builder(config.workers(),
                 config.batchSize())
                 .batchSizePerWorker(config.batchSize())
@@ -71,7 +84,7 @@ public final class ParameterAveragingTrainer {
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
                 .storageLevel(null)
-                .rngSeed(config.seed()));
+                .rngSeed(config.seed()), sumOnDriverUpTo);
     }
 
     /** Synchronous steps in one epoch: every worker fits one minibatch per step; a partial last batch is dropped. */
@@ -107,7 +120,7 @@ public final class ParameterAveragingTrainer {
     private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, RoundRecipe recipe,
                                 LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         long wallStart = System.nanoTime();
-        KnownCountTrainingMaster master = trainingMaster(config);
+        KnownCountTrainingMaster master = trainingMaster(config, sumOnDriverUpTo);
         WorkerLossCollector workerLosses = new WorkerLossCollector();
         SparkDl4jMultiLayer sparkNet = sparkNetwork(start, master, workerLosses);
         // Sent once per run; each epoch's shards are cut from it on the executors.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fashionspark.train.KnownCountTrainingMaster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,23 @@ class CostModelTest {
         assertEquals(List.of(64, 8), CostModel.treeLevels(64, 2));
         // Depth 1 is a plain aggregate: every result to the driver.
         assertEquals(List.of(64), CostModel.treeLevels(64, 1));
+    }
+
+    @Test
+    void upToEightWorkersTheResultsGoStraightToTheDriverAndBeyondThroughTheTree() {
+        int onDriver = KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO;
+        assertEquals(List.of(8), CostModel.levels(8, onDriver));
+        assertEquals(List.of(6), CostModel.levels(6, onDriver));
+        assertEquals(List.of(16, 4), CostModel.levels(16, onDriver));
+        assertEquals(List.of(64, 8), CostModel.levels(64, onDriver));
+        // Measurements saved before the driver summed any results: the tree at every count, as they ran.
+        assertEquals(List.of(8, 2), CostModel.levels(8, 0));
+        // The level is a stage of its own: without it, 8 workers' results cost the model less.
+        CostModel.Workload tree = new CostModel.Workload("w", 100, 5, 100, 17.7e6, 17.8e6);
+        CostModel.Workload driver = new CostModel.Workload("w", 100, 5, 100, 17.7e6, 17.8e6, onDriver);
+        assertTrue(MODEL.predict(driver, 8, Double.POSITIVE_INFINITY).resultsMs()
+                < MODEL.predict(tree, 8, Double.POSITIVE_INFINITY).resultsMs());
+        assertEquals(MODEL.predict(tree, 16, 1e9).totalMs(), MODEL.predict(driver, 16, 1e9).totalMs(), 1e-9);
     }
 
     @Test
