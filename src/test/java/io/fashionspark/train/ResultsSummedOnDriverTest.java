@@ -31,11 +31,8 @@ class ResultsSummedOnDriverTest {
 
     @Test
     void eightWorkersSummedOnTheDriverEndWithTheTreesModelBitForBit(@TempDir Path dir) throws Exception {
-        IdxFixtures.writeDataset(dir, 320, 40, 3);
-        FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
-        // Averaging every step, so that every one of the 4 rounds goes through the sum.
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(8).batchSize(10).averagingFrequency(1)
-                .seed(7).build();
+        FashionMnistFiles.Splits data = smallData(dir, 3);
+        TrainingConfig cfg = averagingEveryStep(dir, 8, 7);
 
         Trained tree = train(cfg, data, 0);
         Trained driver = train(cfg, data, KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO);
@@ -46,7 +43,7 @@ class ResultsSummedOnDriverTest {
                 driver.model.getUpdater().getStateViewArray().toFloatVector(), "Adam's state");
         assertEquals(tree.workerLosses, driver.workerLosses, "per-worker losses, worker by worker");
         assertEquals(8 * 4, driver.workerLosses.size());
-        // The runs trained: a sum in another grouping would show in the last bits.
+        // And the runs trained, so that the comparison is not of two untouched models.
         assertFalse(tree.model.params().equals(ModelKind.DNN.factory().create(7, 1e-3).params()));
     }
 
@@ -54,10 +51,8 @@ class ResultsSummedOnDriverTest {
     void fourWorkersRepeatARunBitForBit(@TempDir Path dir) throws Exception {
         // The stock master folded 4 results in the order their tasks ended, and float sums depend on the order:
         // three 4-worker runs on the real data with one seed ended at 83.98%, 83.40% and 83.83% after an epoch.
-        IdxFixtures.writeDataset(dir, 320, 40, 5);
-        FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(4).batchSize(10).averagingFrequency(1)
-                .seed(9).build();
+        FashionMnistFiles.Splits data = smallData(dir, 5);
+        TrainingConfig cfg = averagingEveryStep(dir, 4, 9);
         Trained first = train(cfg, data, KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO);
         Trained second = train(cfg, data, KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO);
         assertArrayEquals(first.model.params().toFloatVector(), second.model.params().toFloatVector());
@@ -73,6 +68,17 @@ class ResultsSummedOnDriverTest {
         assertEquals("(((0+1)+2)+3)", TreeSum.sum(four, 2, (a, b) -> "(" + a + "+" + b + ")"));
         assertEquals("0", TreeSum.sum(List.of("0"), 2, (a, b) -> a + b));
         assertEquals(null, TreeSum.sum(List.<String>of(), 2, (a, b) -> a + b));
+    }
+
+    private static FashionMnistFiles.Splits smallData(Path dir, int seed) throws Exception {
+        IdxFixtures.writeDataset(dir, 320, 40, seed);
+        return FashionMnistFiles.load(dir.toString(), new Configuration());
+    }
+
+    /** Averaging every step, so that every one of the run's rounds goes through the sum. */
+    private static TrainingConfig averagingEveryStep(Path dir, int workers, int seed) {
+        return TestConfigs.small(ModelKind.DNN, dir).workers(workers).batchSize(10).averagingFrequency(1).seed(seed)
+                .build();
     }
 
     private record Trained(MultiLayerNetwork model, List<String> workerLosses) {
