@@ -1,6 +1,5 @@
 package io.fashionspark.train;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -72,7 +71,9 @@ public final class KnownCountTrainingMaster extends ParameterAveragingTrainingMa
         if (collectTrainingStats) {
             stats.logAggregateStartTime();
         }
-        ParameterAveragingAggregationTuple sum = sumOnDriver(results.collect());
+        // Each result is wrapped where it was made: the wrapper is Serializable, the result itself is not (under
+        // Spark's Java serializer a collected result fails the job), and the wrapping does no arithmetic.
+        ParameterAveragingAggregationTuple sum = sumOnDriver(results.map(KnownCountTrainingMaster::wrap).collect());
         if (collectTrainingStats) {
             stats.logAggregationEndTime();
             stats.logProcessParamsUpdaterStart();
@@ -92,15 +93,15 @@ public final class KnownCountTrainingMaster extends ParameterAveragingTrainingMa
         Nd4j.getExecutioner().commit();
     }
 
-    /** The results, in partition order, summed as {@code treeAggregate} groups them; null for no results. */
-    static ParameterAveragingAggregationTuple sumOnDriver(List<ParameterAveragingTrainingResult> results) {
-        ParameterAveragingElementAddFunction wrap = new ParameterAveragingElementAddFunction();
+    /** One worker's result as the sum's first term, as {@code treeAggregate} wraps it on the executor. */
+    private static ParameterAveragingAggregationTuple wrap(ParameterAveragingTrainingResult result) throws Exception {
+        return new ParameterAveragingElementAddFunction().call(null, result);
+    }
+
+    /** The wrapped results, in partition order, summed as {@code treeAggregate} groups them; null for none. */
+    static ParameterAveragingAggregationTuple sumOnDriver(List<ParameterAveragingAggregationTuple> results) {
         ParameterAveragingElementCombineFunction add = new ParameterAveragingElementCombineFunction();
-        List<ParameterAveragingAggregationTuple> tuples = new ArrayList<>(results.size());
-        for (ParameterAveragingTrainingResult r : results) {
-            tuples.add(unchecked(() -> wrap.call(null, r)));
-        }
-        return TreeSum.sum(tuples, TREE_DEPTH, (a, b) -> unchecked(() -> add.call(a, b)));
+        return TreeSum.sum(results, TREE_DEPTH, (a, b) -> unchecked(() -> add.call(a, b)));
     }
 
     /** The average of the sum on the driver's network, as the stock master sets it. */
