@@ -30,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * on adds a shuffle stage of executors between the workers and the driver: at 8 workers a second set of tasks, each
  * writing and reading shuffle files, for 8 results the driver could take itself. Here the results go straight to
  * the driver, which sums them grouped exactly as the tree would have ({@link TreeSum}): the same float additions
- * in the same order, so the averaged model is the stock master's bit for bit, and a run repeats itself bit for bit
- * at every worker count (the stock fold at the driver takes the results in whatever order they arrive). Past
+ * in the same order, so the averaged model is the stock master's bit for bit; and a run of up to 8 workers
+ * repeats itself bit for bit, where the stock master folds results in the order they arrive (on the driver from 3
+ * to 5 workers, and in the tree's tasks from 6, whose fetches from other executors end in any order). Past
  * {@link #SUM_ON_DRIVER_UP_TO} workers the driver would hold too many results at once, and the tree stays.
  */
 public final class KnownCountTrainingMaster extends ParameterAveragingTrainingMaster {
