@@ -1,5 +1,6 @@
 package io.fashionspark.bench;
 
+import io.fashionspark.train.TreeSum;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -637,21 +638,9 @@ public record CostModel(double cores, double roundOverheadMs, double taskOverhea
         return workers <= sumOnDriverUpTo ? List.of(workers) : treeLevels(workers, AGGREGATION_DEPTH);
     }
 
-    /**
-     * The partition counts Spark's {@code RDD.treeAggregate(depth)} goes through for {@code n} partitions, first
-     * {@code n}, last the number of results the driver folds (Spark 3.5's rule: a level of {@code n / scale}
-     * partitions, scale = max(ceil(n^(1/depth)), 2), while that still saves time by its own test). With depth 2:
-     * 1 to 5 workers send straight to the driver, 8 go through 2 executors, 16 through 4, 64 through 8.
-     */
+    /** The partition counts Spark's {@code RDD.treeAggregate(depth)} goes through for {@code n} partitions. */
     static List<Integer> treeLevels(int n, int depth) {
-        List<Integer> levels = new ArrayList<>(List.of(n));
-        int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
-        int p = n;
-        while (p > scale + Math.ceil((double) p / scale)) {
-            p /= scale;
-            levels.add(p);
-        }
-        return levels;
+        return TreeSum.levels(n, depth);
     }
 
     /**

@@ -1,13 +1,13 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.bench.RoundCost;
-import io.fashionspark.train.KnownCountTrainingMaster;
 import io.fashionspark.bench.ScalingCostReport;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.rundir.AtomicFiles;
 import io.fashionspark.runtime.RuntimeVersions;
+import io.fashionspark.train.KnownCountTrainingMaster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
