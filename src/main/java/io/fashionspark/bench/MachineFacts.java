@@ -17,8 +17,13 @@ public final class MachineFacts {
 
     /** One line: the CPU, cores, memory, Java and the load average when measured. */
     public static String describe() {
+        return identity() + ", load average " + loadAverage();
+    }
+
+    /** The machine without its moment: the CPU, cores, memory and Java. */
+    public static String identity() {
         return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + meminfo("MemTotal")
-                + ", Java " + System.getProperty("java.version") + ", load average " + loadAverage();
+                + ", Java " + System.getProperty("java.version");
     }
 
     /** Name to value, in the order the report lists them. */

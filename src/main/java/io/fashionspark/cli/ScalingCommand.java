@@ -1,6 +1,5 @@
 package io.fashionspark.cli;
 
-import io.fashionspark.bench.MachineFacts;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.FashionMnistFiles;
@@ -114,7 +113,7 @@ final class ScalingCommand implements Callable<Integer> {
             new ScalingStudy(results, splits.train(), splits.test(), Versions.of(versions), out).run(plans);
         }
         List<StudyRun> all = ScalingStudy.load(results);
-        ScalingReport.write(output, all, command, MachineFacts.describe());
+        ScalingReport.write(output, all, command);
         out.printf("Wrote %s from %d results in %s%n", output, all.size(), results);
         out.flush();
         return ExitCodes.OK;

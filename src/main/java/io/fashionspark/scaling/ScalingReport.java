@@ -40,10 +40,10 @@ public final class ScalingReport {
     }
 
     /** Writes {@code markdown} and its charts (in {@code <name>/} beside it), replacing what the study made. */
-    public static void write(Path markdown, List<StudyRun> runs, String command, String machine) {
+    public static void write(Path markdown, List<StudyRun> runs, String command) {
         String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
         Path chartDir = markdown.resolveSibling(base);
-        StringBuilder md = new StringBuilder(render(runs, command, machine, base));
+        StringBuilder md = new StringBuilder(render(runs, command, base));
         for (Map.Entry<String, List<StudyRun>> e : byModelAndRecipe(runs).entrySet()) {
             AtomicFiles.write(chartDir.resolve(e.getKey() + ".png"), chart(e.getKey(), e.getValue()));
         }
@@ -68,14 +68,15 @@ public final class ScalingReport {
     }
 
     /** The generated part of the file. */
-    static String render(List<StudyRun> runs, String command, String machine, String chartDir) {
+    static String render(List<StudyRun> runs, String command, String chartDir) {
         StringBuilder md = new StringBuilder("# Scaling: accuracy and work as workers are added\n\n");
         md.append("Written by `").append(command).append("` from the ").append(runs.size())
-                .append(" run results in `docs/scaling/results/`; machine: ").append(machine)
-                .append(". Each part below was trained by the command in its row; images/s depend on what else ran ")
-                .append("on the machine, accuracy does not.\n\n");
+                .append(" run results in `docs/scaling/results/`. Each part below was trained by the command in its ")
+                .append("row, on the machine in its row; images/s depend on the machine and on what else ran on it, ")
+                .append("accuracy on the machine's CPU kernels only in its last digits.\n\n");
         md.append("Each run: real data (60,000 training and 10,000 test images), the minibatch per worker in the ")
-                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), the ")
+                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), averaging ")
+                .append("every 5 minibatches or as the tables say (where the recipe's --sync-workers is reached), the ")
                 .append("embedded master with one Spark task slot per worker; tested every 12,000 images or the ")
                 .append("nearest whole step. *notes* is the reference notes' set-up (Adam 0.001 constant, ")
                 .append("averaging every 5); *tuned* is `train`'s default recipe (conf/fashion-spark.properties). ")
@@ -83,12 +84,12 @@ public final class ScalingReport {
                 .append("rounds to the target are the mean over the seeds that reached it at a test.\n\n");
         md.append("## Parts and how long they ran\n\n");
         MarkdownTable parts = new MarkdownTable().left("model").left("recipe").right("runs")
-                .right("machine time").left("last run ended (UTC)").left("command");
+                .right("machine time").left("last run ended (UTC)").left("command").left("machine");
         byModelAndRecipe(runs).forEach((key, list) -> parts.row(list.get(0).model(), list.get(0).recipe(),
                 list.size(), minutes(list.stream().mapToDouble(StudyRun::wallSeconds).sum()),
                 list.stream().map(StudyRun::finishedAt).max(String::compareTo).orElse("")
                         .replaceFirst("T(\\d\\d:\\d\\d).*", " $1"),
-                "`" + partCommand(list) + "`"));
+                "`" + partCommand(list) + "`", machines(list)));
         md.append(parts.render()).append('\n');
         for (String model : runs.stream().map(StudyRun::model).distinct().sorted().toList()) {
             md.append(modelSection(model, runs.stream().filter(r -> r.model().equals(model)).toList(), chartDir));
@@ -100,7 +101,8 @@ public final class ScalingReport {
         double target = target(model);
         String pct = String.format(Locale.ROOT, "%.0f%%", 100 * target);
         StringBuilder md = new StringBuilder("## " + model + "\n\n");
-        MarkdownTable t = new MarkdownTable().left("recipe").right("workers").right("batch per worker").right("seeds")
+        MarkdownTable t = new MarkdownTable().left("recipe").right("workers").right("batch per worker")
+                .right("averaging every").right("seeds")
                 .right("final accuracy").right("accuracy vs 1 worker").right("images/s").right("images to " + pct)
                 .right("images vs 1 worker").right("rounds to " + pct);
         for (String recipe : runs.stream().map(StudyRun::recipe).distinct().sorted().toList()) {
@@ -116,6 +118,8 @@ public final class ScalingReport {
                 Double rounds = reached == 0 ? null : list.stream().filter(r -> r.firstReaching(target) != null)
                         .mapToLong(r -> r.firstReaching(target).rounds()).average().orElseThrow();
                 t.row(recipe, workers, list.stream().map(r -> String.valueOf(r.batchSize())).distinct()
+                                .collect(Collectors.joining("/")),
+                        list.stream().map(r -> String.valueOf(r.averagingFrequency())).distinct()
                                 .collect(Collectors.joining("/")), list.size(),
                         String.format(Locale.ROOT, "%.2f%% (%.2f-%.2f)", 100 * acc.getAverage(), 100 * acc.getMin(),
                                 100 * acc.getMax()),
@@ -135,6 +139,12 @@ public final class ScalingReport {
                     .append(chartDir).append('/').append(model).append('-').append(recipe).append(".png)\n");
         }
         return md.append('\n').toString();
+    }
+
+    /** The machines a part's runs ran on, in the order they first appear. */
+    private static String machines(List<StudyRun> part) {
+        return part.stream().map(r -> r.machine() == null ? "not recorded" : r.machine()).distinct()
+                .collect(Collectors.joining("; "));
     }
 
     /** The command that trains exactly these runs (one model and recipe) with the study's defaults otherwise. */

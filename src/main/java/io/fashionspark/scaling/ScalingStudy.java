@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
+import io.fashionspark.bench.MachineFacts;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.job.TrainingJob;
@@ -102,7 +103,8 @@ public final class ScalingStudy {
         }
         return new StudyRun(plan.model().cliName(), plan.recipe(), plan.workers(), plan.seed(), plan.epochs(),
                 config.batchSize(), outcome.finalEvaluation().accuracy(), curve.points, outcome.trainSeconds(),
-                (System.nanoTime() - start) / 1e9, outcome.imagesPerSecond(), Instant.now().toString());
+                (System.nanoTime() - start) / 1e9, outcome.imagesPerSecond(), Instant.now().toString(),
+                config.averagingFrequency(), MachineFacts.identity());
     }
 
     /** Written aside and moved into place: a result file is whole or absent. */

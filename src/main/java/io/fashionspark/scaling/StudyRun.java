@@ -17,11 +17,23 @@ import java.util.List;
  * @param wallSeconds    the run from start to end, Spark's start and the evaluations included
  * @param imagesPerSecond images trained per second of training
  * @param finishedAt     when it ended (ISO-8601, UTC)
+ * @param averagingFrequency minibatches each worker fitted between averagings, as trained (the recipe may cut it as
+ *                       workers grow); results recorded before it was kept read 5, the only period the study had run
+ * @param machine        the machine it ran on (CPU, cores, memory, Java); null where it was not recorded
  */
 public record StudyRun(String model, String recipe, int workers, long seed, int epochs, int batchSize,
                        double finalAccuracy,
                        List<Point> curve, double trainSeconds, double wallSeconds, double imagesPerSecond,
-                       String finishedAt) {
+                       String finishedAt, Integer averagingFrequency, String machine) {
+
+    /** The period every study run had before the recipe could change it. */
+    static final int PERIOD_BEFORE_IT_WAS_RECORDED = 5;
+
+    public StudyRun {
+        if (averagingFrequency == null) {
+            averagingFrequency = PERIOD_BEFORE_IT_WAS_RECORDED;
+        }
+    }
 
     /** One test evaluation: after {@code images} training images and {@code rounds} averaging rounds. */
     public record Point(long images, long rounds, double accuracy) {

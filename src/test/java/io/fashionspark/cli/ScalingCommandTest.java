@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.Tmpfs;
+import io.fashionspark.bench.MachineFacts;
 import io.fashionspark.cli.CommandLineTest.Result;
 import io.fashionspark.scaling.ScalingReport;
 import java.nio.file.Files;
@@ -47,8 +48,9 @@ class ScalingCommandTest {
         // Each part says how to train it again.
         assertTrue(md.contains("`bin/fashion-spark scaling --models dnn --recipes tuned --workers 1,2 --seeds 5 "
                 + "--epochs 1`"), md);
-        assertTrue(md.matches("(?s).*\\| notes +\\| +2 \\| +100 \\| +1 \\| +\\d+\\.\\d\\d% .*"), md);
-        assertTrue(md.matches("(?s).*\\| tuned +\\| +1 \\| +100 \\| +1 \\| .*"), md);
+        assertTrue(md.matches("(?s).*\\| notes +\\| +2 \\| +100 \\| +5 \\| +1 \\| +\\d+\\.\\d\\d% .*"), md);
+        assertTrue(md.matches("(?s).*\\| tuned +\\| +1 \\| +100 \\| +5 \\| +1 \\| .*"), md);
+        assertTrue(md.contains("| " + MachineFacts.identity() + " |"), "each part names its machine: " + md);
         assertTrue(md.endsWith(ScalingReport.KEEP_MARKER + "\n\nThe analysis, by hand.\n"), md);
         assertTrue(Files.size(tmp.resolve("docs/scaling/dnn-tuned.png")) > 1000);
         // 800 images, 1 worker of batch 100, rounds of 5 steps: tests fall at round ends, after the 200th image
