@@ -189,6 +189,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "steps per epoch, and so the accuracy, as workers grow; smaller minibatches cost images/s.")
     String maxGlobalBatch;
 
+    @Option(names = TrainingOptions.SYNC_WORKERS, paramLabel = "N|auto",
+            description = "From N workers on, average after every minibatch, whatever --averaging-frequency says "
+                    + "(0: never). The worker-scaled rate makes replicas that fit several minibatches apart drift "
+                    + "further than their average makes up; every step's round costs images/s. auto: the model's "
+                    + "own measured value (FashionDNN 4, others 0; docs/scaling.md).")
+    String syncWorkers;
+
     @Option(names = RESUME, paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
                     + "(config.json); only --epochs may be given, to train longer. Metrics logged after that "
@@ -216,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
             TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
             TrainingOptions.ADAM_STATE, TrainingOptions.ADAM_BETA2, TrainingOptions.MAX_GLOBAL_BATCH,
-            ConfigDefaults.OPTION, DRY_RUN);
+            TrainingOptions.SYNC_WORKERS, ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
@@ -233,6 +240,10 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("Batch %d per worker: %d workers x %s %d exceed %s %d%n", cfg.batchSize(), cfg.workers(),
                     TrainingOptions.BATCH_SIZE, batchSize, TrainingOptions.MAX_GLOBAL_BATCH,
                     cfg.recipe().maxGlobalBatch());
+        }
+        if (resume == null && averagingFrequency != null && cfg.averagingFrequency() < averagingFrequency) {
+            out.printf("Averaging after every minibatch: %d workers reach %s %d%n", cfg.workers(),
+                    TrainingOptions.SYNC_WORKERS, cfg.recipe().syncWorkers());
         }
         if (dryRun) {
             out.println("Configuration: " + RunSummary.mapper().writeValueAsString(cfg));
@@ -345,6 +356,7 @@ final class TrainCommand implements Callable<Integer> {
             case TrainingOptions.ADAM_STATE -> adamState;
             case TrainingOptions.ADAM_BETA2 -> adamBeta2;
             case TrainingOptions.MAX_GLOBAL_BATCH -> maxGlobalBatch;
+            case TrainingOptions.SYNC_WORKERS -> syncWorkers;
             default -> throw new IllegalArgumentException(option);
         });
     }

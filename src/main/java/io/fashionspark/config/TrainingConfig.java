@@ -31,7 +31,8 @@ import java.util.Objects;
  * @param overwrite        replace an existing run directory's files
  * @param workers          parallel model replicas (Spark partitions / tasks per averaging round)
  * @param batchSize        examples per minibatch on each worker
- * @param averagingFrequency minibatches each worker fits between two parameter averagings
+ * @param averagingFrequency minibatches each worker fits between two parameter averagings (1 where the recipe's
+ *                           {@code syncWorkers} is reached)
  * @param epochs           passes over the training set
  * @param learningRate     Adam's learning rate
  * @param seed             seeds weight initialisation, dropout and the per-epoch shuffle
@@ -83,6 +84,8 @@ public record TrainingConfig(
         requireNonNegative(checkpointEveryEpochs, CHECKPOINT_EVERY_EPOCHS);
         requireNonNegative(checkpointEvery, CHECKPOINT_EVERY);
         requirePositive(keepCheckpoints, KEEP_CHECKPOINTS, "checkpoints kept in the run directory");
+        // The period the run averages at, so that config.json holds it and a resumed run keeps it.
+        averagingFrequency = recipe.averagingPeriod(averagingFrequency, workers);
     }
 
     /**

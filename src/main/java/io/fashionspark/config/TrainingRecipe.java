@@ -10,6 +10,7 @@ import static io.fashionspark.config.TrainingOptions.LR_SCALING;
 import static io.fashionspark.config.TrainingOptions.LR_WARMUP_EPOCHS;
 import static io.fashionspark.config.TrainingOptions.MAX_GLOBAL_BATCH;
 import static io.fashionspark.config.TrainingOptions.SYNC_EPOCHS;
+import static io.fashionspark.config.TrainingOptions.SYNC_WORKERS;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -44,19 +45,27 @@ import java.util.stream.Collectors;
  * @param maxGlobalBatch    the most images one averaged step takes in over all workers (0: no limit); above it each
  *                          worker's minibatch shrinks to this divided by the workers. Many workers at a full
  *                          minibatch take too few steps per epoch to reach one worker's accuracy
+ * @param syncWorkers       from this many workers on, the replicas are averaged after every minibatch for the whole
+ *                          run, whatever {@code --averaging-frequency} says (0: never). With the rate scaled by the
+ *                          workers, each replica's local steps are that much larger, and replicas that fit several
+ *                          minibatches apart drift further than their average makes up. Null stands for the
+ *                          model's own value ({@link #forModel}) until the run's settings are built
  */
 public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay lrDecay, double syncEpochs,
                              double blockMomentum, double blockLearningRate, boolean blockNesterov,
-                             AdamState adamState, Double adamBeta2, int maxGlobalBatch) {
+                             AdamState adamState, Double adamBeta2, int maxGlobalBatch, Integer syncWorkers) {
 
     /** Adam's usual beta2 (PyTorch's and DL4J's default): the notes' value, and what runs saved without one used. */
     public static final double USUAL_ADAM_BETA2 = 0.999;
 
     /** The reference notes' set-up: a constant rate, plain averaging of parameters and Adam state. */
     public static final TrainingRecipe NOTES = new TrainingRecipe(LrScaling.NONE, 0, LrDecay.CONSTANT, 0, 0, 1,
-            false, AdamState.AVERAGED, USUAL_ADAM_BETA2, 0);
+            false, AdamState.AVERAGED, USUAL_ADAM_BETA2, 0, 0);
 
-    /** What {@code --adam-beta2} takes for the model's own measured value ({@link ModelKind#tunedAdamBeta2()}). */
+    /**
+     * What {@code --adam-beta2} and {@code --sync-workers} take for the model's own measured value
+     * ({@link ModelKind#tunedAdamBeta2()}, {@link ModelKind#tunedSyncWorkers()}).
+     */
     public static final String AUTO = "auto";
 
     /** How the peak learning rate follows the worker count. */
@@ -117,11 +126,16 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
             throw new ConfigException(MAX_GLOBAL_BATCH + " must be 0 (no limit) or more images, got "
                     + maxGlobalBatch);
         }
+        if (syncWorkers != null && syncWorkers < 0) {
+            throw new ConfigException(SYNC_WORKERS + " must be 0 (never) or a number of workers, got " + syncWorkers
+                    + " (" + AUTO + " takes the model's own)");
+        }
     }
 
     /**
      * Reads a recipe as {@code config.json} holds it. Runs saved before beta2 was a setting trained with Adam's usual
-     * value, and read as such, so that they resume as they began.
+     * value, and runs saved before {@code syncWorkers} was one averaged as their averaging frequency said; both read
+     * as such, so that they resume as they began.
      */
     @JsonCreator
     static TrainingRecipe fromJson(@JsonProperty("lrScaling") LrScaling lrScaling,
@@ -133,15 +147,27 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
                                    @JsonProperty("blockNesterov") boolean blockNesterov,
                                    @JsonProperty("adamState") AdamState adamState,
                                    @JsonProperty("adamBeta2") Double adamBeta2,
-                                   @JsonProperty("maxGlobalBatch") int maxGlobalBatch) {
+                                   @JsonProperty("maxGlobalBatch") int maxGlobalBatch,
+                                   @JsonProperty("syncWorkers") Integer syncWorkers) {
         return new TrainingRecipe(lrScaling, lrWarmupEpochs, lrDecay, syncEpochs, blockMomentum, blockLearningRate,
-                blockNesterov, adamState, adamBeta2 == null ? USUAL_ADAM_BETA2 : adamBeta2, maxGlobalBatch);
+                blockNesterov, adamState, adamBeta2 == null ? USUAL_ADAM_BETA2 : adamBeta2, maxGlobalBatch,
+                syncWorkers == null ? 0 : syncWorkers);
     }
 
-    /** This recipe with the model's own beta2 where it asks for it ({@value #AUTO}); as it is otherwise. */
+    /** This recipe with the model's own beta2 and sync workers where it asks for them ({@value #AUTO}). */
     public TrainingRecipe forModel(ModelKind model) {
-        return adamBeta2 != null ? this : new TrainingRecipe(lrScaling, lrWarmupEpochs, lrDecay, syncEpochs,
-                blockMomentum, blockLearningRate, blockNesterov, adamState, model.tunedAdamBeta2(), maxGlobalBatch);
+        return adamBeta2 != null && syncWorkers != null ? this : new TrainingRecipe(lrScaling, lrWarmupEpochs,
+                lrDecay, syncEpochs, blockMomentum, blockLearningRate, blockNesterov, adamState,
+                adamBeta2 != null ? adamBeta2 : model.tunedAdamBeta2(), maxGlobalBatch,
+                syncWorkers != null ? syncWorkers : model.tunedSyncWorkers());
+    }
+
+    /**
+     * Minibatches each worker fits between two averagings: {@code averagingFrequency}, or 1 from
+     * {@link #syncWorkers} workers on.
+     */
+    public int averagingPeriod(int averagingFrequency, int workers) {
+        return syncWorkers != null && syncWorkers > 0 && workers >= syncWorkers ? 1 : averagingFrequency;
     }
 
     /**
@@ -177,7 +203,9 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
         b.append(", Adam state ").append(lower(adamState));
         b.append(adamBeta2 == null ? ", Adam beta2 the model's own"
                 : adamBeta2 != USUAL_ADAM_BETA2 ? ", Adam beta2 " + adamBeta2 : "");
-        return b.append(maxGlobalBatch > 0 ? ", at most " + maxGlobalBatch + " images per step" : "").toString();
+        b.append(maxGlobalBatch > 0 ? ", at most " + maxGlobalBatch + " images per step" : "");
+        return b.append(syncWorkers == null ? ", averaging every step from the model's own worker count"
+                : syncWorkers > 0 ? ", averaging every step from " + syncWorkers + " workers" : "").toString();
     }
 
     private static String lower(Enum<?> e) {
@@ -198,7 +226,8 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
 
     /** The options a {@code tuned} recipe reads; {@code notes} ignores them. */
     public static final java.util.List<String> OPTIONS = java.util.List.of(LR_SCALING, LR_WARMUP_EPOCHS, LR_DECAY,
-            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE, ADAM_BETA2, MAX_GLOBAL_BATCH);
+            SYNC_EPOCHS, BLOCK_MOMENTUM, BLOCK_LEARNING_RATE, BLOCK_NESTEROV, ADAM_STATE, ADAM_BETA2, MAX_GLOBAL_BATCH,
+            SYNC_WORKERS);
 
     /** Whether {@code name} (as {@code --recipe} takes it: any case, spaces around) names the notes' set-up. */
     public static boolean isNotes(String name) {
@@ -222,7 +251,16 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
                 number(valueOf, LR_WARMUP_EPOCHS), parse(LrDecay.class, valueOf.apply(LR_DECAY), LR_DECAY),
                 number(valueOf, SYNC_EPOCHS), number(valueOf, BLOCK_MOMENTUM), number(valueOf, BLOCK_LEARNING_RATE),
                 bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE),
-                adamBeta2(valueOf), whole(valueOf, MAX_GLOBAL_BATCH));
+                adamBeta2(valueOf), whole(valueOf, MAX_GLOBAL_BATCH), syncWorkers(valueOf));
+    }
+
+    /** The option's whole number, or null for {@value #AUTO}: the model's own, filled in by {@link #forModel}. */
+    private static Integer syncWorkers(Function<String, String> valueOf) {
+        String v = valueOf.apply(SYNC_WORKERS);
+        if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
+            return null;
+        }
+        return parsed(valueOf, SYNC_WORKERS, Integer::parseInt, "a whole number or " + AUTO);
     }
 
     /** The option's number, or null for {@value #AUTO}: the model's own, filled in by {@link #forModel}. */

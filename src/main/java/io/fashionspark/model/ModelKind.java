@@ -8,20 +8,31 @@ import java.util.stream.Collectors;
 public enum ModelKind {
     // Adam's beta2 in the tuned recipe: for the FashionDNN 0.95 measured best of 0.999, 0.99, 0.98 and 0.95
     // (docs/scaling.md); the FashionCNN's study ran with Adam's usual 0.999, and LeNet-5 has no study.
-    DNN("dnn", "FashionDNN", new FashionDnn(), 0.95),
-    CNN("cnn", "FashionCNN", new FashionCnn(), 0.999),
-    LENET("lenet", "LeNet-5", new LeNet5(), 0.999);
+    // Sync workers: from 4 workers on, the FashionDNN's replicas are averaged after every minibatch, which its 8
+    // workers needed to end near 1 worker's accuracy (docs/scaling.md); the FashionCNN gets there averaging every 5,
+    // and its rounds carry six times the bytes.
+    DNN("dnn", "FashionDNN", new FashionDnn(), 0.95, 4),
+    CNN("cnn", "FashionCNN", new FashionCnn(), 0.999, 0),
+    LENET("lenet", "LeNet-5", new LeNet5(), 0.999, 0);
 
     private final String cliName;
     private final String displayName;
     private final NetworkFactory factory;
     private final double tunedAdamBeta2;
+    private final int tunedSyncWorkers;
 
-    ModelKind(String cliName, String displayName, NetworkFactory factory, double tunedAdamBeta2) {
+    ModelKind(String cliName, String displayName, NetworkFactory factory, double tunedAdamBeta2,
+              int tunedSyncWorkers) {
         this.cliName = cliName;
         this.displayName = displayName;
         this.factory = factory;
         this.tunedAdamBeta2 = tunedAdamBeta2;
+        this.tunedSyncWorkers = tunedSyncWorkers;
+    }
+
+    /** From how many workers on the tuned recipe averages after every minibatch when {@code --sync-workers} is auto. */
+    public int tunedSyncWorkers() {
+        return tunedSyncWorkers;
     }
 
     /** Adam's beta2 in the tuned recipe when {@code --adam-beta2} is {@code auto}. */

@@ -151,7 +151,8 @@ class RecipeTest {
         assertTrue(config.contains("\"learningRate\":0.001,"), notes.out());
         assertTrue(config.contains("\"recipe\":{\"lrScaling\":\"NONE\",\"lrWarmupEpochs\":0.0,"
                 + "\"lrDecay\":\"CONSTANT\",\"syncEpochs\":0.0,\"blockMomentum\":0.0,\"blockLearningRate\":1.0,"
-                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\",\"adamBeta2\":0.999,\"maxGlobalBatch\":0}"),
+                + "\"blockNesterov\":false,\"adamState\":\"AVERAGED\",\"adamBeta2\":0.999,\"maxGlobalBatch\":0,"
+                + "\"syncWorkers\":0}"),
                 notes.out());
         Result tuned = CommandLineTest.run("train", "--data", data.toString(), "--dry-run");
         assertTrue(tuned.out().replaceAll("\\s+", "").contains("\"learningRate\":0.002,"), tuned.out());
@@ -178,6 +179,27 @@ class RecipeTest {
                 "--dry-run");
         assertEquals(ExitCodes.USAGE, half.code(), half.err());
         assertTrue(half.err().contains("--max-global-batch must be a whole number, got '1.5'"), half.err());
+    }
+
+    @Test
+    void fromFourWorkersTheFashionDnnAveragesAfterEveryMinibatch() {
+        Result eight = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "8",
+                "--dry-run");
+        assertEquals(0, eight.code(), eight.err());
+        assertTrue(eight.out().contains("Averaging after every minibatch: 8 workers reach --sync-workers 4"),
+                eight.out());
+        assertTrue(eight.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":1,"), eight.out());
+        Result never = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "8",
+                "--sync-workers", "0", "--dry-run");
+        assertTrue(never.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":5,"), never.out());
+        assertFalse(never.out().contains("Averaging after every minibatch"), never.out());
+        Result cnn = CommandLineTest.run("train", "--data", data.toString(), "--model", "cnn", "--workers", "8",
+                "--dry-run");
+        assertTrue(cnn.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":5,"), cnn.out());
+        Result notes = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "8",
+                "--recipe", "notes", "--sync-workers", "4", "--dry-run");
+        assertEquals(ExitCodes.USAGE, notes.code(), notes.err());
+        assertTrue(notes.err().contains("--sync-workers is part of the tuned recipe"), notes.err());
     }
 
     @Test

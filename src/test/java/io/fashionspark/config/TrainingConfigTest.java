@@ -53,7 +53,7 @@ class TrainingConfigTest {
         ObjectMapper json = new ObjectMapper();
         TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600)
                 .recipe(new TrainingRecipe(TrainingRecipe.LrScaling.SQRT, 0.5, TrainingRecipe.LrDecay.COSINE, 0.25,
-                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 0.95, 200)).build();
+                        0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 0.95, 200, 0)).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"model\":\"DNN\",\"data\":\"data\",\"output\":\"out\",\"overwrite\":false,"
                 + "\"workers\":3,\"batchSize\":50,\"averagingFrequency\":4,\"epochs\":2,"), text);
@@ -82,7 +82,7 @@ class TrainingConfigTest {
         assertEquals(200, r.maxGlobalBatch());
         assertEquals("--adam-beta2 must be above 0 and below 1, got 1.0 (0.999 is Adam's usual value; auto takes the "
                 + "model's own)", rejection(() -> new TrainingRecipe(
-                r.lrScaling(), 1, r.lrDecay(), 0, 0, 1, false, r.adamState(), 1.0, 200)));
+                r.lrScaling(), 1, r.lrDecay(), 0, 0, 1, false, r.adamState(), 1.0, 200, 0)));
     }
 
     @Test
@@ -104,17 +104,17 @@ class TrainingConfigTest {
         TrainingConfig c = with(4, 100, 5, 5, 0.001, 50);
         assertEquals(0.001, c.peakLearningRate());
         TrainingRecipe linear = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 0, TrainingRecipe.LrDecay.CONSTANT,
-                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 0);
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 0, 0);
         assertEquals(0.004, c.toBuilder().recipe(linear).build().peakLearningRate(), 1e-12);
         assertEquals("--lr-warmup-epochs must be 0 or more epochs, got -1.0", rejection(() -> new TrainingRecipe(
                 TrainingRecipe.LrScaling.NONE, -1, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1, false,
-                TrainingRecipe.AdamState.AVERAGED, 0.999, 0)));
+                TrainingRecipe.AdamState.AVERAGED, 0.999, 0, 0)));
     }
 
     @Test
     void aGlobalBatchLimitShrinksEachWorkersMinibatch() throws Exception {
         TrainingRecipe capped = new TrainingRecipe(TrainingRecipe.LrScaling.LINEAR, 1, TrainingRecipe.LrDecay.COSINE,
-                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 200);
+                0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 200, 0);
         TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build();
         assertEquals(25, eight.batchSize(), "8 workers x 25 = the 200 images a step may take in");
         assertEquals(100, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(capped).build().batchSize(),
@@ -129,7 +129,38 @@ class TrainingConfigTest {
         assertEquals(25, eight.toBuilder().build().batchSize());
         assertEquals("--max-global-batch must be 0 (no limit) or more images, got -1", rejection(
                 () -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1,
-                        false, TrainingRecipe.AdamState.AVERAGED, 0.999, -1)));
+                        false, TrainingRecipe.AdamState.AVERAGED, 0.999, -1, 0)));
+    }
+
+    @Test
+    void fromTheSyncWorkersOnReplicasAverageAfterEveryMinibatch() throws Exception {
+        TrainingRecipe tuned = TrainingRecipe.named(TrainingRecipe.TUNED, TrainingDefaults::of);
+        assertEquals(null, tuned.syncWorkers(), "the bundled default is the model's own");
+        TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
+        assertEquals(4, eight.recipe().syncWorkers(), "the FashionDNN's own");
+        assertEquals(1, eight.averagingFrequency());
+        assertEquals(1, with(4, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
+        assertEquals(5, with(3, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
+        assertEquals(5, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency(),
+                "the quickstart's 2 workers keep their rounds");
+        TrainingConfig cnn = with(8, 100, 5, 5, 0.002, 0).toBuilder().model(ModelKind.CNN).recipe(tuned).build();
+        assertEquals(0, cnn.recipe().syncWorkers());
+        assertEquals(5, cnn.averagingFrequency(), "the FashionCNN never syncs every step by default");
+        assertEquals(5, with(8, 100, 5, 5, 0.002, 0).averagingFrequency(), "the notes' set-up averages as told");
+        // config.json holds the period trained; read back (--resume) it stays what it was.
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(eight, json.readValue(json.writeValueAsString(eight), TrainingConfig.class));
+        // A run saved before the setting existed averaged as its averaging frequency said.
+        String before = json.writeValueAsString(with(8, 25, 5, 5, 0.002, 0).toBuilder()
+                .recipe(tuned.forModel(ModelKind.CNN)).model(ModelKind.DNN).build()).replace(",\"syncWorkers\":0", "");
+        assertTrue(!before.contains("syncWorkers"), before);
+        assertEquals(5, json.readValue(before, TrainingConfig.class).averagingFrequency());
+        assertEquals("--sync-workers must be 0 (never) or a number of workers, got -2 (auto takes the model's own)",
+                rejection(() -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT,
+                        0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 0, -2)));
+        assertEquals("--sync-workers must be a whole number or auto, got 'many'", rejection(
+                () -> TrainingRecipe.named(TrainingRecipe.TUNED, o -> o.equals(TrainingOptions.SYNC_WORKERS) ? "many"
+                        : TrainingDefaults.of(o))));
     }
 
     @Test

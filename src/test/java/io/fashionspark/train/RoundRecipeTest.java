@@ -36,7 +36,7 @@ class RoundRecipeTest {
     @Test
     void warmUpClimbsToTheScaledPeakThenCosineFallsToZero() {
         RoundRecipe r = recipe(new TrainingRecipe(LrScaling.LINEAR, 0.5, LrDecay.COSINE, 0, 0, 1, false,
-                AdamState.AVERAGED, 0.999, 0));
+                AdamState.AVERAGED, 0.999, 0, 0));
         assertFalse(r.constantRate());
         assertEquals(0.004 / 50, r.rateAt(0), 1e-12);
         assertEquals(0.004 * 25 / 50, r.rateAt(24), 1e-12);
@@ -48,7 +48,7 @@ class RoundRecipeTest {
     @Test
     void stepDecayAndSquareRootScaling() {
         RoundRecipe r = recipe(new TrainingRecipe(LrScaling.SQRT, 0, LrDecay.STEP, 0, 0, 1, false,
-                AdamState.AVERAGED, 0.999, 0));
+                AdamState.AVERAGED, 0.999, 0, 0));
         assertEquals(0.002, r.rateAt(0), 1e-12);
         assertEquals(0.002, r.rateAt(99), 1e-12);
         assertEquals(0.0002, r.rateAt(100), 1e-12);
@@ -58,7 +58,7 @@ class RoundRecipeTest {
     @Test
     void postLocalSgdAveragesEveryStepFirstThenEveryPeriod() {
         RoundRecipe r = recipe(new TrainingRecipe(LrScaling.NONE, 0, LrDecay.CONSTANT, 0.25, 0, 1, false,
-                AdamState.AVERAGED, 0.999, 0));
+                AdamState.AVERAGED, 0.999, 0, 0));
         assertEquals(1, r.stepsOfRound(0, 100));
         assertEquals(1, r.stepsOfRound(24, 76));
         assertEquals(5, r.stepsOfRound(25, 75));
