@@ -193,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "From N workers on, average after every minibatch, whatever --averaging-frequency says "
                     + "(0: never). The worker-scaled rate makes replicas that fit several minibatches apart drift "
                     + "further than their average makes up; every step's round costs images/s. auto: the model's "
-                    + "own measured value (FashionDNN 4, others 0; docs/scaling.md).")
+                    + "own measured value (FashionDNN 8, others 0; docs/scaling.md).")
     String syncWorkers;
 
     @Option(names = RESUME, paramLabel = "RUN_DIR",

@@ -182,13 +182,16 @@ class RecipeTest {
     }
 
     @Test
-    void fromFourWorkersTheFashionDnnAveragesAfterEveryMinibatch() {
+    void fromEightWorkersTheFashionDnnAveragesAfterEveryMinibatch() {
         Result eight = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "8",
                 "--dry-run");
         assertEquals(0, eight.code(), eight.err());
-        assertTrue(eight.out().contains("Averaging after every minibatch: 8 workers reach --sync-workers 4"),
+        assertTrue(eight.out().contains("Averaging after every minibatch: 8 workers reach --sync-workers 8"),
                 eight.out());
         assertTrue(eight.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":1,"), eight.out());
+        Result four = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "4",
+                "--dry-run");
+        assertTrue(four.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":5,"), four.out());
         Result never = CommandLineTest.run("train", "--data", data.toString(), "--model", "dnn", "--workers", "8",
                 "--sync-workers", "0", "--dry-run");
         assertTrue(never.out().replaceAll("\\s+", "").contains("\"averagingFrequency\":5,"), never.out());

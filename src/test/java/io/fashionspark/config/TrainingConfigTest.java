@@ -137,10 +137,11 @@ class TrainingConfigTest {
         TrainingRecipe tuned = TrainingRecipe.named(TrainingRecipe.TUNED, TrainingDefaults::of);
         assertEquals(null, tuned.syncWorkers(), "the bundled default is the model's own");
         TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
-        assertEquals(4, eight.recipe().syncWorkers(), "the FashionDNN's own");
+        assertEquals(8, eight.recipe().syncWorkers(), "the FashionDNN's own");
         assertEquals(1, eight.averagingFrequency());
-        assertEquals(1, with(4, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
-        assertEquals(5, with(3, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
+        assertEquals(1, with(12, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
+        assertEquals(5, with(7, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
+        assertEquals(5, with(4, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
         assertEquals(5, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency(),
                 "the quickstart's 2 workers keep their rounds");
         TrainingConfig cnn = with(8, 100, 5, 5, 0.002, 0).toBuilder().model(ModelKind.CNN).recipe(tuned).build();
