@@ -72,8 +72,9 @@ public final class ScalingReport {
         StringBuilder md = new StringBuilder("# Scaling: accuracy and work as workers are added\n\n");
         md.append("Written by `").append(command).append("` from the ").append(runs.size())
                 .append(" run results in `docs/scaling/results/`. Each part below was trained by the command in its ")
-                .append("row, on the machine in its row; images/s depend on the machine and on what else ran on it, ")
-                .append("accuracy on the machine's CPU kernels only in its last digits.\n\n");
+                .append("row, on the machine in its row; images/s depend on the machine and on what else ran on it; ")
+                .append("a run's accuracy moves by up to a few tenths of a point between machines whose CPU kernels ")
+                .append("differ.\n\n");
         md.append("Each run: real data (60,000 training and 10,000 test images), the minibatch per worker in the ")
                 .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), averaging ")
                 .append("every 5 minibatches or as the tables say (where the recipe's --sync-workers is reached), the ")
