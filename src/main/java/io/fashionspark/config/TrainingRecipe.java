@@ -251,25 +251,21 @@ public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay
                 number(valueOf, LR_WARMUP_EPOCHS), parse(LrDecay.class, valueOf.apply(LR_DECAY), LR_DECAY),
                 number(valueOf, SYNC_EPOCHS), number(valueOf, BLOCK_MOMENTUM), number(valueOf, BLOCK_LEARNING_RATE),
                 bool(valueOf, BLOCK_NESTEROV), parse(AdamState.class, valueOf.apply(ADAM_STATE), ADAM_STATE),
-                adamBeta2(valueOf), whole(valueOf, MAX_GLOBAL_BATCH), syncWorkers(valueOf));
+                orAuto(valueOf, ADAM_BETA2, Double::parseDouble, "a number between 0 and 1"),
+                whole(valueOf, MAX_GLOBAL_BATCH), orAuto(valueOf, SYNC_WORKERS, Integer::parseInt, "a whole number"));
     }
 
-    /** The option's whole number, or null for {@value #AUTO}: the model's own, filled in by {@link #forModel}. */
-    private static Integer syncWorkers(Function<String, String> valueOf) {
-        String v = valueOf.apply(SYNC_WORKERS);
+    /**
+     * The option's value read by {@code parser}, or null for {@value #AUTO}: the model's own, filled in by
+     * {@link #forModel}. {@code kind} says what else it may be, for the error.
+     */
+    private static <T> T orAuto(Function<String, String> valueOf, String option, Function<String, T> parser,
+                                String kind) {
+        String v = valueOf.apply(option);
         if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
             return null;
         }
-        return parsed(valueOf, SYNC_WORKERS, Integer::parseInt, "a whole number or " + AUTO);
-    }
-
-    /** The option's number, or null for {@value #AUTO}: the model's own, filled in by {@link #forModel}. */
-    private static Double adamBeta2(Function<String, String> valueOf) {
-        String v = valueOf.apply(ADAM_BETA2);
-        if (v != null && v.trim().equalsIgnoreCase(AUTO)) {
-            return null;
-        }
-        return parsed(valueOf, ADAM_BETA2, Double::parseDouble, "a number between 0 and 1 or " + AUTO);
+        return parsed(valueOf, option, parser, kind + " or " + AUTO);
     }
 
     private static double number(Function<String, String> valueOf, String option) {

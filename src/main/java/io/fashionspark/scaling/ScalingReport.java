@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -76,8 +77,8 @@ public final class ScalingReport {
                 .append("a run's accuracy moves by up to a few tenths of a point between machines whose CPU kernels ")
                 .append("differ.\n\n");
         md.append("Each run: real data (60,000 training and 10,000 test images), the minibatch per worker in the ")
-                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), averaging ")
-                .append("every 5 minibatches or as the tables say (where the recipe's --sync-workers is reached), the ")
+                .append("tables (100, or less where the recipe's --max-global-batch cuts it as workers grow), ")
+                .append("averaging every 5 minibatches or as the tables say (where the recipe's --sync-workers is reached), the ")
                 .append("embedded master with one Spark task slot per worker; tested every 12,000 images or the ")
                 .append("nearest whole step. *notes* is the reference notes' set-up (Adam 0.001 constant, ")
                 .append("averaging every 5); *tuned* is `train`'s default recipe (conf/fashion-spark.properties). ")
@@ -118,10 +119,8 @@ public final class ScalingReport {
                 long reached = list.stream().filter(r -> r.firstReaching(target) != null).count();
                 Double rounds = reached == 0 ? null : list.stream().filter(r -> r.firstReaching(target) != null)
                         .mapToLong(r -> r.firstReaching(target).rounds()).average().orElseThrow();
-                t.row(recipe, workers, list.stream().map(r -> String.valueOf(r.batchSize())).distinct()
-                                .collect(Collectors.joining("/")),
-                        list.stream().map(r -> String.valueOf(r.averagingFrequency())).distinct()
-                                .collect(Collectors.joining("/")), list.size(),
+                t.row(recipe, workers, distinct(list, StudyRun::batchSize, "/"),
+                        distinct(list, StudyRun::averagingFrequency, "/"), list.size(),
                         String.format(Locale.ROOT, "%.2f%% (%.2f-%.2f)", 100 * acc.getAverage(), 100 * acc.getMin(),
                                 100 * acc.getMax()),
                         oneAccuracy == null ? null : String.format(Locale.ROOT, "%+.2f pt",
@@ -142,10 +141,14 @@ public final class ScalingReport {
         return md.append('\n').toString();
     }
 
+    /** The different values of {@code field} over {@code runs}, in the order they first appear. */
+    private static String distinct(List<StudyRun> runs, Function<StudyRun, Object> field, String separator) {
+        return runs.stream().map(field).map(String::valueOf).distinct().collect(Collectors.joining(separator));
+    }
+
     /** The machines a part's runs ran on, in the order they first appear. */
     private static String machines(List<StudyRun> part) {
-        return part.stream().map(r -> r.machine() == null ? "not recorded" : r.machine()).distinct()
-                .collect(Collectors.joining("; "));
+        return distinct(part, r -> r.machine() == null ? "not recorded" : r.machine(), "; ");
     }
 
     /** The command that trains exactly these runs (one model and recipe) with the study's defaults otherwise. */
