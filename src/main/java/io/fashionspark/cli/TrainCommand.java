@@ -1,6 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
@@ -189,6 +190,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "steps per epoch, and so the accuracy, as workers grow; smaller minibatches cost images/s.")
     String maxGlobalBatch;
 
+    @Option(names = TrainingOptions.EXCHANGE, paramLabel = "driver|allreduce",
+            description = "Where the replicas are averaged each round: driver (dl4j-spark's parameter averaging, "
+                    + "one Spark job a round) or allreduce (the workers average among themselves in a Spark barrier "
+                    + "stage; the driver gets the model only to test or checkpoint it). Needs every worker running "
+                    + "at once.")
+    String exchange;
+
     @Option(names = TrainingOptions.SYNC_WORKERS, paramLabel = "N|auto",
             description = "From N workers on, average after every minibatch, whatever --averaging-frequency says "
                     + "(0: never). The worker-scaled rate makes replicas that fit several minibatches apart drift "
@@ -223,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
             TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
             TrainingOptions.ADAM_STATE, TrainingOptions.ADAM_BETA2, TrainingOptions.MAX_GLOBAL_BATCH,
-            TrainingOptions.SYNC_WORKERS, ConfigDefaults.OPTION, DRY_RUN);
+            TrainingOptions.SYNC_WORKERS, TrainingOptions.EXCHANGE, ConfigDefaults.OPTION, DRY_RUN);
 
     @Override
     public Integer call() throws Exception {
@@ -233,7 +241,8 @@ final class TrainCommand implements Callable<Integer> {
                         .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
                         .learningRate(baseLearningRate()).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                         .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
-                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe()).build();
+                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe())
+                        .exchange(Exchange.named(exchange)).build();
         PrintWriter out = spec.commandLine().getOut();
         ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
         if (resume == null && batchSize != null && cfg.batchSize() < batchSize) {
@@ -294,8 +303,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
             out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
-                    + "%d epochs; run directory %s%n", cfg.model().displayName(), train.size(), test.size(),
-                    cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(), run.location());
+                    + "%d epochs, averaging %s; run directory %s%n", cfg.model().displayName(), train.size(),
+                    test.size(), cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(),
+                    cfg.exchange() == Exchange.DRIVER ? "on the driver" : "among the workers (allreduce)",
+                    run.location());
             out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
                     cfg.recipe().describe());
             if (from != null) {

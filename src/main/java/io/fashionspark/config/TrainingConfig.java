@@ -43,6 +43,7 @@ import java.util.Objects;
  * @param checkpointEvery  also write one every this many iterations, at the next averaging round's end (0: off)
  * @param keepCheckpoints  how many of the newest checkpoints to keep
  * @param recipe           the learning-rate schedule and how the replicas are combined
+ * @param exchange         where the replicas are averaged: on the driver, or among the workers
  */
 public record TrainingConfig(
         ModelKind model,
@@ -61,10 +62,12 @@ public record TrainingConfig(
         int checkpointEveryEpochs,
         int checkpointEvery,
         int keepCheckpoints,
-        TrainingRecipe recipe) {
+        TrainingRecipe recipe,
+        Exchange exchange) implements java.io.Serializable {
 
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(recipe, "recipe");
         // Settings are built with the model known: config.json holds the beta2 the run trains with.
         recipe = recipe.forModel(model);
@@ -91,7 +94,8 @@ public record TrainingConfig(
     /**
      * Reads the settings as {@code config.json} and {@code summary.json} hold them. Runs written before checkpoints
      * existed have no checkpoint settings: they read as no checkpoints, the newest one kept. Runs written before
-     * recipes existed trained with the notes' set-up, and read as such.
+     * recipes existed trained with the notes' set-up, and read as such; runs written before the exchange was a
+     * setting averaged on the driver.
      */
     @JsonCreator
     static TrainingConfig fromJson(@JsonProperty("model") ModelKind model, @JsonProperty("data") String data,
@@ -106,11 +110,13 @@ public record TrainingConfig(
                                    @JsonProperty("checkpointEveryEpochs") Integer checkpointEveryEpochs,
                                    @JsonProperty("checkpointEvery") Integer checkpointEvery,
                                    @JsonProperty("keepCheckpoints") Integer keepCheckpoints,
-                                   @JsonProperty("recipe") TrainingRecipe recipe) {
+                                   @JsonProperty("recipe") TrainingRecipe recipe,
+                                   @JsonProperty("exchange") Exchange exchange) {
         return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
                 learningRate, seed, evalEvery, trainLimit, testLimit,
                 checkpointEveryEpochs == null ? 0 : checkpointEveryEpochs, checkpointEvery == null ? 0 : checkpointEvery,
-                keepCheckpoints == null ? 1 : keepCheckpoints, recipe == null ? TrainingRecipe.NOTES : recipe);
+                keepCheckpoints == null ? 1 : keepCheckpoints, recipe == null ? TrainingRecipe.NOTES : recipe,
+                exchange == null ? Exchange.DRIVER : exchange);
     }
 
     /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */
@@ -124,7 +130,7 @@ public record TrainingConfig(
                 .batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
                 .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                 .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).recipe(recipe);
+                .keepCheckpoints(keepCheckpoints).recipe(recipe).exchange(exchange);
     }
 
     /** The same run trained for a different number of epochs (resuming to train longer). */
@@ -179,6 +185,7 @@ public record TrainingConfig(
         private int checkpointEvery;
         private int keepCheckpoints;
         private TrainingRecipe recipe = TrainingRecipe.NOTES;
+        private Exchange exchange = Exchange.DRIVER;
 
         private Builder() {
         }
@@ -269,6 +276,12 @@ public record TrainingConfig(
             return this;
         }
 
+        /** Where the replicas are averaged; on the driver unless given. */
+        public Builder exchange(Exchange value) {
+            exchange = value;
+            return this;
+        }
+
         /**
          * The validated settings; a {@link ConfigException} names the first option that is wrong. The minibatch is
          * each worker's as the recipe allows it ({@link TrainingRecipe#workerBatch}), so the run's config.json holds
@@ -279,7 +292,7 @@ public record TrainingConfig(
                     : recipe.workerBatch(batchSize, workers);
             return new TrainingConfig(model, data, output, overwrite, workers, perWorker, averagingFrequency, epochs,
                     learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
-                    keepCheckpoints, recipe);
+                    keepCheckpoints, recipe, exchange);
         }
     }
 }

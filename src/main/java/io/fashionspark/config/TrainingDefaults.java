@@ -55,7 +55,8 @@ public final class TrainingDefaults {
                 .checkpointEveryEpochs(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY_EPOCHS)))
                 .checkpointEvery(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY)))
                 .keepCheckpoints(Integer.parseInt(of(TrainingOptions.KEEP_CHECKPOINTS)))
-                .recipe(TrainingRecipe.named(of(TrainingOptions.RECIPE), TrainingDefaults::of));
+                .recipe(TrainingRecipe.named(of(TrainingOptions.RECIPE), TrainingDefaults::of))
+                .exchange(Exchange.named(of(TrainingOptions.EXCHANGE)));
     }
 
     /** The bundled default of {@code option} (e.g. {@code --workers}), trimmed. */

@@ -34,6 +34,7 @@ public final class TrainingOptions {
     public static final String ADAM_BETA2 = "--adam-beta2";
     public static final String MAX_GLOBAL_BATCH = "--max-global-batch";
     public static final String SYNC_WORKERS = "--sync-workers";
+    public static final String EXCHANGE = "--exchange";
 
     private TrainingOptions() {
     }

@@ -53,7 +53,8 @@ import java.util.stream.Collectors;
  */
 public record TrainingRecipe(LrScaling lrScaling, double lrWarmupEpochs, LrDecay lrDecay, double syncEpochs,
                              double blockMomentum, double blockLearningRate, boolean blockNesterov,
-                             AdamState adamState, Double adamBeta2, int maxGlobalBatch, Integer syncWorkers) {
+                             AdamState adamState, Double adamBeta2, int maxGlobalBatch, Integer syncWorkers)
+        implements java.io.Serializable {
 
     /** Adam's usual beta2 (PyTorch's and DL4J's default): the notes' value, and what runs saved without one used. */
     public static final double USUAL_ADAM_BETA2 = 0.999;

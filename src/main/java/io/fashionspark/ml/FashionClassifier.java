@@ -1,6 +1,7 @@
 package io.fashionspark.ml;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
 import io.fashionspark.config.TrainingOptions;
@@ -76,6 +77,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     private final LongParam seed;
     private final IntParam evalEvery;
     private final Param<String> recipe;
+    private final Param<String> exchange;
     private final Param<String> runDirectory;
     private final BooleanParam overwrite;
     private final Param<String> labelCol;
@@ -121,6 +123,9 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 + "(conf/fashion-spark.properties: learning-rate schedule, averaging schedule, block momentum); notes: "
                 + "the reference notes' set-up, Adam at a constant learningRate and plain averaging",
                 MlParams.validator(v -> check(TrainingOptions.RECIPE, b -> b.recipe(namedRecipe((String) v)))));
+        exchange = new Param<>(this, name(TrainingOptions.EXCHANGE), "where the replicas are averaged each round: "
+                + "driver (one Spark job a round) or allreduce (the workers among themselves, in a barrier stage)",
+                MlParams.validator(v -> check(TrainingOptions.EXCHANGE, b -> b.exchange(Exchange.named((String) v)))));
         runDirectory = new Param<>(this, "runDirectory", "where to write the run as train "
                 + "does (local path or Hadoop URI); empty: write nothing");
         overwrite = new BooleanParam(this, name(TrainingOptions.OVERWRITE),
@@ -148,6 +153,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         setDefault(seed, d.seed());
         setDefault(evalEvery, d.evalEvery());
         setDefault(recipe, TrainingDefaults.of(TrainingOptions.RECIPE));
+        setDefault(exchange, d.exchange().cliName());
         setDefault(runDirectory, "");
         setDefault(overwrite, false);
         setDefault(labelCol, "label");
@@ -238,6 +244,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public LongParam seed() { return seed; }
     public IntParam evalEvery() { return evalEvery; }
     public Param<String> recipe() { return recipe; }
+    public Param<String> exchange() { return exchange; }
     public Param<String> runDirectory() { return runDirectory; }
     public BooleanParam overwrite() { return overwrite; }
     public Param<String> labelCol() { return labelCol; }
@@ -257,6 +264,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public FashionClassifier setSeed(long value) { set(seed, value); return this; }
     public FashionClassifier setEvalEvery(int value) { set(evalEvery, value); return this; }
     public FashionClassifier setRecipe(String value) { set(recipe, value); return this; }
+    public FashionClassifier setExchange(String value) { set(exchange, value); return this; }
     public FashionClassifier setRunDirectory(String value) { set(runDirectory, value); return this; }
     public FashionClassifier setOverwrite(boolean value) { set(overwrite, value); return this; }
     public FashionClassifier setLabelCol(String value) { set(labelCol, value); return this; }
@@ -288,6 +296,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                     .seed((Long) $(seed))
                     .evalEvery((Integer) $(evalEvery))
                     .recipe(namedRecipe($(recipe)))
+                    .exchange(Exchange.named($(exchange)))
                     .trainLimit(0)
                     .testLimit(0)
                     .checkpointEveryEpochs(dir.isBlank() ? 0 : Integer.parseInt(

@@ -24,6 +24,11 @@ final class Checkpointing implements TrainingListener {
     }
 
     @Override
+    public Trigger needsModel() {
+        return when;
+    }
+
+    @Override
     public void onRoundEnd(RoundEnd end, MultiLayerNetwork averaged) {
         if (when.firesAt(end)) {
             writer.write(averaged, blockMomentum.get(), state.snapshot(evalEvery, checkpointEvery));

@@ -90,6 +90,24 @@ public final class EpochShards implements AutoCloseable {
         return stepsPerEpoch;
     }
 
+    /** The seed of a worker's dropout masks in the round that starts at {@code fromStep}: any exchange uses it. */
+    static long dropoutSeed(long epochSeed, int fromStep, int worker) {
+        return (epochSeed * 7919L + fromStep) * 31L + worker;
+    }
+
+    long epochSeed() {
+        return epochSeed;
+    }
+
+    long[] exampleShape() {
+        return exampleShape;
+    }
+
+    /** Every worker's minibatches of the epoch, one partition per worker. */
+    JavaRDD<MiniBatch> shards() {
+        return shards;
+    }
+
     /**
      * The minibatches {@code [fromStep, toStep)} of every worker, as the DataSets DL4J fits.
      *
@@ -98,10 +116,10 @@ public final class EpochShards implements AutoCloseable {
      */
     JavaRDD<DataSet> steps(int fromStep, int toStep) {
         long[] shape = exampleShape;
-        long roundSeed = epochSeed * 7919L + fromStep;
+        long epochSeed = this.epochSeed;
         return shards.mapPartitionsWithIndex((Integer worker, Iterator<MiniBatch> it) -> {
             NativeDefaults.apply();
-            Nd4j.getRandom().setSeed(roundSeed * 31L + worker);
+            Nd4j.getRandom().setSeed(dropoutSeed(epochSeed, fromStep, worker));
             for (int i = 0; i < fromStep && it.hasNext(); i++) {
                 it.next();
             }

@@ -116,65 +116,62 @@ public final class ParameterAveragingTrainer {
                 test, checkpoints);
     }
 
-    /** The loop: one averaging round at a time, each followed by the listeners; a screen, on purpose. */
+    /**
+     * The loop: a segment of averaging rounds at a time (up to where a listener next needs the model), each round
+     * followed by the listeners; a screen, on purpose.
+     */
     private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, RoundRecipe recipe,
                                 LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         long wallStart = System.nanoTime();
-        KnownCountTrainingMaster master = trainingMaster(config, sumOnDriverUpTo);
-        WorkerLossCollector workerLosses = new WorkerLossCollector();
-        SparkDl4jMultiLayer sparkNet = sparkNetwork(start, master, workerLosses);
+        ReplicaExchange exchange = exchange(start, recipe, state.stepsPerEpoch());
         // Sent once per run; each epoch's shards are cut from it on the executors.
         Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
         TestEvaluations evaluations;
-        try (DistributedEvaluator evaluator = evaluator(test)) {
+        try (exchange; DistributedEvaluator evaluator = evaluator(test)) {
             evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
-            List<TrainingListener> listeners = List.of(new RoundMetrics(metrics, workerLosses),
+            List<TrainingListener> listeners = List.of(new RoundMetrics(metrics),
                     new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations,
                     new EpochEndMetrics(metrics, state),
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
                             .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
                             recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));
+            Trigger modelNeeded = listeners.stream().map(TrainingListener::needsModel).reduce(Trigger::or)
+                    .orElseThrow();
             for (; state.epoch() <= config.epochs(); state.startNextEpoch()) {
                 try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
                         config.batchSize(), config.seed(), state.epoch(), config.model().factory().exampleShape())) {
                     while (!state.epochDone()) {
-                        int from = state.stepsDoneInEpoch();
-                        int to = from + recipe.stepsOfRound(state.iteration(), state.stepsPerEpoch() - from);
-                        long t0 = System.nanoTime();
-                        recipe.beforeRound(sparkNet.getNetwork(), state.iteration());
-                        master.nextFitHolds((long) (to - from) * config.workers());
-                        sparkNet.fit(shards.steps(from, to));
-                        recipe.afterRound(sparkNet.getNetwork());
-                        RoundEnd end = state.roundTrained(to - from, (to - from) * config.imagesPerStep(),
-                                System.nanoTime() - t0, sparkNet.getScore());
-                        listeners.forEach(l -> l.onRoundEnd(end, sparkNet.getNetwork()));
+                        List<ReplicaExchange.PlannedRound> segment = SegmentPlan.next(state, recipe, modelNeeded);
+                        int[] reported = {0};
+                        exchange.train(shards, segment, report -> {
+                            int steps = segment.get(reported[0]++).steps();
+                            RoundEnd end = state.roundTrained(steps, steps * config.imagesPerStep(), report.nanos(),
+                                    report.score(), report.losses());
+                            MultiLayerNetwork model = reported[0] == segment.size() ? exchange.model() : null;
+                            listeners.forEach(l -> l.onRoundEnd(end, model));
+                        });
                     }
                 }
             }
         } finally {
             trainSet.destroy();
         }
-        trainingStats = collectTrainingStats ? sparkNet.getSparkTrainingStats() : null;
+        trainingStats = collectTrainingStats && exchange instanceof DriverExchange driver
+                ? driver.trainingStats() : null;
         // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.
-        EvalCounts last = evaluations.last() != null ? evaluations.last() : evaluateOnce(sparkNet.getNetwork(), test);
-        return new TrainingOutcome(sparkNet.getNetwork(), last, state.iteration(), state.imagesTrained(),
+        EvalCounts last = evaluations.last() != null ? evaluations.last() : evaluateOnce(exchange.model(), test);
+        return new TrainingOutcome(exchange.model(), last, state.iteration(), state.imagesTrained(),
                 state.trainSeconds(), state.evalSeconds(), (System.nanoTime() - wallStart) / 1e9);
     }
 
-    /** {@code start} on Spark, with the executors' loss listener reporting to {@code workerLosses}. */
-    private SparkDl4jMultiLayer sparkNetwork(MultiLayerNetwork start, KnownCountTrainingMaster master,
-                                             WorkerLossCollector workerLosses) {
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, start, master);
-        sparkNet.setListeners(workerLosses, List.of(new WorkerLossListener()));
-        if (collectTrainingStats) {
-            // The system clock: the default time source queries an NTP server on every executor.
-            if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
-                System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
-            }
-            sparkNet.setCollectTrainingStats(true);
-        }
-        return sparkNet;
+    /** The run's exchange, holding {@code start}. */
+    private ReplicaExchange exchange(MultiLayerNetwork start, RoundRecipe recipe, int stepsPerEpoch) {
+        return switch (config.exchange()) {
+            case DRIVER -> new DriverExchange(sc, start, trainingMaster(config, sumOnDriverUpTo), recipe,
+                    config.workers(), collectTrainingStats);
+            case ALLREDUCE -> new PeerExchange(sc, config, start, recipe, stepsPerEpoch);
+        };
     }
 
     private EvalCounts evaluateOnce(MultiLayerNetwork model, LabelledImages test) {

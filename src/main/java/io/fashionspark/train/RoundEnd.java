@@ -11,10 +11,11 @@ package io.fashionspark.train;
  * @param round            averaging rounds done, this one included
  * @param images           images all workers fitted in this round
  * @param seconds          the round's wall time: broadcast, fitting and averaging
- * @param score            dl4j-spark's score of the averaged model (mean of the workers' last minibatch losses)
+ * @param score            the mean of the workers' losses on their last minibatch of the round
+ * @param losses           every worker's loss on every minibatch of the round, in step then worker order
  */
 public record RoundEnd(int epoch, int stepsDoneInEpoch, int stepsPerEpoch, long iterationBefore, long iteration,
-                       long round, int images, double seconds, double score) {
+                       long round, int images, double seconds, double score, java.util.List<WorkerLoss> losses) {
     /** Whether this round finished its epoch. */
     public boolean epochDone() {
         return stepsDoneInEpoch == stepsPerEpoch;

@@ -22,7 +22,7 @@ final class RoundRecipe {
     private final long totalIterations;
     private final long warmupIterations;
     private final long syncIterations;
-    private final BlockMomentum blockMomentum;
+    private BlockMomentum blockMomentum;
     private double rateSet;
     private boolean beta2Set;
 
@@ -125,6 +125,14 @@ final class RoundRecipe {
     void afterRound(MultiLayerNetwork network) {
         if (blockMomentum != null) {
             blockMomentum.afterRound(network);
+        }
+    }
+
+    /** Takes the block momentum an exchange's workers ended with (null when the recipe has none). */
+    void restoreBlockMomentum(INDArray state) {
+        if (blockMomentum != null) {
+            TrainingRecipe r = config.recipe();
+            blockMomentum = new BlockMomentum(r.blockMomentum(), r.blockLearningRate(), r.blockNesterov(), state);
         }
     }
 

@@ -20,6 +20,11 @@ final class TestEvaluations implements TrainingListener {
     }
 
     @Override
+    public Trigger needsModel() {
+        return when;
+    }
+
+    @Override
     public void onRoundEnd(RoundEnd end, MultiLayerNetwork averaged) {
         if (!when.firesAt(end)) {
             return;

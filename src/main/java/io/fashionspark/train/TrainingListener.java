@@ -10,7 +10,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public interface TrainingListener {
     /**
      * @param end      the round that has just ended
-     * @param averaged the averaged model after it (with its updater state); do not modify it
+     * @param averaged the averaged model after it (with its updater state), at the rounds where
+     *                 {@link #needsModel()} fires and at each segment's end; null at the others, where an exchange
+     *                 that averages among the workers has not brought it to the driver. Do not modify it.
      */
     void onRoundEnd(RoundEnd end, MultiLayerNetwork averaged);
+
+    /** The rounds after which this listener uses the model: the loop has the exchange hand it back there. */
+    default Trigger needsModel() {
+        return Trigger.never();
+    }
 }

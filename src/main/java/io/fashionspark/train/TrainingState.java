@@ -46,6 +46,11 @@ final class TrainingState {
 
     /** Records a round of {@code steps} steps that fitted {@code images} images in {@code nanos}. */
     RoundEnd roundTrained(int steps, int images, long nanos, double score) {
+        return roundTrained(steps, images, nanos, score, java.util.List.of());
+    }
+
+    /** The same, with the workers' losses on the round's minibatches. */
+    RoundEnd roundTrained(int steps, int images, long nanos, double score, java.util.List<WorkerLoss> losses) {
         long before = iteration;
         stepsDoneInEpoch += steps;
         iteration += steps;
@@ -55,7 +60,7 @@ final class TrainingState {
         epochTrainNanos += nanos;
         trainNanos += nanos;
         return new RoundEnd(epoch, stepsDoneInEpoch, stepsPerEpoch, before, iteration, round, images, nanos / 1e9,
-                score);
+                score, losses);
     }
 
     void evaluated(long nanos) {
@@ -81,6 +86,15 @@ final class TrainingState {
         return new TrainingProgress(epoch, stepsDoneInEpoch, iteration, round, imagesTrained, epochImages,
                 epochTrainNanos / 1e9, trainNanos / 1e9, evalNanos / 1e9, Trigger.nextMultiple(iteration, evalEvery),
                 Trigger.nextMultiple(iteration, checkpointEvery));
+    }
+
+    /**
+     * The round of {@code steps} steps that would start next, as triggers see it (no time, no score): what the loop
+     * plans segments by.
+     */
+    RoundEnd preview(int stepsDone, long iterationBefore, int steps) {
+        return new RoundEnd(epoch, stepsDone + steps, stepsPerEpoch, iterationBefore, iterationBefore + steps, round,
+                0, 0, 0, java.util.List.of());
     }
 
     int stepsPerEpoch() {

@@ -42,7 +42,7 @@ class OptionNamesTest {
             conf.load(in);
         }
         Set<String> settings = settings();
-        assertEquals(28, settings.size(), "the twenty-eight settings of a run: " + settings);
+        assertEquals(29, settings.size(), "the twenty-nine settings of a run: " + settings);
         for (String s : settings) {
             assertTrue(options.contains(s), "train has no option " + s);
             // Replacing a run's files is decided per command, never by a shipped default.
