@@ -15,7 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class TaskSlots {
     /** Spark's own bound on waiting for executors before the first job; the same bound applies here. */
-    static final String WAIT_SETTING = "spark.scheduler.maxRegisteredResourcesWaitingTime";
+    public static final String WAIT_SETTING = "spark.scheduler.maxRegisteredResourcesWaitingTime";
 
     private TaskSlots() {
     }
@@ -88,7 +88,16 @@ public final class TaskSlots {
         return (bytes >> 20) + " MiB";
     }
 
-    /** Tasks the executors can run at once, as Spark counts them for barrier stages. */
+    /** Tasks the executors can run at once now, as Spark counts them for barrier stages. */
+    public static int available(JavaSparkContext jsc) {
+        return slots(jsc.sc());
+    }
+
+    /** How long a run waits for task slots to (re)appear: Spark's own bound for the first job, 30 s by default. */
+    public static long waitMillis(JavaSparkContext jsc) {
+        return jsc.getConf().getTimeAsMs(WAIT_SETTING, "30s");
+    }
+
     private static int slots(SparkContext sc) {
         return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
     }

@@ -1,9 +1,13 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.runtime.NativeDefaults;
+import io.fashionspark.runtime.TaskSlots;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,18 +18,23 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.util.TransportConf;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.reflect.ClassTag;
@@ -39,9 +48,12 @@ import scala.runtime.AbstractFunction1;
  * where the recipe averages it). The driver sends the model once at the segment's start and gets it back once at its
  * end, from the first task: every replica holds the same bits after every round.
  *
- * <p>The tasks find each other once per stage ({@link BarrierTaskContext#allGather}); no round calls the driver. A
- * failed task fails the stage, which Spark relaunches as a whole from the segment's start (the broadcast model), so
- * a retried segment ends as the first attempt would have.
+ * <p>On a cluster the tasks find each other once per stage, through the driver's {@link RoundFeed} (not
+ * {@code BarrierTaskContext.allGather}, whose tasks poll the driver once a second), and average over the network
+ * ({@link PeerRing}); on the embedded master, where they are threads of the driver's JVM, they average in memory
+ * ({@link SharedMemoryRing}), with the same bits. No round calls the driver. A failed task fails the stage, which
+ * Spark relaunches as a whole from the segment's start (the broadcast model), so a retried segment ends as the
+ * first attempt would have.
  *
  * <p>Each round is the driver exchange's round: the same minibatches, the same dropout seeds, the same rates and
  * block momentum, Adam's iteration count advanced as dl4j-spark's master advances it; only the order of the float
@@ -53,14 +65,24 @@ final class PeerExchange implements ReplicaExchange {
     /** The transport's module name: its settings are {@code spark.fashionpeer.io.*}, as Spark's are per module. */
     static final String TRANSPORT_MODULE = "fashionpeer";
 
+    private static final Logger LOG = LoggerFactory.getLogger(PeerExchange.class);
+
     private final JavaSparkContext sc;
     private final TrainingConfig config;
     private final RoundRecipe recipe;
     private final int stepsPerEpoch;
     private MultiLayerNetwork model;
+    private RoundFeed feed;
+    private int segments;
 
     PeerExchange(JavaSparkContext sc, TrainingConfig config, MultiLayerNetwork start, RoundRecipe recipe,
                  int stepsPerEpoch) {
+        if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new ConfigException(TrainingOptions.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " runs every "
+                    + "worker at once in a Spark barrier stage, which Spark refuses under dynamic allocation: set "
+                    + "spark.dynamicAllocation.enabled=false or use " + TrainingOptions.EXCHANGE + " "
+                    + Exchange.DRIVER.cliName());
+        }
         this.sc = sc;
         this.config = config;
         this.model = start;
@@ -74,51 +96,224 @@ final class PeerExchange implements ReplicaExchange {
     }
 
     @Override
-    public void train(EpochShards shards, List<PlannedRound> rounds, Consumer<RoundReport> onRound) {
-        long t0 = System.nanoTime();
-        INDArray momentum = recipe.blockMomentumState();
-        Broadcast<SegmentStart> start = sc.broadcast(new SegmentStart(write(model),
-                momentum == null ? null : momentum.toFloatVector()));
-        List<SegmentResult> results;
-        try {
-            ClassTag<SegmentResult> tag = ClassTag$.MODULE$.apply(SegmentResult.class);
-            results = shards.shards().rdd().barrier()
-                    .mapPartitions(new SegmentTask(start, config, stepsPerEpoch, rounds, shards.epochSeed(),
-                            shards.exampleShape()), false, tag)
-                    .toJavaRDD().collect();
-        } finally {
-            start.destroy();
-        }
-        SegmentResult first = results.stream().filter(r -> r.model != null).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no task of the segment returned the model"));
-        model = read(first.model);
-        recipe.restoreBlockMomentum(first.blockMomentum == null ? null : Nd4j.createFromArray(first.blockMomentum));
-        // The stage's launch, the model's trips and the tasks' meeting belong to the rounds too: the first one
-        // carries them, so that images/s counts every second the segment took.
-        long overhead = System.nanoTime() - t0 - Arrays.stream(first.roundNanos).sum();
-        for (int i = 0; i < rounds.size(); i++) {
-            onRound.accept(report(results, rounds, i, first.roundNanos[i] + (i == 0 ? Math.max(0, overhead) : 0)));
+    public void close() {
+        if (feed != null) {
+            feed.close();
         }
     }
 
-    /** Round {@code index}'s losses from every task, in step then worker order, and its score. */
-    private static RoundReport report(List<SegmentResult> results, List<PlannedRound> rounds, int index, long nanos) {
-        int skip = 0;
-        for (int i = 0; i < index; i++) {
-            skip += rounds.get(i).steps();
+    /**
+     * Trains the segment in one barrier stage, publishing each round as soon as every task has reported it. Where the
+     * cluster has fewer task slots than workers (a host lost for good), or loses them during the stage for longer
+     * than Spark's own wait for executors, the stage cannot run: the segment is trained by the driver exchange on
+     * the slots that remain instead, from the segment's start, and rounds already published are not published again.
+     */
+    @Override
+    public void train(EpochShards shards, List<PlannedRound> rounds, Consumer<RoundReport> onRound) {
+        if (!awaitSlots()) {
+            trainOnTheDriver(shards, rounds, onRound, 0);
+            return;
         }
-        int steps = rounds.get(index).steps();
-        List<WorkerLoss> losses = new ArrayList<>();
-        double lastSum = 0;
-        for (SegmentResult r : results) {
-            for (int s = 0; s < steps; s++) {
-                losses.add(new WorkerLoss(r.timestamps[skip + s], r.worker, s, r.losses[skip + s],
-                        r.examples[skip + s]));
+        long t0 = System.nanoTime();
+        int segment = segments++;
+        INDArray momentum = recipe.blockMomentumState();
+        Broadcast<SegmentStart> start = sc.broadcast(new SegmentStart(write(model),
+                momentum == null ? null : momentum.toFloatVector()));
+        Progress progress = new Progress(rounds, config.workers(), t0, onRound);
+        ClassTag<SegmentResult> tag = ClassTag$.MODULE$.apply(SegmentResult.class);
+        JavaFutureAction<List<SegmentResult>> job = shards.shards().rdd().barrier()
+                .mapPartitions(new SegmentTask(start, config, stepsPerEpoch, rounds, shards.epochSeed(),
+                        shards.exampleShape(), feed().address(), segment, sc.isLocal()), false, tag)
+                .toJavaRDD().collectAsync();
+        try {
+            List<SegmentResult> results = follow(job, segment, progress);
+            if (results == null) {
+                trainOnTheDriver(shards, rounds, onRound, progress.published());
+                return;
             }
-            lastSum += r.losses[skip + steps - 1];
+            SegmentResult first = results.stream().filter(r -> r.model != null).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no task of the segment returned the model"));
+            model = read(first.model);
+            recipe.restoreBlockMomentum(first.blockMomentum == null ? null
+                    : Nd4j.createFromArray(first.blockMomentum));
+            progress.finish(results, first.roundNanos);
+        } finally {
+            if (!job.isDone()) {
+                job.cancel(true);
+            }
+            start.destroy();
         }
-        losses.sort(Comparator.comparingInt(WorkerLoss::step).thenComparingInt(WorkerLoss::worker));
-        return new RoundReport(nanos, lastSum / results.size(), losses);
+    }
+
+    /**
+     * Publishes the rounds as the tasks report them until the stage ends; null (the stage cancelled) when the
+     * cluster has had fewer slots than workers for longer than Spark waits for executors.
+     */
+    private List<SegmentResult> follow(JavaFutureAction<List<SegmentResult>> job, int segment, Progress progress) {
+        long shortSince = -1;
+        try {
+            while (!job.isDone()) {
+                for (RoundFeed.Part p = feed.poll(100); p != null; p = feed.poll(0)) {
+                    if (p.segment() == segment) {
+                        progress.add(p);
+                    }
+                }
+                progress.publishReady();
+                if (TaskSlots.available(sc) >= config.workers()) {
+                    shortSince = -1;
+                } else if (shortSince < 0) {
+                    shortSince = System.nanoTime();
+                } else if (System.nanoTime() - shortSince > TaskSlots.waitMillis(sc) * 1_000_000L) {
+                    job.cancel(true);
+                    return null;
+                }
+            }
+            return job.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the workers trained", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits up to Spark's wait for executors for a slot per worker; false if they did not come. */
+    private boolean awaitSlots() {
+        long deadline = System.nanoTime() + TaskSlots.waitMillis(sc) * 1_000_000L;
+        while (TaskSlots.available(sc) < config.workers()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The segment trained by the driver exchange, on whatever slots are left; the first {@code skip} rounds quiet. */
+    private void trainOnTheDriver(EpochShards shards, List<PlannedRound> rounds, Consumer<RoundReport> onRound,
+                                  int skip) {
+        PlannedRound last = rounds.get(rounds.size() - 1);
+        LOG.warn("{} {}: the cluster has {} task slot(s) for {} workers; the driver averages iterations {} to {} "
+                + "instead, on the slots left", TrainingOptions.EXCHANGE, Exchange.ALLREDUCE.cliName(),
+                TaskSlots.available(sc), config.workers(), rounds.get(0).iteration() + 1,
+                last.iteration() + last.steps());
+        DriverExchange driver = new DriverExchange(sc, model, ParameterAveragingTrainer.trainingMaster(config,
+                KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO), recipe, config.workers(), false);
+        int[] index = {0};
+        driver.train(shards, rounds, report -> {
+            if (index[0]++ >= skip) {
+                onRound.accept(report);
+            }
+        });
+        model = driver.model();
+    }
+
+    private RoundFeed feed() {
+        if (feed == null) {
+            SparkEnv env = SparkEnv.get();
+            feed = new RoundFeed(transport(sc.getConf()),
+                    env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null,
+                    sc.getConf().get("spark.driver.host"));
+        }
+        return feed;
+    }
+
+    static TransportConf transport(SparkConf conf) {
+        return SparkTransportConf.fromSparkConf(conf, TRANSPORT_MODULE, 1, Option.empty());
+    }
+
+    /**
+     * A segment's rounds as the tasks report them: a round is published once every worker has reported it, in
+     * order, each once (a relaunched stage reports again what its first attempt did); the last round waits for the
+     * model, which comes with the stage's result.
+     */
+    private static final class Progress {
+        private final List<PlannedRound> rounds;
+        private final int workers;
+        private final Consumer<RoundReport> onRound;
+        private final RoundFeed.Part[][] parts;
+        private long lastPublished;
+        private int published;
+
+        Progress(List<PlannedRound> rounds, int workers, long start, Consumer<RoundReport> onRound) {
+            this.rounds = rounds;
+            this.workers = workers;
+            this.onRound = onRound;
+            this.parts = new RoundFeed.Part[rounds.size()][workers];
+            this.lastPublished = start;
+        }
+
+        void add(RoundFeed.Part p) {
+            if (p.round() >= published && p.round() < rounds.size() && parts[p.round()][p.worker()] == null) {
+                parts[p.round()][p.worker()] = p;
+            }
+        }
+
+        int published() {
+            return published;
+        }
+
+        /** Publishes every complete round in order, but not the segment's last. */
+        void publishReady() {
+            while (published < rounds.size() - 1 && complete(published)) {
+                long now = System.nanoTime();
+                publish(parts[published], now - lastPublished);
+                lastPublished = now;
+            }
+        }
+
+        /**
+         * Publishes the rounds not yet published from the tasks' results; they share the time since the last one
+         * published as the first task measured them, the last taking the rest.
+         */
+        void finish(List<SegmentResult> results, long[] roundNanos) {
+            long left = System.nanoTime() - lastPublished;
+            int[] offsets = new int[rounds.size() + 1];
+            for (int i = 0; i < rounds.size(); i++) {
+                offsets[i + 1] = offsets[i] + rounds.get(i).steps();
+            }
+            while (published < rounds.size()) {
+                int r = published;
+                RoundFeed.Part[] fromResults = new RoundFeed.Part[workers];
+                for (SegmentResult result : results) {
+                    fromResults[result.worker] = new RoundFeed.Part(-1, result.worker, r,
+                            Arrays.copyOfRange(result.losses, offsets[r], offsets[r + 1]),
+                            Arrays.copyOfRange(result.examples, offsets[r], offsets[r + 1]),
+                            Arrays.copyOfRange(result.timestamps, offsets[r], offsets[r + 1]));
+                }
+                long nanos = r == rounds.size() - 1 ? left : Math.min(left, roundNanos[r]);
+                left -= nanos;
+                publish(fromResults, nanos);
+            }
+        }
+
+        private boolean complete(int round) {
+            for (RoundFeed.Part p : parts[round]) {
+                if (p == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void publish(RoundFeed.Part[] byWorker, long nanos) {
+            List<WorkerLoss> losses = new ArrayList<>();
+            double lastSum = 0;
+            for (RoundFeed.Part p : byWorker) {
+                for (int s = 0; s < p.losses().length; s++) {
+                    losses.add(new WorkerLoss(p.timestamps()[s], p.worker(), s, p.losses()[s], p.examples()[s]));
+                }
+                lastSum += p.losses()[p.losses().length - 1];
+            }
+            losses.sort(Comparator.comparingInt(WorkerLoss::step).thenComparingInt(WorkerLoss::worker));
+            published++;
+            onRound.accept(new RoundReport(nanos, lastSum / byWorker.length, losses));
+        }
     }
 
     static byte[] write(MultiLayerNetwork net) {
@@ -180,15 +375,21 @@ final class PeerExchange implements ReplicaExchange {
         private final List<PlannedRound> rounds;
         private final long epochSeed;
         private final long[] exampleShape;
+        private final String feedAddress;
+        private final int segment;
+        private final boolean embedded;
 
         SegmentTask(Broadcast<SegmentStart> start, TrainingConfig config, int stepsPerEpoch, List<PlannedRound> rounds,
-                    long epochSeed, long[] exampleShape) {
+                    long epochSeed, long[] exampleShape, String feedAddress, int segment, boolean embedded) {
             this.start = start;
             this.config = config;
             this.stepsPerEpoch = stepsPerEpoch;
             this.rounds = List.copyOf(rounds);
             this.epochSeed = epochSeed;
             this.exampleShape = exampleShape;
+            this.feedAddress = feedAddress;
+            this.segment = segment;
+            this.embedded = embedded;
         }
 
         @Override
@@ -202,17 +403,15 @@ final class PeerExchange implements ReplicaExchange {
             NativeDefaults.apply();
             SparkEnv env = SparkEnv.get();
             SparkConf conf = env.conf();
-            TransportConf transport = SparkTransportConf.fromSparkConf(conf, TRANSPORT_MODULE, 1, Option.empty());
+            TransportConf transport = transport(conf);
             long timeout = conf.getTimeAsMs(TIMEOUT_KEY, conf.get("spark.network.timeout", "120s"));
-            String host = env.blockManager().blockManagerId().host();
-            try (PeerRing ring = new PeerRing(transport,
-                    env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null,
-                    conf.getAppId(), host, timeout)) {
-                ring.join(worker, Arrays.asList(task.allGather(ring.address())));
-                SegmentResult result = train(worker, shard, ring);
-                // Every peer has had its last message before any server closes.
-                task.barrier();
-                return result;
+            SecretKeyHolder secret = env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null;
+            String stageAttempt = conf.getAppId() + "/" + task.stageId() + "/" + task.stageAttemptNumber();
+            int size = task.getTaskInfos().length;
+            try (RoundFeed.Sender feed = RoundFeed.sender(feedAddress, transport, secret, conf.getAppId());
+                 AllReduce ring = embedded ? new SharedMemoryRing(stageAttempt, worker, size, timeout)
+                         : join(feed, stageAttempt, worker, size, env, transport, secret, timeout)) {
+                return train(worker, shard, ring, feed);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PeerRing.PeerFailure("interrupted");
@@ -221,7 +420,22 @@ final class PeerExchange implements ReplicaExchange {
             }
         }
 
-        private SegmentResult train(int worker, Iterator<MiniBatch> shard, PeerRing ring)
+        /** The task's ring over the network: its server on its executor's address, its neighbours met via the driver. */
+        private static AllReduce join(RoundFeed.Sender feed, String stageAttempt, int worker, int size, SparkEnv env,
+                                      TransportConf transport, SecretKeyHolder secret, long timeout)
+                throws IOException, InterruptedException {
+            PeerRing ring = new PeerRing(transport, secret, env.conf().getAppId(),
+                    env.blockManager().blockManagerId().host(), timeout);
+            try {
+                ring.join(worker, Arrays.asList(feed.meet(stageAttempt, worker, size, ring.address(), timeout)));
+                return ring;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                ring.close();
+                throw e;
+            }
+        }
+
+        private SegmentResult train(int worker, Iterator<MiniBatch> shard, AllReduce ring, RoundFeed.Sender feed)
                 throws InterruptedException {
             SegmentStart from = start.value();
             MultiLayerNetwork net = read(from.model);
@@ -242,6 +456,7 @@ final class PeerExchange implements ReplicaExchange {
             for (int r = 0; r < rounds.size(); r++) {
                 PlannedRound round = rounds.get(r);
                 long t0 = System.nanoTime();
+                int first = done;
                 Nd4j.getRandom().setSeed(EpochShards.dropoutSeed(epochSeed, round.fromStep(), worker));
                 recipe.beforeRound(net, round.iteration());
                 if (!averageAdam) {
@@ -261,6 +476,8 @@ final class PeerExchange implements ReplicaExchange {
                 net.getLayerWiseConfigurations().setIterationCount((int) iterationCount);
                 recipe.afterRound(net);
                 out.roundNanos[r] = System.nanoTime() - t0;
+                // The driver logs the round as soon as every worker's losses are in.
+                feed.send(RoundFeed.encode(segment, worker, r, out.losses, out.examples, out.timestamps, first, done));
             }
             if (worker == 0) {
                 out.model = write(net);
@@ -271,7 +488,7 @@ final class PeerExchange implements ReplicaExchange {
         }
 
         /** Replaces the replica's parameters (and Adam's state) with the mean over the ring. */
-        private static void average(MultiLayerNetwork net, PeerRing ring, boolean averageAdam)
+        private static void average(MultiLayerNetwork net, AllReduce ring, boolean averageAdam)
                 throws InterruptedException {
             if (ring.size() == 1) {
                 return;

@@ -37,7 +37,7 @@ import org.apache.spark.network.util.TransportConf;
  * Spark's own {@link AuthServerBootstrap}, the one its block transfers use. A member that hears nothing from its
  * left neighbour within the timeout, or whose neighbour's connection closes, fails instead of waiting.
  */
-final class PeerRing implements AutoCloseable {
+final class PeerRing implements AllReduce {
     /** A message's header: the all-reduce's sequence number and its step within it. */
     private static final int HEADER_BYTES = 8;
     private static final float[] CLOSED = new float[0];
@@ -52,6 +52,8 @@ final class PeerRing implements AutoCloseable {
     private int rank;
     private int size = 1;
     private int sequence;
+    /** Whether the last all-reduce ended in the middle (failed or interrupted): then close says no goodbye. */
+    private boolean broken;
 
     private record Message(int sequence, int step, float[] values) {
     }
@@ -90,26 +92,32 @@ final class PeerRing implements AutoCloseable {
         this.rank = rank;
         this.size = addresses.size();
         if (size > 1) {
-            String next = addresses.get((rank + 1) % size);
-            int colon = next.lastIndexOf(':');
-            right = clients.createClient(next.substring(0, colon), Integer.parseInt(next.substring(colon + 1)));
+            right = connect(addresses.get((rank + 1) % size));
         }
     }
 
-    int size() {
+    @Override
+    public int size() {
         return size;
+    }
+
+    private TransportClient connect(String address) throws IOException, InterruptedException {
+        int colon = address.lastIndexOf(':');
+        return clients.createClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
     }
 
     /**
      * Replaces {@code values} with the members' mean, element by element: the sum in the ring's fixed order,
      * divided by the ring's size. Every member calls it with a vector of the same length.
      */
-    void allReduceMean(float[] values) throws InterruptedException {
+    @Override
+    public void allReduceMean(float[] values) throws InterruptedException {
         if (size == 1) {
             return;
         }
         int seq = sequence++;
         int n = size;
+        broken = true;
         // Reduce-scatter: at step s this member sends slice (rank - s) and adds what its left neighbour sends of
         // slice (rank - s - 1); after n - 1 steps it holds the finished sum of slice (rank + 1).
         for (int s = 0; s < n - 1; s++) {
@@ -134,6 +142,7 @@ final class PeerRing implements AutoCloseable {
             float[] got = receive(seq, n - 1 + s, to(in, values.length) - from(in, values.length));
             System.arraycopy(got, 0, values, from(in, values.length), got.length);
         }
+        broken = false;
     }
 
     private int from(int slice, int length) {
@@ -171,9 +180,19 @@ final class PeerRing implements AutoCloseable {
         return m.values;
     }
 
-    /** Waits for this member's last messages to leave, then stops its client and server. */
+    /**
+     * Waits for this member's last message to reach its right neighbour (a round trip behind it on the same
+     * connection), then stops its client and server.
+     */
     @Override
     public void close() {
+        if (right != null && !broken) {
+            try {
+                right.sendRpcSync(ByteBuffer.allocate(0), timeoutMillis);
+            } catch (RuntimeException e) {
+                // The neighbour has already closed: it had every message it needed.
+            }
+        }
         if (right != null) {
             right.close();
         }
@@ -218,7 +237,8 @@ final class PeerRing implements AutoCloseable {
 
         @Override
         public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
-            callback.onFailure(new UnsupportedOperationException("a peer ring takes one-way messages only"));
+            // The left neighbour's last call: everything it sent before has arrived.
+            callback.onSuccess(ByteBuffer.allocate(0));
         }
 
         @Override

@@ -89,6 +89,69 @@ class PeerExchangeTest {
         assertTrue(moved > 1e-3, "moved " + moved);
     }
 
+    @Test
+    void roundsAreLoggedWhileTheWorkersStillTrainNotWhenTheirStageEnds(@TempDir Path dir) throws Exception {
+        FashionMnistFiles.Splits data = smallData(dir, 2000);
+        // One segment of 100 rounds (tested at the epoch's end only).
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10).averagingFrequency(1)
+                .exchange(Exchange.ALLREDUCE).build();
+        int[] duringTheStage = {0};
+        int[] rounds = {0};
+        try (JavaSparkContext sc = SparkContexts.create("peer-live-test", 2)) {
+            MetricsListener metrics = new MetricsListener() {
+                @Override
+                public void onRound(io.fashionspark.metrics.AveragingRound e) {
+                    rounds[0]++;
+                    if (sc.statusTracker().getActiveJobIds().length > 0) {
+                        duringTheStage[0]++;
+                    }
+                }
+            };
+            new ParameterAveragingTrainer(sc, cfg, metrics).train(data.train(), data.test());
+        }
+        assertEquals(100, rounds[0]);
+        assertTrue(duringTheStage[0] >= 50, duringTheStage[0] + " of 100 rounds logged while the stage ran");
+    }
+
+    @Test
+    void withFewerTaskSlotsThanWorkersTheDriverAveragesOnTheSlotsLeft(@TempDir Path dir) throws Exception {
+        FashionMnistFiles.Splits data = smallData(dir, 400);
+        TrainingConfig driver = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10).averagingFrequency(2)
+                .evalEvery(5).seed(4).build();
+        Run expected = train(driver, data);
+        Run run;
+        Map<String, Double> losses = new TreeMap<>();
+        // One task slot for two workers, as after a host is lost for good: a barrier stage cannot start.
+        try (JavaSparkContext sc = SparkContexts.create("peer-slots-test", 2, Map.of("spark.master", "local[1]",
+                "spark.scheduler.maxRegisteredResourcesWaitingTime", "1s"))) {
+            TrainingOutcome outcome = new ParameterAveragingTrainer(sc,
+                    driver.toBuilder().exchange(Exchange.ALLREDUCE).build(), new MetricsListener() {
+                        @Override
+                        public void onWorkerIteration(WorkerIteration e) {
+                            assertEquals(null, losses.put(e.iteration() + "/" + e.worker(), e.loss()));
+                        }
+                    }).train(data.train(), data.test());
+            run = new Run(outcome.model(), outcome.iterations(), losses, List.of());
+        }
+        assertArrayEquals(expected.model.params().toFloatVector(), run.model.params().toFloatVector());
+        assertEquals(expected.losses, run.losses);
+    }
+
+    @Test
+    void dynamicAllocationIsRefusedInOneSentenceNamingTheSetting(@TempDir Path dir) throws Exception {
+        FashionMnistFiles.Splits data = smallData(dir, 400);
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10)
+                .exchange(Exchange.ALLREDUCE).build();
+        try (JavaSparkContext sc = SparkContexts.create("peer-dyn-test", 2,
+                Map.of("spark.dynamicAllocation.enabled", "true"))) {
+            io.fashionspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.fashionspark.config.ConfigException.class,
+                    () -> new ParameterAveragingTrainer(sc, cfg, new MetricsListener() {
+                    }).train(data.train(), data.test()));
+            assertTrue(e.getMessage().contains("spark.dynamicAllocation.enabled=false"), e.getMessage());
+        }
+    }
+
     /** The tuned recipe with Nesterov block momentum, and averaging after every step for the first half epoch. */
     private static TrainingRecipe withBlockMomentum() {
         return TrainingRecipe.named(TrainingRecipe.TUNED, option -> switch (option) {

@@ -52,6 +52,33 @@ class PeerRingTest {
         assertArrayEquals(out.get(0), allReduce(transport(false), null, vectors, 10_000).get(0));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 5, 8})
+    void membersInOneJvmAverageInMemoryToTheRingsBits(int members) throws Exception {
+        float[][] vectors = randomVectors(members, 777, 11);
+        List<float[]> overTheNetwork = allReduce(transport(false), null, vectors, 10_000);
+        ExecutorService pool = Executors.newFixedThreadPool(members);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                int rank = i;
+                results.add(pool.submit(() -> {
+                    try (SharedMemoryRing ring = new SharedMemoryRing("test-" + members, rank, members, 10_000)) {
+                        float[] v = vectors[rank].clone();
+                        ring.allReduceMean(v);
+                        ring.allReduceMean(v);
+                        return v;
+                    }
+                }));
+            }
+            for (Future<float[]> f : results) {
+                assertArrayEquals(overTheNetwork.get(0), f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aVectorShorterThanTheRingStillAverages() throws Exception {
         List<float[]> out = allReduce(transport(false), null, new float[][] {{1f, 2f}, {3f, 4f}, {5f, 6f}}, 10_000);

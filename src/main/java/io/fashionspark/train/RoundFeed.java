@@ -1,0 +1,252 @@
+package io.fashionspark.train;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.crypto.AuthServerBootstrap;
+import org.apache.spark.network.sasl.SecretKeyHolder;
+import org.apache.spark.network.server.NoOpRpcHandler;
+import org.apache.spark.network.server.RpcHandler;
+import org.apache.spark.network.server.StreamManager;
+import org.apache.spark.network.server.TransportServer;
+import org.apache.spark.network.server.TransportServerBootstrap;
+import org.apache.spark.network.util.TransportConf;
+
+/**
+ * The driver's end of the peer exchange's live metrics: each task sends its losses here at the end of every round,
+ * so the driver logs a round seconds after it ends, not when the barrier stage does. One server per run, on the
+ * driver's address, authenticated as the peers' servers are.
+ */
+final class RoundFeed implements AutoCloseable {
+    /** The feeds of this JVM by address: a task in the driver's JVM (the embedded master) hands its parts over. */
+    private static final java.util.Map<String, RoundFeed> LOCAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final TransportContext context;
+    private final TransportServer server;
+    private final String host;
+    private final BlockingQueue<Part> parts = new LinkedBlockingQueue<>();
+    private final java.util.Map<String, Meeting> meetings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The tasks of one stage attempt finding each other: each gives its peer server's address. */
+    private static final class Meeting {
+        final String[] addresses;
+        int count;
+        final java.util.concurrent.CompletableFuture<String[]> all = new java.util.concurrent.CompletableFuture<>();
+
+        Meeting(int size) {
+            addresses = new String[size];
+        }
+    }
+
+    /** One task's losses in one round of a segment. */
+    record Part(int segment, int worker, int round, double[] losses, int[] examples, long[] timestamps) {
+    }
+
+    RoundFeed(TransportConf conf, SecretKeyHolder secret, String host) {
+        this.host = host;
+        List<TransportServerBootstrap> bootstraps = new ArrayList<>();
+        if (secret != null) {
+            bootstraps.add(new AuthServerBootstrap(conf, secret));
+        }
+        this.context = new TransportContext(conf, new Receiver());
+        this.server = context.createServer(host, 0, bootstraps);
+        LOCAL.put(address(), this);
+    }
+
+    /** Where a task sends its parts: straight into the feed when it is in this JVM, else over the network. */
+    interface Sender extends AutoCloseable {
+        void send(ByteBuffer part);
+
+        /** Every worker's peer address for this stage attempt, in worker order, once all have given theirs. */
+        String[] meet(String stageAttempt, int worker, int size, String address, long timeoutMillis)
+                throws InterruptedException;
+
+        @Override
+        void close();
+    }
+
+    /** A sender to the feed at {@code address}, authenticated with {@code secret} (null: none) when remote. */
+    static Sender sender(String address, TransportConf conf, SecretKeyHolder secret, String appId)
+            throws java.io.IOException, InterruptedException {
+        RoundFeed local = LOCAL.get(address);
+        if (local != null) {
+            return new Sender() {
+                @Override
+                public void send(ByteBuffer part) {
+                    local.parts.add(decode(part));
+                }
+
+                @Override
+                public String[] meet(String stageAttempt, int worker, int size, String address, long timeoutMillis)
+                        throws InterruptedException {
+                    try {
+                        return local.meet(stageAttempt, worker, size, address).get(timeoutMillis,
+                                TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        throw new PeerRing.PeerFailure("the other workers did not all start within "
+                                + timeoutMillis / 1000.0 + " s");
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        List<org.apache.spark.network.client.TransportClientBootstrap> bootstraps = new ArrayList<>();
+        if (secret != null) {
+            bootstraps.add(new org.apache.spark.network.crypto.AuthClientBootstrap(conf, appId, secret));
+        }
+        TransportContext context = new TransportContext(conf, new NoOpRpcHandler());
+        org.apache.spark.network.client.TransportClientFactory factory = context.createClientFactory(bootstraps);
+        int colon = address.lastIndexOf(':');
+        TransportClient client = factory.createClient(address.substring(0, colon),
+                Integer.parseInt(address.substring(colon + 1)));
+        return new Sender() {
+            @Override
+            public void send(ByteBuffer part) {
+                client.send(part);
+            }
+
+            @Override
+            public String[] meet(String stageAttempt, int worker, int size, String address, long timeoutMillis) {
+                try {
+                    return decodeAddresses(client.sendRpcSync(encodeMeeting(stageAttempt, worker, size, address),
+                            timeoutMillis));
+                } catch (RuntimeException e) {
+                    throw new PeerRing.PeerFailure("the other workers did not all start within "
+                            + timeoutMillis / 1000.0 + " s: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public void close() {
+                client.close();
+                factory.close();
+                context.close();
+            }
+        };
+    }
+
+    /** Where the tasks send: {@code host:port}. */
+    String address() {
+        return host + ":" + server.getPort();
+    }
+
+    /**
+     * Registers {@code worker}'s address for a stage attempt; completes with every worker's, in worker order, once
+     * all {@code size} have come. A rendezvous through this server rather than {@code BarrierTaskContext.allGather},
+     * whose tasks poll the driver once a second: a second lost per segment.
+     */
+    java.util.concurrent.CompletableFuture<String[]> meet(String stageAttempt, int worker, int size, String address) {
+        Meeting m = meetings.computeIfAbsent(stageAttempt, k -> new Meeting(size));
+        synchronized (m) {
+            if (m.addresses[worker] == null) {
+                m.addresses[worker] = address;
+                if (++m.count == size) {
+                    m.all.complete(m.addresses.clone());
+                    meetings.remove(stageAttempt);
+                }
+            }
+        }
+        return m.all;
+    }
+
+    private static ByteBuffer encodeMeeting(String stageAttempt, int worker, int size, String address) {
+        byte[] attempt = stageAttempt.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] at = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(16 + attempt.length + at.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(worker).putInt(size).putInt(attempt.length).put(attempt).putInt(at.length).put(at);
+        b.flip();
+        return b;
+    }
+
+    private static ByteBuffer encodeAddresses(String[] addresses) {
+        return ByteBuffer.wrap(String.join("\n", addresses).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String[] decodeAddresses(ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+    }
+
+    private static String string(ByteBuffer b) {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The next part to arrive within {@code millis}; null if none did. */
+    Part poll(long millis) throws InterruptedException {
+        return parts.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A task's message: its segment, worker and round, and per minibatch the loss, images and time. */
+    static ByteBuffer encode(int segment, int worker, int round, double[] losses, int[] examples, long[] timestamps,
+                             int from, int to) {
+        int n = to - from;
+        ByteBuffer b = ByteBuffer.allocate(16 + n * 20).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(segment).putInt(worker).putInt(round).putInt(n);
+        for (int i = from; i < to; i++) {
+            b.putDouble(losses[i]).putInt(examples[i]).putLong(timestamps[i]);
+        }
+        b.flip();
+        return b;
+    }
+
+    static Part decode(ByteBuffer message) {
+        ByteBuffer b = message.order(ByteOrder.LITTLE_ENDIAN);
+        int segment = b.getInt();
+        int worker = b.getInt();
+        int round = b.getInt();
+        int n = b.getInt();
+        double[] losses = new double[n];
+        int[] examples = new int[n];
+        long[] timestamps = new long[n];
+        for (int i = 0; i < n; i++) {
+            losses[i] = b.getDouble();
+            examples[i] = b.getInt();
+            timestamps[i] = b.getLong();
+        }
+        return new Part(segment, worker, round, losses, examples, timestamps);
+    }
+
+    @Override
+    public void close() {
+        LOCAL.remove(address(), this);
+        server.close();
+        context.close();
+    }
+
+    private final class Receiver extends RpcHandler {
+        private final StreamManager streams = new NoOpRpcHandler().getStreamManager();
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message) {
+            parts.add(decode(message));
+        }
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
+            ByteBuffer b = message.order(ByteOrder.LITTLE_ENDIAN);
+            int worker = b.getInt();
+            int size = b.getInt();
+            String attempt = string(b);
+            String address = string(b);
+            meet(attempt, worker, size, address).thenAccept(all -> callback.onSuccess(encodeAddresses(all)));
+        }
+
+        @Override
+        public StreamManager getStreamManager() {
+            return streams;
+        }
+    }
+}
