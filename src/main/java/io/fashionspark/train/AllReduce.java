@@ -1,11 +1,38 @@
 package io.fashionspark.train;
 
+import java.nio.FloatBuffer;
+
 /** The members of a ring averaging a float vector: every member ends with the same bits. */
 interface AllReduce extends AutoCloseable {
     int size();
 
     /** Replaces {@code values} with the members' element-wise mean; every member calls it with the same length. */
     void allReduceMean(float[] values) throws InterruptedException;
+
+    /**
+     * The same for a vector held in parts (a model's parameters, then its updater state), each read and written
+     * from its position to its limit: the parts are averaged as their concatenation, with its bits.
+     */
+    default void allReduceMean(FloatBuffer... parts) throws InterruptedException {
+        int length = 0;
+        for (FloatBuffer p : parts) {
+            length += p.remaining();
+        }
+        float[] values = new float[length];
+        int at = 0;
+        for (FloatBuffer p : parts) {
+            int n = p.remaining();
+            p.duplicate().get(values, at, n);
+            at += n;
+        }
+        allReduceMean(values);
+        at = 0;
+        for (FloatBuffer p : parts) {
+            int n = p.remaining();
+            p.duplicate().put(values, at, n);
+            at += n;
+        }
+    }
 
     @Override
     void close();

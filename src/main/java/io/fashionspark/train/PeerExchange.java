@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,6 +33,7 @@ import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.util.TransportConf;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -74,6 +77,8 @@ final class PeerExchange implements ReplicaExchange {
     private MultiLayerNetwork model;
     private RoundFeed feed;
     private int segments;
+    /** The task slots there were when a segment last fell back to the driver; -1: none has. */
+    private int slotsAtFallback = -1;
 
     PeerExchange(JavaSparkContext sc, TrainingConfig config, MultiLayerNetwork start, RoundRecipe recipe,
                  int stepsPerEpoch) {
@@ -177,8 +182,18 @@ final class PeerExchange implements ReplicaExchange {
         }
     }
 
-    /** Waits up to Spark's wait for executors for a slot per worker; false if they did not come. */
+    /**
+     * Waits up to Spark's wait for executors for a slot per worker; false if they did not come. After a fallback,
+     * as long as the slots stay as few as they were, it does not wait again.
+     */
     private boolean awaitSlots() {
+        int now = TaskSlots.available(sc);
+        if (now >= config.workers()) {
+            return true;
+        }
+        if (now == slotsAtFallback) {
+            return false;
+        }
         long deadline = System.nanoTime() + TaskSlots.waitMillis(sc) * 1_000_000L;
         while (TaskSlots.available(sc) < config.workers()) {
             if (System.nanoTime() > deadline) {
@@ -198,6 +213,7 @@ final class PeerExchange implements ReplicaExchange {
     private void trainOnTheDriver(EpochShards shards, List<PlannedRound> rounds, Consumer<RoundReport> onRound,
                                   int skip) {
         PlannedRound last = rounds.get(rounds.size() - 1);
+        slotsAtFallback = TaskSlots.available(sc);
         LOG.warn("{} {}: the cluster has {} task slot(s) for {} workers; the driver averages iterations {} to {} "
                 + "instead, on the slots left", TrainingOptions.EXCHANGE, Exchange.ALLREDUCE.cliName(),
                 TaskSlots.available(sc), config.workers(), rounds.get(0).iteration() + 1,
@@ -218,7 +234,7 @@ final class PeerExchange implements ReplicaExchange {
             SparkEnv env = SparkEnv.get();
             feed = new RoundFeed(transport(sc.getConf()),
                     env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null,
-                    sc.getConf().get("spark.driver.host"));
+                    sc.isLocal() ? null : sc.getConf().get("spark.driver.host"));
         }
         return feed;
     }
@@ -487,25 +503,32 @@ final class PeerExchange implements ReplicaExchange {
             return out;
         }
 
-        /** Replaces the replica's parameters (and Adam's state) with the mean over the ring. */
+        /**
+         * Replaces the replica's parameters (and Adam's state) with the mean over the ring, read and written in place
+         * in the network's own buffers.
+         */
         private static void average(MultiLayerNetwork net, AllReduce ring, boolean averageAdam)
                 throws InterruptedException {
             if (ring.size() == 1) {
                 return;
             }
-            INDArray params = net.params();
-            INDArray state = averageAdam ? net.getUpdater().getStateViewArray() : null;
-            int p = (int) params.length();
-            float[] values = new float[p + (state == null ? 0 : (int) state.length())];
-            System.arraycopy(params.toFloatVector(), 0, values, 0, p);
-            if (state != null) {
-                System.arraycopy(state.toFloatVector(), 0, values, p, (int) state.length());
+            FloatBuffer params = floats(net.params());
+            if (averageAdam) {
+                ring.allReduceMean(params, floats(net.getUpdater().getStateViewArray()));
+            } else {
+                ring.allReduceMean(params);
             }
-            ring.allReduceMean(values);
-            params.assign(Nd4j.createFromArray(Arrays.copyOfRange(values, 0, p)).reshape(params.shape()));
-            if (state != null) {
-                state.assign(Nd4j.createFromArray(Arrays.copyOfRange(values, p, values.length)).reshape(state.shape()));
+        }
+
+        /** The floats of a contiguous array, where they lie. */
+        private static FloatBuffer floats(INDArray array) {
+            if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.elementWiseStride() != 1) {
+                throw new IllegalStateException("not a contiguous float array: " + array.shapeInfoToString());
             }
+            Nd4j.getExecutioner().commit();
+            FloatBuffer all = array.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            int offset = (int) array.offset();
+            return all.position(offset).limit(offset + (int) array.length()).slice();
         }
     }
 }

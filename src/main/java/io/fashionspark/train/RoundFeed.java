@@ -30,7 +30,7 @@ final class RoundFeed implements AutoCloseable {
 
     private final TransportContext context;
     private final TransportServer server;
-    private final String host;
+    private final String address;
     private final BlockingQueue<Part> parts = new LinkedBlockingQueue<>();
     private final java.util.Map<String, Meeting> meetings = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -49,15 +49,29 @@ final class RoundFeed implements AutoCloseable {
     record Part(int segment, int worker, int round, double[] losses, int[] examples, long[] timestamps) {
     }
 
+    /**
+     * A feed on {@code host}; null: for tasks in this JVM only (the embedded master), with no server at all.
+     */
     RoundFeed(TransportConf conf, SecretKeyHolder secret, String host) {
-        this.host = host;
-        List<TransportServerBootstrap> bootstraps = new ArrayList<>();
-        if (secret != null) {
-            bootstraps.add(new AuthServerBootstrap(conf, secret));
+        if (host == null) {
+            this.context = null;
+            this.server = null;
+            this.address = "in-process:" + java.util.UUID.randomUUID();
+        } else {
+            List<TransportServerBootstrap> bootstraps = new ArrayList<>();
+            if (secret != null) {
+                bootstraps.add(new AuthServerBootstrap(conf, secret));
+            }
+            this.context = new TransportContext(conf, new Receiver());
+            this.server = context.createServer(host, 0, bootstraps);
+            this.address = host + ":" + server.getPort();
         }
-        this.context = new TransportContext(conf, new Receiver());
-        this.server = context.createServer(host, 0, bootstraps);
-        LOCAL.put(address(), this);
+        LOCAL.put(address, this);
+    }
+
+    /** Where the tasks send: {@code host:port}, or a name that only this JVM knows. */
+    String address() {
+        return address;
     }
 
     /** Where a task sends its parts: straight into the feed when it is in this JVM, else over the network. */
@@ -133,11 +147,6 @@ final class RoundFeed implements AutoCloseable {
                 context.close();
             }
         };
-    }
-
-    /** Where the tasks send: {@code host:port}. */
-    String address() {
-        return host + ":" + server.getPort();
     }
 
     /**
@@ -221,9 +230,11 @@ final class RoundFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        LOCAL.remove(address(), this);
-        server.close();
-        context.close();
+        LOCAL.remove(address, this);
+        if (server != null) {
+            server.close();
+            context.close();
+        }
     }
 
     private final class Receiver extends RpcHandler {

@@ -159,22 +159,25 @@ class StandaloneClusterIT {
     }
 
     /**
-     * A worker host lost for good: worker 2's daemon and its executor killed (SIGKILL) mid-epoch, never restarted.
-     * The lost task runs again on the executor that is left, which then runs both workers' tasks in turn: the run
+     * A worker host lost for good: worker 2's daemon and its executor killed (SIGKILL) mid-epoch, never restarted,
+     * under the peer exchange. A barrier stage cannot start on the one slot left: after Spark's wait for executors
+     * (10 s here) the driver averages on the executor that is left, which runs both workers' tasks in turn: the run
      * finishes, slower, every iteration logged once, as the undisturbed run of the killed-executor test ends.
      * Last: the cluster has one worker afterwards.
      */
     @Test
-    @Order(5)
+    @Order(10)
     void trainingFinishesOnTheWorkersLeftWhenAWorkerHostIsLost() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data-kill"), 800, 200, 5);
         Path run = tmp.resolve("lost-worker");
         List<String> submit = new ArrayList<>(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn",
                 "--data", data.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2",
-                "--epochs", "3", "--eval-every", "2", "--seed", "9", "--output", run.toString()));
+                "--epochs", "3", "--eval-every", "2", "--seed", "9", "--exchange", "allreduce", "--output",
+                run.toString()));
         Path log = tmp.resolve("lost-worker.log");
         ProcessBuilder pb = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(submitEnv());
+        pb.environment().putAll(with(submitEnv(), "JAVA_TOOL_OPTIONS",
+                "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=10s"));
         Process job = pb.start();
 
         long deadline = System.nanoTime() + 300_000_000_000L;
@@ -202,6 +205,124 @@ class StandaloneClusterIT {
                 0.02, "lost worker 2 at iteration " + killedAt);
         assertTrue(Files.readString(state.resolve("logs/master.log")).contains("Removing worker"),
                 "the master saw the worker go");
+        assertTrue(Files.readString(log).contains("the driver averages iterations"), Files.readString(log));
+    }
+
+    /** The peer exchange's settings for the runs below: 2 epochs of 50 iterations, one barrier stage each. */
+    private static List<String> peerRun(Path data, Path run) {
+        return List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data", data.toString(),
+                "--workers", "2", "--batch-size", "20", "--averaging-frequency", "1", "--epochs", "2",
+                "--eval-every", "0", "--seed", "9", "--exchange", "allreduce", "--output", run.toString());
+    }
+
+    /**
+     * The workers average among themselves on the secured cluster: each executor's peer server accepts only the
+     * application's secret (Spark's AES-based authentication, as the cluster's own transport uses; a stranger's
+     * refusal is PeerRingTest's), and every worker's loss on every minibatch reaches the metrics once.
+     */
+    @Test
+    @Order(6)
+    void theWorkersAverageAmongThemselvesOnTheSecuredCluster() throws Exception {
+        Path data = IdxFixtures.writeDataset(tmp.resolve("data-peer"), 2000, 200, 5);
+        Path run = tmp.resolve("peer-undisturbed");
+        Proc submitted = script(peerRun(data, run), submitEnv(), 600);
+        assertEquals(0, submitted.code(), submitted.output());
+        assertTrue(submitted.output().contains("averaging among the workers (allreduce)"), submitted.output());
+        assertEquals(2 * 100, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());
+    }
+
+    /**
+     * An executor JVM killed (SIGKILL) in the middle of a barrier stage: Spark relaunches the stage as a whole on a
+     * new executor, from the segment's start, and the run ends with the undisturbed run's parameters bit for bit,
+     * every iteration logged once.
+     */
+    @Test
+    @Order(7)
+    void aKilledExecutorsStageIsRelaunchedAndTheRunEndsAsIfNothingHappened() throws Exception {
+        Path data = tmp.resolve("data-peer");
+        Path run = tmp.resolve("peer-killed");
+        Process job = start(peerRun(data, run), tmp.resolve("peer-killed.log"),
+                with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=120s"));
+        ProcessHandle executor = executorOnceTraining(job, run, "worker-1.pid");
+        long killedAt = loggedIterations(run);
+        executor.destroyForcibly();
+        assertTrue(job.waitFor(400, TimeUnit.SECONDS), "the job did not finish: " + log("peer-killed.log"));
+        assertEquals(0, job.exitValue(), log("peer-killed.log"));
+        assertTrue(killedAt < 100, "killed after training ended (" + killedAt + ")");
+        assertEquals(2 * 100, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
+        assertEquals(coefficients(tmp.resolve("peer-undisturbed")), coefficients(run),
+                "the parameters differ from the undisturbed run's (killed at iteration " + killedAt + ")");
+    }
+
+    /**
+     * An executor frozen (SIGSTOP) in the middle of a barrier stage: its peer's task fails within the exchange's
+     * timeout (5 s here) instead of waiting, saying so; once the executor runs again the stage is relaunched and the
+     * run ends with the undisturbed run's parameters.
+     */
+    @Test
+    @Order(8)
+    void aFrozenPeerFailsTheStageWithinTheTimeout() throws Exception {
+        Path data = tmp.resolve("data-peer");
+        Path run = tmp.resolve("peer-frozen");
+        Path logFile = tmp.resolve("peer-frozen.log");
+        Process job = start(peerRun(data, run), logFile,
+                with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.fashionspark.exchange.timeout=5s"));
+        ProcessHandle executor = executorOnceTraining(job, run, "worker-1.pid");
+        long frozenAt = System.nanoTime();
+        signal("STOP", executor.pid());
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.readString(logFile).contains("sent nothing for 5.0 s") && System.nanoTime() < deadline
+                    && job.isAlive()) {
+                Thread.sleep(100);
+            }
+            double seconds = (System.nanoTime() - frozenAt) / 1e9;
+            assertTrue(Files.readString(logFile).contains("sent nothing for 5.0 s"), Files.readString(logFile));
+            assertTrue(seconds < 60, "the peer noticed after " + seconds + " s");
+        } finally {
+            signal("CONT", executor.pid());
+        }
+        assertTrue(job.waitFor(400, TimeUnit.SECONDS), "the job did not finish: " + Files.readString(logFile));
+        assertEquals(0, job.exitValue(), Files.readString(logFile));
+        assertEquals(2 * 100, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
+        assertEquals(coefficients(tmp.resolve("peer-undisturbed")), coefficients(run));
+    }
+
+    private static Process start(List<String> command, Path log, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static String log(String name) throws IOException {
+        return Files.readString(tmp.resolve(name));
+    }
+
+    /** The executor JVM of the worker whose pid file is named, once the run has logged 10 iterations. */
+    private static ProcessHandle executorOnceTraining(Process job, Path run, String workerPid) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (job.isAlive() && System.nanoTime() < deadline && loggedIterations(run) < 10) {
+            Thread.sleep(20);
+        }
+        List<ProcessHandle> executors = ProcessHandle.of(Long.parseLong(Files.readString(state.resolve(workerPid))
+                        .trim())).orElseThrow().descendants()
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+        assertEquals(1, executors.size(), "the worker's executor: " + executors);
+        return executors.get(0);
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
+    /** The model's parameters as model.zip stores them. */
+    private static String coefficients(Path run) throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(run.resolve("model.zip").toFile())) {
+            byte[] bytes = zip.getInputStream(zip.getEntry("coefficients.bin")).readAllBytes();
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+        }
     }
 
     private static long registeredApps() throws IOException {
