@@ -254,6 +254,12 @@ public final class BenchReport {
         line("- of which **(de)serialisation** and **scheduler delay**: Spark's task deserialisation + result "
                 + "serialisation, and scheduler delay, of the round's tasks (already inside the columns above).");
         line("");
+        line("Rows of the workers' ring all-reduce (`--exchange allreduce`) come from the tasks' own clocks: "
+                + "**compute** is the workers fitting, **aggregation** the all-reduce (waiting for the slowest "
+                + "worker included), **broadcast** each barrier stage's start and end shared over its rounds (the "
+                + "stage's launch, the model's trips to and from the driver), **rest** the driver's time between "
+                + "stages (tests excluded); no count job. A round's fixed cost is its wall time less compute.");
+        line("");
         Function<Number, String> ms = n -> fixed(n.doubleValue(), 1);
         MarkdownTable table = new MarkdownTable().left("Model").left("Scenario").right("Rounds").right("Round ms", ms)
                 .right("Compute", ms).right("Broadcast", ms).right("Aggregation", ms).right("Count job", ms)

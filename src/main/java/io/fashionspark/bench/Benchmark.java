@@ -1,6 +1,7 @@
 package io.fashionspark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
@@ -151,22 +152,8 @@ public final class Benchmark {
                     BenchSettings.Plan plan = settings.plan(m, trainSet.size());
                     LabelledImages train = trainSet.head(plan.subset());
                     for (int freq : settings.frequencies()) {
-                        say("%s, Spark %s, averaging every %d: %d images", m.displayName(),
-                                Formats.workers(workers), freq, plan.images(workers * settings.batchSize()));
-                        TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
-                                freq, plan.epochs(), settings.seed(), settings.learningRate(), 0);
-                        MemoryProbe probe = MemoryProbe.start();
-                        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
-                        MemoryProbe.Peaks mem = probe.stop();
-                        add(new ScenarioResult(m, ScenarioResult.Engine.SPARK, workers, freq, settings.batchSize(),
-                                nd4jThreads(), o.training().imagesTrained(), o.training().trainSeconds(),
-                                o.training().finalEvaluation().accuracy(), o.training().finalEvaluation().loss(),
-                                mem, mem.rssBytes(), o.breakdown()));
-                        RoundBreakdown b = o.breakdown();
-                        if (b != null) {
-                            say("  %d rounds of %.0f ms: compute %.0f, broadcast %.0f, aggregation %.0f, count %.0f, "
-                                    + "rest %.0f", b.rounds(), b.wallMs(), b.computeMs(), b.broadcastMs(),
-                                    b.aggregationMs(), b.countMs(), b.restMs());
+                        for (Exchange exchange : Exchange.values()) {
+                            sparkScenario(sc, m, workers, freq, exchange, plan, train, test);
                         }
                     }
                 }
@@ -181,6 +168,27 @@ public final class Benchmark {
                 warmUpSpark(sc, trainSet, test, settings.fullWorkers());
                 dl4jFullRuns(sc, trainSet, test);
             }
+        }
+    }
+
+    /** One model on Spark at one worker count, averaging period and exchange. */
+    private void sparkScenario(JavaSparkContext sc, ModelKind m, int workers, int freq, Exchange exchange,
+                               BenchSettings.Plan plan, LabelledImages train, LabelledImages test) {
+        say("%s, Spark %s, averaging every %d (%s): %d images", m.displayName(), Formats.workers(workers), freq,
+                exchange.cliName(), plan.images(workers * settings.batchSize()));
+        TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
+                plan.epochs(), settings.seed(), settings.learningRate(), 0, exchange);
+        MemoryProbe probe = MemoryProbe.start();
+        SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
+        MemoryProbe.Peaks mem = probe.stop();
+        add(new ScenarioResult(m, SparkTraining.engine(exchange), workers, freq, settings.batchSize(), nd4jThreads(),
+                o.training().imagesTrained(), o.training().trainSeconds(), o.training().finalEvaluation().accuracy(),
+                o.training().finalEvaluation().loss(), mem, mem.rssBytes(), o.breakdown()));
+        RoundBreakdown b = o.breakdown();
+        if (b != null) {
+            say("  %d rounds of %.0f ms: compute %.0f, broadcast %.0f, aggregation %.0f, count %.0f, rest %.0f",
+                    b.rounds(), b.wallMs(), b.computeMs(), b.broadcastMs(), b.aggregationMs(), b.countMs(),
+                    b.restMs());
         }
     }
 
@@ -233,14 +241,17 @@ public final class Benchmark {
         String setup = "Spark " + Formats.workers(workers) + ", batch " + settings.batchSize() + ", avg every "
                 + freq;
         for (ModelKind m : settings.fullRunModels()) {
-            say("%s, full run, DL4J (%s): %s", m.displayName(), setup, Formats.epochs(settings.fullEpochs()));
-            TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
-                    settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery);
-            SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
-            addFullRun(new FullRun(m, ScenarioResult.Engine.SPARK, setup, settings.fullEpochs(),
-                    o.training().imagesTrained(), o.training().trainSeconds(),
-                    o.training().trainSeconds() + o.training().evalSeconds(),
-                    o.training().finalEvaluation().accuracy(), (long) evalEvery * step, o.evaluations()));
+            for (Exchange exchange : Exchange.values()) {
+                say("%s, full run, DL4J (%s, %s): %s", m.displayName(), setup, exchange.cliName(),
+                        Formats.epochs(settings.fullEpochs()));
+                TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), freq,
+                        settings.fullEpochs(), settings.seed(), settings.learningRate(), evalEvery, exchange);
+                SparkTraining.Outcome o = SparkTraining.run(sc, cfg, train, test);
+                addFullRun(new FullRun(m, SparkTraining.engine(exchange), setup, settings.fullEpochs(),
+                        o.training().imagesTrained(), o.training().trainSeconds(),
+                        o.training().trainSeconds() + o.training().evalSeconds(),
+                        o.training().finalEvaluation().accuracy(), (long) evalEvery * step, o.evaluations()));
+            }
         }
     }
 

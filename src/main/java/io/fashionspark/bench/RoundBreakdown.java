@@ -69,6 +69,26 @@ public record RoundBreakdown(long rounds, double wallMs, double computeMs, doubl
                 schedulerDelay);
     }
 
+    /**
+     * The peer exchange's rounds: compute is the workers fitting; broadcast, each segment's start and end (the
+     * model's trips, the stage's launch) per round; aggregation, the all-reduce (waiting for the slowest peer
+     * included); rest, the driver's share between stages (logging, listeners).
+     *
+     * @param rounds       rounds trained, in barrier stages or (after a lost host) on the driver
+     * @param trainSeconds the rounds' summed wall time
+     */
+    public static RoundBreakdown ofPeers(io.fashionspark.train.PeerTimes times, long rounds, double trainSeconds) {
+        if (times.rounds() < 1 || rounds < 1) {
+            return null;
+        }
+        double wall = trainSeconds * 1000 / rounds;
+        double fit = times.fitSeconds() * 1000 / times.rounds();
+        double average = times.averageSeconds() * 1000 / times.rounds();
+        double segments = Math.max(0, times.stageSeconds() * 1000 / times.rounds() - fit - average);
+        return new RoundBreakdown(rounds, wall, fit, segments, average, 0, wall - fit - average - segments,
+                Double.NaN, Double.NaN);
+    }
+
     /** Share of the round's wall time the workers spend fitting. */
     public double computeShare() {
         return wallMs <= 0 ? Double.NaN : computeMs / wallMs;

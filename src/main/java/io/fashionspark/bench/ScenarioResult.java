@@ -27,6 +27,7 @@ public record ScenarioResult(ModelKind model, Engine engine, int workers, int av
     public enum Engine {
         SINGLE_JVM("DL4J, one JVM (no Spark)"),
         SPARK("DL4J + Spark parameter averaging"),
+        SPARK_ALLREDUCE("DL4J + Spark, the workers' ring all-reduce"),
         PYTORCH("PyTorch reference");
 
         private final String description;
@@ -49,6 +50,8 @@ public record ScenarioResult(ModelKind model, Engine engine, int workers, int av
         return switch (engine) {
             case SINGLE_JVM -> "single JVM, batch " + batchSize;
             case SPARK -> "Spark " + workers + (workers == 1 ? " worker" : " workers") + ", avg every "
+                    + averagingFrequency;
+            case SPARK_ALLREDUCE -> "Spark " + workers + (workers == 1 ? " worker" : " workers") + ", allreduce every "
                     + averagingFrequency;
             case PYTORCH -> "PyTorch, batch " + batchSize + ", " + threads + (threads == 1 ? " thread" : " threads");
         };

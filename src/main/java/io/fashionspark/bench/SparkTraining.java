@@ -1,5 +1,6 @@
 package io.fashionspark.bench;
 
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
@@ -32,11 +33,22 @@ final class SparkTraining {
 
     static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
                                  int epochs, long seed, double learningRate, int evalEvery) {
+        return config(kind, data, workers, batchSize, averagingFrequency, epochs, seed, learningRate, evalEvery,
+                Exchange.DRIVER);
+    }
+
+    static TrainingConfig config(ModelKind kind, String data, int workers, int batchSize, int averagingFrequency,
+                                 int epochs, long seed, double learningRate, int evalEvery, Exchange exchange) {
         // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory. The notes' recipe:
         // the comparison with the PyTorch reference trains what the notes train.
         return TrainingConfig.builder().model(kind).data(data).output(NO_OUTPUT).workers(workers).batchSize(batchSize)
                 .averagingFrequency(averagingFrequency).epochs(epochs).learningRate(learningRate).seed(seed)
-                .evalEvery(evalEvery).keepCheckpoints(1).recipe(TrainingRecipe.NOTES).build();
+                .evalEvery(evalEvery).keepCheckpoints(1).recipe(TrainingRecipe.NOTES).exchange(exchange).build();
+    }
+
+    /** What trained a scenario of {@code exchange}. */
+    static ScenarioResult.Engine engine(Exchange exchange) {
+        return exchange == Exchange.DRIVER ? ScenarioResult.Engine.SPARK : ScenarioResult.Engine.SPARK_ALLREDUCE;
     }
 
     /** Trains and tests. */
@@ -47,8 +59,10 @@ final class SparkTraining {
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, config, recorder)
                     .collectTrainingStats();
             TrainingOutcome outcome = trainer.train(train, test);
-            RoundBreakdown breakdown = RoundBreakdown.of(trainer.trainingStats(), recorder.rounds,
-                    outcome.trainSeconds(), tasks.totals(sc.sc()));
+            RoundBreakdown breakdown = trainer.peerTimes() != null
+                    ? RoundBreakdown.ofPeers(trainer.peerTimes(), recorder.rounds, outcome.trainSeconds())
+                    : RoundBreakdown.of(trainer.trainingStats(), recorder.rounds, outcome.trainSeconds(),
+                            tasks.totals(sc.sc()));
             return new Outcome(outcome, recorder.rounds, breakdown, List.copyOf(recorder.evaluations));
         } finally {
             tasks.detach(sc.sc());

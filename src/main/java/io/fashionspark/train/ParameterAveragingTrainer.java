@@ -32,6 +32,7 @@ public final class ParameterAveragingTrainer {
     private final MetricsListener metrics;
     private boolean collectTrainingStats;
     private SparkTrainingStats trainingStats;
+    private PeerTimes peerTimes;
     private int sumOnDriverUpTo = KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO;
 
     /** dl4j-spark reads its clock for training stats from here; its default asks an NTP server. */
@@ -59,6 +60,11 @@ public final class ParameterAveragingTrainer {
     ParameterAveragingTrainer sumResultsOnDriverUpTo(int workers) {
         this.sumOnDriverUpTo = workers;
         return this;
+    }
+
+    /** Where the last {@link #train} call's peer-exchange rounds spent their time; null for the driver exchange. */
+    public PeerTimes peerTimes() {
+        return peerTimes;
     }
 
     /** The per-phase timings of the last {@link #train} call; null unless {@link #collectTrainingStats()} was set. */
@@ -159,6 +165,7 @@ public final class ParameterAveragingTrainer {
         }
         trainingStats = collectTrainingStats && exchange instanceof DriverExchange driver
                 ? driver.trainingStats() : null;
+        peerTimes = exchange instanceof PeerExchange peer ? peer.times() : null;
         // Resumed with nothing left to train: test the checkpoint's model once so the run has a final score.
         EvalCounts last = evaluations.last() != null ? evaluations.last() : evaluateOnce(exchange.model(), test);
         return new TrainingOutcome(exchange.model(), last, state.iteration(), state.imagesTrained(),

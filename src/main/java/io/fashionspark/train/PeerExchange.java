@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -77,6 +78,7 @@ final class PeerExchange implements ReplicaExchange {
     private MultiLayerNetwork model;
     private RoundFeed feed;
     private int segments;
+    private PeerTimes times = PeerTimes.NONE;
     /** The task slots there were when a segment last fell back to the driver; -1: none has. */
     private int slotsAtFallback = -1;
 
@@ -98,6 +100,11 @@ final class PeerExchange implements ReplicaExchange {
     @Override
     public MultiLayerNetwork model() {
         return model;
+    }
+
+    /** Where the rounds trained in barrier stages so far spent their time. */
+    PeerTimes times() {
+        return times;
     }
 
     @Override
@@ -125,36 +132,104 @@ final class PeerExchange implements ReplicaExchange {
         Broadcast<SegmentStart> start = sc.broadcast(new SegmentStart(write(model),
                 momentum == null ? null : momentum.toFloatVector()));
         Progress progress = new Progress(rounds, config.workers(), t0, onRound);
-        ClassTag<SegmentResult> tag = ClassTag$.MODULE$.apply(SegmentResult.class);
-        JavaFutureAction<List<SegmentResult>> job = shards.shards().rdd().barrier()
-                .mapPartitions(new SegmentTask(start, config, stepsPerEpoch, rounds, shards.epochSeed(),
-                        shards.exampleShape(), feed().address(), segment, sc.isLocal()), false, tag)
-                .toJavaRDD().collectAsync();
+        SegmentTask task = new SegmentTask(start, config, stepsPerEpoch, rounds, shards.epochSeed(),
+                shards.exampleShape(), feed().address(), segment, sc.isLocal());
+        int attempts = sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4);
         try {
-            List<SegmentResult> results = follow(job, segment, progress);
-            if (results == null) {
-                trainOnTheDriver(shards, rounds, onRound, progress.published());
+            for (int attempt = 1; ; attempt++) {
+                List<SegmentResult> results;
+                try {
+                    results = runStage(shards, task, segment, progress);
+                } catch (SparkException e) {
+                    // Spark does not relaunch a failed barrier result stage: the segment starts again from its
+                    // start (still broadcast), as Spark relaunches a barrier map stage; rounds already logged
+                    // are not logged again.
+                    if (attempt >= attempts) {
+                        throw new IllegalStateException("the workers' barrier stage failed " + attempt + " times "
+                                + "(spark.stage.maxConsecutiveAttempts) training iterations "
+                                + (rounds.get(0).iteration() + 1) + " to " + lastIteration(rounds) + ": "
+                                + e.getMessage(), e);
+                    }
+                    LOG.warn("{} {}: the workers' barrier stage failed ({}); training iterations {} to {} again "
+                            + "from their start (attempt {} of {})", TrainingOptions.EXCHANGE,
+                            Exchange.ALLREDUCE.cliName(), reason(e), rounds.get(0).iteration() + 1,
+                            lastIteration(rounds), attempt + 1, attempts);
+                    if (!awaitSlots()) {
+                        trainOnTheDriver(shards, rounds, onRound, progress.published());
+                        return;
+                    }
+                    continue;
+                }
+                if (results == null) {
+                    trainOnTheDriver(shards, rounds, onRound, progress.published());
+                    return;
+                }
+                finish(rounds, results, progress, t0);
                 return;
             }
-            SegmentResult first = results.stream().filter(r -> r.model != null).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no task of the segment returned the model"));
-            model = read(first.model);
-            recipe.restoreBlockMomentum(first.blockMomentum == null ? null
-                    : Nd4j.createFromArray(first.blockMomentum));
-            progress.finish(results, first.roundNanos);
+        } finally {
+            start.destroy();
+        }
+    }
+
+    /** One barrier stage of the segment's tasks; null if it was cancelled for want of task slots. */
+    private List<SegmentResult> runStage(EpochShards shards, SegmentTask task, int segment, Progress progress)
+            throws SparkException {
+        ClassTag<SegmentResult> tag = ClassTag$.MODULE$.apply(SegmentResult.class);
+        JavaFutureAction<List<SegmentResult>> job = shards.shards().rdd().barrier().mapPartitions(task, false, tag)
+                .toJavaRDD().collectAsync();
+        try {
+            return follow(job, segment, progress);
         } finally {
             if (!job.isDone()) {
                 job.cancel(true);
             }
-            start.destroy();
         }
+    }
+
+    /** Takes the model the tasks ended with, publishes the rounds left, and adds the segment's times. */
+    private void finish(List<PlannedRound> rounds, List<SegmentResult> results, Progress progress, long t0) {
+        SegmentResult first = results.stream().filter(r -> r.model != null).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task of the segment returned the model"));
+        model = read(first.model);
+        recipe.restoreBlockMomentum(first.blockMomentum == null ? null : Nd4j.createFromArray(first.blockMomentum));
+        progress.finish(results, first.roundNanos);
+        double fit = 0;
+        double average = 0;
+        for (SegmentResult r : results) {
+            fit += Arrays.stream(r.fitNanos).sum() / 1e9 / results.size();
+            average += Arrays.stream(r.averageNanos).sum() / 1e9 / results.size();
+        }
+        times = times.plus(rounds.size(), fit, average, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static long lastIteration(List<PlannedRound> rounds) {
+        PlannedRound last = rounds.get(rounds.size() - 1);
+        return last.iteration() + last.steps();
+    }
+
+    /**
+     * What made a stage fail, in one line: the failed task's exception (Spark puts it on the lines after its own
+     * summary), else that summary.
+     */
+    static String reason(Throwable e) {
+        String[] lines = String.valueOf(e.getMessage()).strip().split("\n");
+        for (String line : lines) {
+            String l = line.strip();
+            int colon = l.indexOf(": ");
+            if (colon > 0 && l.substring(0, colon).matches("[\\w.$]+\\.[\\w$]+")) {
+                return l.substring(l.lastIndexOf('.', colon) + 1);
+            }
+        }
+        return lines[0];
     }
 
     /**
      * Publishes the rounds as the tasks report them until the stage ends; null (the stage cancelled) when the
      * cluster has had fewer slots than workers for longer than Spark waits for executors.
      */
-    private List<SegmentResult> follow(JavaFutureAction<List<SegmentResult>> job, int segment, Progress progress) {
+    private List<SegmentResult> follow(JavaFutureAction<List<SegmentResult>> job, int segment, Progress progress)
+            throws SparkException {
         long shortSince = -1;
         try {
             while (!job.isDone()) {
@@ -178,6 +253,9 @@ final class PeerExchange implements ReplicaExchange {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the workers trained", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SparkException failed) {
+                throw failed;
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
@@ -373,6 +451,8 @@ final class PeerExchange implements ReplicaExchange {
         int[] examples;
         long[] timestamps;
         long[] roundNanos;
+        long[] fitNanos;
+        long[] averageNanos;
         byte[] model;
         float[] blockMomentum;
     }
@@ -467,6 +547,8 @@ final class PeerExchange implements ReplicaExchange {
             out.examples = new int[steps];
             out.timestamps = new long[steps];
             out.roundNanos = new long[rounds.size()];
+            out.fitNanos = new long[rounds.size()];
+            out.averageNanos = new long[rounds.size()];
             int done = 0;
             long iterationCount = net.getLayerWiseConfigurations().getIterationCount();
             for (int r = 0; r < rounds.size(); r++) {
@@ -486,7 +568,10 @@ final class PeerExchange implements ReplicaExchange {
                     out.examples[done] = batch.size();
                     out.timestamps[done] = System.currentTimeMillis();
                 }
+                long fitted = System.nanoTime();
                 average(net, ring, averageAdam);
+                out.fitNanos[r] = fitted - t0;
+                out.averageNanos[r] = System.nanoTime() - fitted;
                 // Adam's bias correction counts as dl4j-spark's master counts: a round is averagingFrequency steps.
                 iterationCount += config.averagingFrequency();
                 net.getLayerWiseConfigurations().setIterationCount((int) iterationCount);

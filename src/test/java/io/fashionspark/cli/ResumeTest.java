@@ -119,6 +119,30 @@ class ResumeTest {
     }
 
     @Test
+    void aPeerExchangeRunResumedFromItsCheckpointEndsWhereItsUninterruptedRunDoes() throws Exception {
+        Path whole = tmp.resolve("peer-whole");
+        Result r = CommandLineTest.run(args(whole, "--epochs", "2", "--exchange", "allreduce")
+                .toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        // A checkpoint mid-epoch (iteration 12), then resumed from it after the run has "ended".
+        Path run = tmp.resolve("peer-resumed");
+        Result first = CommandLineTest.run(args(run, "--epochs", "1", "--exchange", "allreduce",
+                "--checkpoint-every", "12", "--checkpoint-every-epochs", "0").toArray(String[]::new));
+        assertEquals(0, first.code(), first.err());
+        Result resumed = CommandLineTest.run("train", "--resume", run.toString(), "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertArrayEquals(model(whole).params().toFloatVector(), model(run).params().toFloatVector());
+        assertArrayEquals(model(whole).getUpdater().getStateViewArray().toFloatVector(),
+                model(run).getUpdater().getStateViewArray().toFloatVector());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode e : events(run, "train_loss")) {
+            assertTrue(seen.add(e.get("iteration").asLong() + "/" + e.get("worker").asInt()), "logged twice: " + e);
+        }
+        assertEquals(2 * 60, seen.size());
+        assertEquals(accuracies(whole), accuracies(run));
+    }
+
+    @Test
     void aRunKilledMidEpochResumesFromItsLastCheckpoint() throws Exception {
         Path run = tmp.resolve("killed");
         List<String> command = new ArrayList<>();

@@ -80,12 +80,13 @@ class SlurmIT {
         Path run = tmp.resolve("run");
         Job job = submit("sbatch-run", "train", "--model", "dnn", "--data", data.toString(), "--output",
                 run.toString(), "--workers", "2", "--batch-size", "20", "--averaging-frequency", "2", "--epochs", "1",
-                "--eval-every", "0", "--seed", "9");
+                "--eval-every", "0", "--seed", "9", "--exchange", "allreduce");
         assertEquals("COMPLETED", job.waitUntilEnded(600), job.output());
 
         String out = job.output();
         assertTrue(out.contains("Spark master spark://" + slurm.node + ":" + job.masterPort()), out);
         assertTrue(out.contains("Final test accuracy") && out.contains("stopped master"), out);
+        assertTrue(out.contains("averaging among the workers (allreduce)"), out);
         assertTrue(Files.size(run.resolve("model.zip")) > 0, out);
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals("spark://" + slurm.node + ":" + job.masterPort(), summary.get("sparkMaster").asText());

@@ -174,6 +174,7 @@ class YarnIT {
         String driverOut = containerLog(s.app(), s.am(), "stdout");
         assertTrue(driverOut.contains("Spark master yarn, application " + s.app()),
                 () -> "the driver's output in the application master's container: " + driverOut + diagnosis(s));
+        assertTrue(driverOut.contains("averaging among the workers (allreduce)"), driverOut);
         checkRun(s);
     }
 
@@ -192,7 +193,9 @@ class YarnIT {
         Path log = tmp.resolve(mode + ".log");
         ProcessBuilder pb = new ProcessBuilder("deploy/yarn/submit.sh", "train", "--model", "dnn", "--data",
                 hdfs + "/datasets/fashion", "--output", run, "--workers", "2", "--batch-size",
-                Integer.toString(BATCH), "--epochs", "1", "--eval-every", "5", "--seed", "9")
+                Integer.toString(BATCH), "--epochs", "1", "--eval-every", "5", "--seed", "9",
+                // Cluster mode trains with the workers averaging among themselves, in YARN's containers.
+                "--exchange", mode.equals("cluster") ? "allreduce" : "driver")
                 .directory(new File(".")).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("HADOOP_CONF_DIR", hadoopConf.toString(), "DEPLOY_MODE", mode,
                 "EXECUTOR_MEMORY", EXECUTOR_MEMORY, "DRIVER_MEMORY", "1g"));

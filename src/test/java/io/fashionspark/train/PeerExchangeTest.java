@@ -152,6 +152,15 @@ class PeerExchangeTest {
         }
     }
 
+    @Test
+    void aFailedStageIsExplainedByItsTasksException() {
+        assertEquals("PeerRing$PeerFailure: peer 0 sent nothing for 5.0 s (step 0 of exchange 10)",
+                PeerExchange.reason(new RuntimeException("Job aborted due to stage failure: Could not recover from a "
+                        + "failed barrier ResultStage.\nio.fashionspark.train.PeerRing$PeerFailure: peer 0 sent "
+                        + "nothing for 5.0 s (step 0 of exchange 10)\n\tat io.fashionspark.train.PeerRing.receive")));
+        assertEquals("something odd", PeerExchange.reason(new RuntimeException("something odd")));
+    }
+
     /** The tuned recipe with Nesterov block momentum, and averaging after every step for the first half epoch. */
     private static TrainingRecipe withBlockMomentum() {
         return TrainingRecipe.named(TrainingRecipe.TUNED, option -> switch (option) {
