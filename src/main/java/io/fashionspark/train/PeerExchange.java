@@ -54,9 +54,9 @@ import scala.runtime.AbstractFunction1;
  * <p>On a cluster the tasks find each other once per stage, through the driver's {@link RoundFeed} (not
  * {@code BarrierTaskContext.allGather}, whose tasks poll the driver once a second), and average over the network
  * ({@link PeerRing}); on the embedded master, where they are threads of the driver's JVM, they average in memory
- * ({@link SharedMemoryRing}), with the same bits. No round calls the driver. A failed task fails the stage, which
- * Spark relaunches as a whole from the segment's start (the broadcast model), so a retried segment ends as the
- * first attempt would have.
+ * ({@link SharedMemoryRing}), with the same bits. No round calls the driver. A failed task fails the stage; Spark
+ * relaunches no barrier result stage, so this exchange runs the segment again from its start (the broadcast model),
+ * and a retried segment ends as the first attempt would have.
  *
  * <p>Each round is the driver exchange's round: the same minibatches, the same dropout seeds, the same rates and
  * block momentum, Adam's iteration count advanced as dl4j-spark's master advances it; only the order of the float
@@ -269,7 +269,8 @@ final class PeerExchange implements ReplicaExchange {
         if (now >= config.workers()) {
             return true;
         }
-        if (now == slotsAtFallback) {
+        if (now == slotsAtFallback || sc.isLocal()) {
+            // An embedded master's slots are its threads: none will come.
             return false;
         }
         long deadline = System.nanoTime() + TaskSlots.waitMillis(sc) * 1_000_000L;

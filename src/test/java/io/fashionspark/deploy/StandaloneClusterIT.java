@@ -76,8 +76,8 @@ class StandaloneClusterIT {
         Path run = tmp.resolve("run");
         Proc submitted = script(List.of("deploy/standalone/submit.sh", "train", "--model", "dnn", "--data",
                 data.toString(), "--output", run.toString(), "--workers", "2", "--batch-size", "20",
-                "--averaging-frequency", "2", "--epochs", "2", "--eval-every", "5", "--seed", "9"),
-                submitEnv(), 600);
+                "--averaging-frequency", "2", "--epochs", "2", "--eval-every", "5", "--seed", "9", "--exchange",
+                "driver"), submitEnv(), 600);
         assertEquals(0, submitted.code(), submitted.output());
         assertTrue(submitted.output().contains("Spark master spark://127.0.0.1:" + masterPort), submitted.output());
 
@@ -355,7 +355,7 @@ class StandaloneClusterIT {
         Path undisturbed = tmp.resolve("undisturbed");
         List<String> train = List.of("train", "--model", "dnn", "--data", data.toString(), "--workers", "2",
                 "--batch-size", "20", "--averaging-frequency", "2", "--epochs", "3", "--eval-every", "2", "--seed",
-                "9");
+                "9", "--exchange", "driver");
         Map<String, String> env = submitEnv();
 
         List<String> submit = new ArrayList<>(List.of("deploy/standalone/submit.sh"));
