@@ -1,7 +1,6 @@
 package io.fashionspark.train;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,7 +51,6 @@ final class DriverExchange implements ReplicaExchange {
                 losses.add(new WorkerLoss(r.getTimeStamp(), r.partition(), r.localIteration(), r.loss(),
                         r.examples()));
             }
-            losses.sort(Comparator.comparingInt(WorkerLoss::step).thenComparingInt(WorkerLoss::worker));
             onRound.accept(new RoundReport(nanos, sparkNet.getScore(), losses));
         }
     }

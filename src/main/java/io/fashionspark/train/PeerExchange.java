@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -405,7 +404,6 @@ final class PeerExchange implements ReplicaExchange {
                 }
                 lastSum += p.losses()[p.losses().length - 1];
             }
-            losses.sort(Comparator.comparingInt(WorkerLoss::step).thenComparingInt(WorkerLoss::worker));
             published++;
             onRound.accept(new RoundReport(nanos, lastSum / byWorker.length, losses));
         }

@@ -47,5 +47,10 @@ interface ReplicaExchange extends AutoCloseable {
      * @param losses every worker's loss on every minibatch of the round
      */
     record RoundReport(long nanos, double score, List<WorkerLoss> losses) {
+        /** The losses in step, then worker order, as the metrics log them, whichever order they arrived in. */
+        public RoundReport {
+            losses = losses.stream().sorted(java.util.Comparator.comparingInt(WorkerLoss::step)
+                    .thenComparingInt(WorkerLoss::worker)).toList();
+        }
     }
 }

@@ -71,24 +71,28 @@ class BenchCommandTest {
                 markdown);
         assertTrue(markdown.contains("FashionCNN training ≥ 30.00% of the measured matmul peak"), markdown);
         assertTrue(markdown.contains("| PyTorch reference | skipped |"), markdown);
-        // Raw figures: 2 single-JVM and 4 Spark rows per model, each having trained the same 40 images; the Spark
-        // scenarios also have a row in the round breakdown.
+        // Raw figures: 2 single-JVM rows and 4 Spark rows per exchange per model, each having trained the same 40
+        // images; the Spark scenarios of both exchanges also have a row in the round breakdown.
         for (String scenario : List.of("single JVM, batch 20", "single JVM, batch 40")) {
             assertEquals(2, count(markdown, "| " + scenario + " | "), scenario + " in\n" + markdown);
         }
-        for (String scenario : List.of("Spark 1 worker, avg every 1", "Spark 2 workers, avg every 2")) {
+        for (String scenario : List.of("Spark 1 worker, avg every 1", "Spark 2 workers, avg every 2",
+                "Spark 1 worker, allreduce every 1", "Spark 2 workers, allreduce every 2")) {
             assertEquals(4, count(markdown, "| " + scenario + " | "), scenario + " in\n" + markdown);
         }
-        assertEquals(12, Pattern.compile("(?m)^\\| (single JVM|Spark)[^|]* \\| \\d+ \\| 40 \\| ").matcher(markdown)
+        assertEquals(20, Pattern.compile("(?m)^\\| (single JVM|Spark)[^|]* \\| \\d+ \\| 40 \\| ").matcher(markdown)
                 .results().count(), "every scenario trained 40 images:\n" + markdown);
         // Round breakdown: a row per Spark scenario, with a compute share.
-        assertEquals(8, Pattern.compile("\\| Fashion[CD]NN \\| Spark .* \\| \\d+\\.\\d\\d% \\|").matcher(markdown)
+        assertEquals(16, Pattern.compile("\\| Fashion[CD]NN \\| Spark .* \\| \\d+\\.\\d\\d% \\|").matcher(markdown)
                 .results().count(), markdown);
-        // Full runs: DL4J's of both models, on all 160 training images, and PyTorch's marked skipped.
+        // Full runs: DL4J's of both models with both exchanges, on all 160 training images, and PyTorch's marked
+        // skipped.
         assertTrue(markdown.contains("## Full runs"), markdown);
         for (String model : List.of("FashionDNN", "FashionCNN")) {
             assertTrue(markdown.contains("| " + model + " | DL4J + Spark parameter averaging | Spark 2 workers, batch "
                     + "20, avg every 5 | 160 | "), markdown);
+            assertTrue(markdown.contains("| " + model + " | DL4J + Spark, the workers' ring all-reduce | Spark 2 "
+                    + "workers, batch 20, avg every 5 | 160 | "), markdown);
             assertTrue(markdown.contains("| " + model + " | PyTorch reference | skipped |"), markdown);
         }
         assertTrue(markdown.contains("| FashionCNN time to 50.00% test accuracy reported, no worse than PyTorch's | "
