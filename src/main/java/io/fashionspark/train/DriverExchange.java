@@ -51,7 +51,7 @@ final class DriverExchange implements ReplicaExchange {
                 losses.add(new WorkerLoss(r.getTimeStamp(), r.partition(), r.localIteration(), r.loss(),
                         r.examples()));
             }
-            onRound.accept(new RoundReport(nanos, sparkNet.getScore(), losses));
+            onRound.accept(new RoundReport(round, nanos, sparkNet.getScore(), losses));
         }
     }
 

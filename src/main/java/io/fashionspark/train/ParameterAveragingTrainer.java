@@ -149,12 +149,12 @@ public final class ParameterAveragingTrainer {
                         config.batchSize(), config.seed(), state.epoch(), config.model().factory().exampleShape())) {
                     while (!state.epochDone()) {
                         List<ReplicaExchange.PlannedRound> segment = SegmentPlan.next(state, recipe, modelNeeded);
-                        int[] reported = {0};
+                        ReplicaExchange.PlannedRound last = segment.get(segment.size() - 1);
                         exchange.train(shards, segment, report -> {
-                            int steps = segment.get(reported[0]++).steps();
+                            int steps = report.round().steps();
                             RoundEnd end = state.roundTrained(steps, steps * config.imagesPerStep(), report.nanos(),
                                     report.score(), report.losses());
-                            MultiLayerNetwork model = reported[0] == segment.size() ? exchange.model() : null;
+                            MultiLayerNetwork model = report.round().equals(last) ? exchange.model() : null;
                             listeners.forEach(l -> l.onRoundEnd(end, model));
                         });
                     }

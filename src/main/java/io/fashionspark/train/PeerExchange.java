@@ -23,6 +23,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -404,8 +405,7 @@ final class PeerExchange implements ReplicaExchange {
                 }
                 lastSum += p.losses()[p.losses().length - 1];
             }
-            published++;
-            onRound.accept(new RoundReport(nanos, lastSum / byWorker.length, losses));
+            onRound.accept(new RoundReport(rounds.get(published++), nanos, lastSum / byWorker.length, losses));
         }
     }
 
@@ -507,7 +507,10 @@ final class PeerExchange implements ReplicaExchange {
 
         @Override
         public scala.collection.Iterator<SegmentResult> apply(scala.collection.Iterator<MiniBatch> shard) {
-            BarrierTaskContext task = BarrierTaskContext.get();
+            // Not BarrierTaskContext.get(): in Spark 3.5 that starts its companion's timer, a thread that is not a
+            // daemon and keeps a finished JVM (spark-shell with a script) from exiting. The task's context is the
+            // barrier context all the same.
+            BarrierTaskContext task = (BarrierTaskContext) TaskContext.get();
             SegmentResult result = run(task, task.partitionId(), JavaConverters.asJavaIterator(shard));
             return JavaConverters.asScalaIterator(List.of(result).iterator());
         }

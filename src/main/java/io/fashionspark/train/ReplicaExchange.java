@@ -42,11 +42,12 @@ interface ReplicaExchange extends AutoCloseable {
     /**
      * What a round did, as the loop's listeners see it.
      *
+     * @param round  the planned round it reports
      * @param nanos  its wall time, its share of the exchange's fixed costs included
      * @param score  the mean of the workers' losses on their last minibatch of the round
      * @param losses every worker's loss on every minibatch of the round
      */
-    record RoundReport(long nanos, double score, List<WorkerLoss> losses) {
+    record RoundReport(PlannedRound round, long nanos, double score, List<WorkerLoss> losses) {
         /** The losses in step, then worker order, as the metrics log them, whichever order they arrived in. */
         public RoundReport {
             losses = losses.stream().sorted(java.util.Comparator.comparingInt(WorkerLoss::step)

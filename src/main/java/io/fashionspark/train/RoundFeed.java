@@ -1,15 +1,26 @@
 package io.fashionspark.train;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.client.TransportClientBootstrap;
+import org.apache.spark.network.client.TransportClientFactory;
+import org.apache.spark.network.crypto.AuthClientBootstrap;
 import org.apache.spark.network.crypto.AuthServerBootstrap;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.server.NoOpRpcHandler;
@@ -26,19 +37,19 @@ import org.apache.spark.network.util.TransportConf;
  */
 final class RoundFeed implements AutoCloseable {
     /** The feeds of this JVM by address: a task in the driver's JVM (the embedded master) hands its parts over. */
-    private static final java.util.Map<String, RoundFeed> LOCAL = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, RoundFeed> LOCAL = new ConcurrentHashMap<>();
 
     private final TransportContext context;
     private final TransportServer server;
     private final String address;
     private final BlockingQueue<Part> parts = new LinkedBlockingQueue<>();
-    private final java.util.Map<String, Meeting> meetings = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
 
     /** The tasks of one stage attempt finding each other: each gives its peer server's address. */
     private static final class Meeting {
         final String[] addresses;
         int count;
-        final java.util.concurrent.CompletableFuture<String[]> all = new java.util.concurrent.CompletableFuture<>();
+        final CompletableFuture<String[]> all = new CompletableFuture<>();
 
         Meeting(int size) {
             addresses = new String[size];
@@ -56,7 +67,7 @@ final class RoundFeed implements AutoCloseable {
         if (host == null) {
             this.context = null;
             this.server = null;
-            this.address = "in-process:" + java.util.UUID.randomUUID();
+            this.address = "in-process:" + UUID.randomUUID();
         } else {
             List<TransportServerBootstrap> bootstraps = new ArrayList<>();
             if (secret != null) {
@@ -88,7 +99,7 @@ final class RoundFeed implements AutoCloseable {
 
     /** A sender to the feed at {@code address}, authenticated with {@code secret} (null: none) when remote. */
     static Sender sender(String address, TransportConf conf, SecretKeyHolder secret, String appId)
-            throws java.io.IOException, InterruptedException {
+            throws IOException, InterruptedException {
         RoundFeed local = LOCAL.get(address);
         if (local != null) {
             return new Sender() {
@@ -103,7 +114,7 @@ final class RoundFeed implements AutoCloseable {
                     try {
                         return local.meet(stageAttempt, worker, size, address).get(timeoutMillis,
                                 TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         throw new PeerRing.PeerFailure("the other workers did not all start within "
                                 + timeoutMillis / 1000.0 + " s");
                     }
@@ -114,12 +125,12 @@ final class RoundFeed implements AutoCloseable {
                 }
             };
         }
-        List<org.apache.spark.network.client.TransportClientBootstrap> bootstraps = new ArrayList<>();
+        List<TransportClientBootstrap> bootstraps = new ArrayList<>();
         if (secret != null) {
-            bootstraps.add(new org.apache.spark.network.crypto.AuthClientBootstrap(conf, appId, secret));
+            bootstraps.add(new AuthClientBootstrap(conf, appId, secret));
         }
         TransportContext context = new TransportContext(conf, new NoOpRpcHandler());
-        org.apache.spark.network.client.TransportClientFactory factory = context.createClientFactory(bootstraps);
+        TransportClientFactory factory = context.createClientFactory(bootstraps);
         int colon = address.lastIndexOf(':');
         TransportClient client = factory.createClient(address.substring(0, colon),
                 Integer.parseInt(address.substring(colon + 1)));
@@ -154,7 +165,7 @@ final class RoundFeed implements AutoCloseable {
      * all {@code size} have come. A rendezvous through this server rather than {@code BarrierTaskContext.allGather},
      * whose tasks poll the driver once a second: a second lost per segment.
      */
-    java.util.concurrent.CompletableFuture<String[]> meet(String stageAttempt, int worker, int size, String address) {
+    CompletableFuture<String[]> meet(String stageAttempt, int worker, int size, String address) {
         Meeting m = meetings.computeIfAbsent(stageAttempt, k -> new Meeting(size));
         synchronized (m) {
             if (m.addresses[worker] == null) {
@@ -169,8 +180,8 @@ final class RoundFeed implements AutoCloseable {
     }
 
     private static ByteBuffer encodeMeeting(String stageAttempt, int worker, int size, String address) {
-        byte[] attempt = stageAttempt.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] at = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] attempt = stageAttempt.getBytes(StandardCharsets.UTF_8);
+        byte[] at = address.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(16 + attempt.length + at.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(worker).putInt(size).putInt(attempt.length).put(attempt).putInt(at.length).put(at);
         b.flip();
@@ -178,19 +189,19 @@ final class RoundFeed implements AutoCloseable {
     }
 
     private static ByteBuffer encodeAddresses(String[] addresses) {
-        return ByteBuffer.wrap(String.join("\n", addresses).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(String.join("\n", addresses).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] decodeAddresses(ByteBuffer b) {
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        return new String(bytes, StandardCharsets.UTF_8).split("\n");
     }
 
     private static String string(ByteBuffer b) {
         byte[] bytes = new byte[b.getInt()];
         b.get(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The next part to arrive within {@code millis}; null if none did. */

@@ -32,9 +32,7 @@ final class RoundRecipe {
         this.totalIterations = (long) config.epochs() * stepsPerEpoch;
         this.warmupIterations = Math.round(r.lrWarmupEpochs() * stepsPerEpoch);
         this.syncIterations = Math.round(r.syncEpochs() * stepsPerEpoch);
-        this.blockMomentum = r.blockMomentumOn()
-                ? new BlockMomentum(r.blockMomentum(), r.blockLearningRate(), r.blockNesterov(), blockMomentumState)
-                : null;
+        this.blockMomentum = r.blockMomentumOn() ? blockMomentum(blockMomentumState) : null;
         this.rateSet = Double.NaN;
     }
 
@@ -131,9 +129,13 @@ final class RoundRecipe {
     /** Takes the block momentum an exchange's workers ended with (null when the recipe has none). */
     void restoreBlockMomentum(INDArray state) {
         if (blockMomentum != null) {
-            TrainingRecipe r = config.recipe();
-            blockMomentum = new BlockMomentum(r.blockMomentum(), r.blockLearningRate(), r.blockNesterov(), state);
+            blockMomentum = blockMomentum(state);
         }
+    }
+
+    private BlockMomentum blockMomentum(INDArray state) {
+        TrainingRecipe r = config.recipe();
+        return new BlockMomentum(r.blockMomentum(), r.blockLearningRate(), r.blockNesterov(), state);
     }
 
     /** The block momentum to checkpoint with the model; null when the recipe has none. */

@@ -111,6 +111,9 @@ class PeerExchangeTest {
         }
         assertEquals(100, rounds[0]);
         assertTrue(duringTheStage[0] >= 50, duringTheStage[0] + " of 100 rounds logged while the stage ran");
+        // And no thread is left that would keep the JVM from exiting (Spark's barrier timer is not a daemon).
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> !t.isDaemon()
+                && t.getName().startsWith("Barrier task timer")), "a barrier timer thread outlives the run");
     }
 
     @Test
