@@ -15,7 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class TaskSlots {
     /** Spark's own bound on waiting for executors before the first job; the same bound applies here. */
-    public static final String WAIT_SETTING = "spark.scheduler.maxRegisteredResourcesWaitingTime";
+    static final String WAIT_SETTING = "spark.scheduler.maxRegisteredResourcesWaitingTime";
 
     private TaskSlots() {
     }

@@ -3,7 +3,6 @@ package io.fashionspark.train;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,16 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
-import org.apache.spark.network.client.TransportClientBootstrap;
 import org.apache.spark.network.client.TransportClientFactory;
-import org.apache.spark.network.crypto.AuthClientBootstrap;
 import org.apache.spark.network.crypto.AuthServerBootstrap;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.server.NoOpRpcHandler;
 import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
 import org.apache.spark.network.server.TransportServer;
-import org.apache.spark.network.server.TransportServerBootstrap;
 import org.apache.spark.network.util.TransportConf;
 
 /**
@@ -67,16 +63,10 @@ final class PeerRing implements AllReduce {
     PeerRing(TransportConf conf, SecretKeyHolder secret, String appId, String host, long timeoutMillis) {
         this.host = host;
         this.timeoutMillis = timeoutMillis;
-        List<TransportServerBootstrap> serverBootstraps = new ArrayList<>();
-        List<TransportClientBootstrap> clientBootstraps = new ArrayList<>();
-        if (secret != null) {
-            serverBootstraps.add(new AuthServerBootstrap(conf, secret));
-            clientBootstraps.add(new AuthClientBootstrap(conf, appId, secret));
-        }
         // Idle connections stay open: a long round (many minibatches between averagings) is not a dead peer.
         this.context = new TransportContext(conf, new Inbox());
-        this.server = context.createServer(host, 0, serverBootstraps);
-        this.clients = context.createClientFactory(clientBootstraps);
+        this.server = context.createServer(host, 0, PeerAuth.server(conf, secret));
+        this.clients = context.createClientFactory(PeerAuth.client(conf, appId, secret));
     }
 
     /** Where the other members reach this one: {@code host:port}. */
@@ -92,18 +82,13 @@ final class PeerRing implements AllReduce {
         this.rank = rank;
         this.size = addresses.size();
         if (size > 1) {
-            right = connect(addresses.get((rank + 1) % size));
+            right = PeerAuth.connect(clients, addresses.get((rank + 1) % size));
         }
     }
 
     @Override
     public int size() {
         return size;
-    }
-
-    private TransportClient connect(String address) throws IOException, InterruptedException {
-        int colon = address.lastIndexOf(':');
-        return clients.createClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
     }
 
     /**

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -18,16 +16,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
-import org.apache.spark.network.client.TransportClientBootstrap;
 import org.apache.spark.network.client.TransportClientFactory;
-import org.apache.spark.network.crypto.AuthClientBootstrap;
-import org.apache.spark.network.crypto.AuthServerBootstrap;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.server.NoOpRpcHandler;
 import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
 import org.apache.spark.network.server.TransportServer;
-import org.apache.spark.network.server.TransportServerBootstrap;
 import org.apache.spark.network.util.TransportConf;
 
 /**
@@ -69,12 +63,8 @@ final class RoundFeed implements AutoCloseable {
             this.server = null;
             this.address = "in-process:" + UUID.randomUUID();
         } else {
-            List<TransportServerBootstrap> bootstraps = new ArrayList<>();
-            if (secret != null) {
-                bootstraps.add(new AuthServerBootstrap(conf, secret));
-            }
             this.context = new TransportContext(conf, new Receiver());
-            this.server = context.createServer(host, 0, bootstraps);
+            this.server = context.createServer(host, 0, PeerAuth.server(conf, secret));
             this.address = host + ":" + server.getPort();
         }
         LOCAL.put(address, this);
@@ -125,15 +115,9 @@ final class RoundFeed implements AutoCloseable {
                 }
             };
         }
-        List<TransportClientBootstrap> bootstraps = new ArrayList<>();
-        if (secret != null) {
-            bootstraps.add(new AuthClientBootstrap(conf, appId, secret));
-        }
         TransportContext context = new TransportContext(conf, new NoOpRpcHandler());
-        TransportClientFactory factory = context.createClientFactory(bootstraps);
-        int colon = address.lastIndexOf(':');
-        TransportClient client = factory.createClient(address.substring(0, colon),
-                Integer.parseInt(address.substring(colon + 1)));
+        TransportClientFactory factory = context.createClientFactory(PeerAuth.client(conf, appId, secret));
+        TransportClient client = PeerAuth.connect(factory, address);
         return new Sender() {
             @Override
             public void send(ByteBuffer part) {
