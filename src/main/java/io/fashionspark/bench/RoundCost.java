@@ -1,7 +1,9 @@
 package io.fashionspark.bench;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.metrics.MetricsListener;
@@ -9,6 +11,7 @@ import io.fashionspark.model.ModelKind;
 import io.fashionspark.runtime.SparkContexts;
 import io.fashionspark.runtime.TaskSlots;
 import io.fashionspark.train.ParameterAveragingTrainer;
+import io.fashionspark.train.PeerTimes;
 import io.fashionspark.train.TrainingOutcome;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -62,12 +65,22 @@ public final class RoundCost {
      * @param sumOnDriverUpTo     the most workers whose results the driver summed itself, beyond which they went
      *                            through Spark's {@code treeAggregate}; 0 in measurements saved before the driver
      *                            summed any (dl4j-spark's stock master: the tree at every count)
+     * @param frequencies         every averaging frequency measured ({@code steps}, the driver's cost model's, among
+     *                            them); null in measurements saved before there were several: {@code steps} alone
+     * @param exchanges           the exchanges measured; null in measurements saved before there were two: the driver
      */
     public record Settings(List<ModelKind> models, List<Integer> workerCounts, int batchSize, int steps, int rounds,
                            int repeats, String data, long seed, double learningRate, double targetAccuracy,
                            long imagesToAccuracy, String imagesSource, List<Integer> projectedNodes,
-                           List<Double> linkGbps, Path output, String command, int sumOnDriverUpTo) {
+                           List<Double> linkGbps, Path output, String command, int sumOnDriverUpTo,
+                           List<Integer> frequencies, List<Exchange> exchanges) {
         public Settings {
+            frequencies = frequencies == null ? List.of(steps) : List.copyOf(frequencies);
+            exchanges = exchanges == null ? List.of(Exchange.DRIVER) : List.copyOf(exchanges);
+            if (!frequencies.contains(steps)) {
+                throw new IllegalArgumentException("the cost model's frequency " + steps + " is not among "
+                        + frequencies);
+            }
             models = List.copyOf(models);
             workerCounts = List.copyOf(workerCounts);
             projectedNodes = List.copyOf(projectedNodes);
@@ -83,15 +96,17 @@ public final class RoundCost {
     }
 
     /**
-     * One measured point: a model at a worker count.
+     * One measured point of the driver exchange: a model at a worker count and averaging frequency.
      *
      * @param parameters     the model's parameters (Adam keeps two moments of each)
      * @param broadcastBytes the round's broadcast (parameters, Adam state, configuration) serialised as Spark does
      * @param repeats        each run's mean over its timed rounds
      * @param firstRounds    each run's first round, kept aside
+     * @param steps          minibatches per worker per round; null in measurements saved before there were several
+     *                       (the settings' {@code steps})
      */
     public record Point(ModelKind model, int workers, long parameters, long broadcastBytes, List<RoundPhases> repeats,
-                        List<RoundPhases> firstRounds) {
+                        List<RoundPhases> firstRounds, Integer steps) {
         /** The mean over the runs' means. */
         public RoundPhases mean() {
             return RoundPhases.mean(repeats);
@@ -113,7 +128,68 @@ public final class RoundCost {
      */
     public record Results(Settings settings, String started, double seconds, String master, int cores,
                           Map<String, String> machine, String loadBefore, String loadAfter, List<Point> points,
-                          List<StepTime> stepTimes) {
+                          List<StepTime> stepTimes, List<PeerPoint> peerPoints) {
+        public Results {
+            peerPoints = peerPoints == null ? List.of() : List.copyOf(peerPoints);
+        }
+
+        /** The driver exchange's points the cost model is fitted on: those at the settings' {@code steps}. */
+        public List<Point> modelPoints() {
+            return points.stream().filter(p -> p.steps() == null || p.steps() == settings.steps()).toList();
+        }
+
+        /** The mean round of a model at a worker count and frequency on an exchange; NaN where not measured. */
+        public double roundMs(Exchange exchange, ModelKind model, int workers, int steps) {
+            if (exchange == Exchange.DRIVER) {
+                return points.stream().filter(p -> p.model() == model && p.workers() == workers
+                        && (p.steps() == null ? settings.steps() : p.steps()) == steps)
+                        .mapToDouble(p -> p.mean().wallMs()).findFirst().orElse(Double.NaN);
+            }
+            return peerPoints.stream().filter(p -> p.model() == model && p.workers() == workers && p.steps() == steps)
+                    .mapToDouble(p -> p.mean().roundMs()).findFirst().orElse(Double.NaN);
+        }
+    }
+
+    /**
+     * One measured point of the peer exchange: a model at a worker count and averaging frequency, each run one
+     * barrier stage of {@code rounds + 1} rounds.
+     *
+     * @param averagedFloats the floats each all-reduce averages (parameters, and Adam's moments where the recipe
+     *                       averages them)
+     * @param repeats        each run's mean over its timed rounds
+     * @param firstRounds    each run's first round, kept aside
+     * @param stageFixedMs   each run's stage outside its rounds: launch, the start's broadcast, meeting, the model
+     *                       back to the driver; paid once per segment, not per round
+     */
+    public record PeerPoint(ModelKind model, int workers, int steps, long parameters, long averagedFloats,
+                            List<PeerTimes.Round> repeats, List<PeerTimes.Round> firstRounds,
+                            List<Double> stageFixedMs) {
+        public PeerTimes.Round mean() {
+            return meanOf(repeats);
+        }
+
+        /** The slowest run's mean round over the fastest's, less one. */
+        public double spread() {
+            double min = repeats.stream().mapToDouble(PeerTimes.Round::roundMs).min().orElse(Double.NaN);
+            double max = repeats.stream().mapToDouble(PeerTimes.Round::roundMs).max().orElse(Double.NaN);
+            return max / min - 1;
+        }
+
+        public double stageFixedMeanMs() {
+            return stageFixedMs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+    }
+
+    static PeerTimes.Round meanOf(List<PeerTimes.Round> rounds) {
+        int n = rounds.size();
+        return new PeerTimes.Round(rounds.stream().mapToDouble(PeerTimes.Round::roundMs).sum() / n,
+                rounds.stream().mapToDouble(PeerTimes.Round::fitMs).sum() / n,
+                rounds.stream().mapToDouble(PeerTimes.Round::fitMeanMs).sum() / n,
+                rounds.stream().mapToDouble(PeerTimes.Round::exchangeMs).sum() / n,
+                rounds.stream().mapToDouble(PeerTimes.Round::exchangeMeanMs).sum() / n,
+                rounds.stream().mapToDouble(PeerTimes.Round::sentBytes).sum() / n,
+                rounds.stream().anyMatch(r -> r.wireBytes() < 0) ? -1
+                        : rounds.stream().mapToDouble(PeerTimes.Round::wireBytes).sum() / n);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -149,6 +225,7 @@ public final class RoundCost {
         LabelledImages test = splits.test().head(Math.min(TEST_IMAGES, splits.test().size()));
         List<StepTime> stepTimes = stepTimes(splits.train());
         List<Point> points = new ArrayList<>();
+        List<PeerPoint> peerPoints = new ArrayList<>();
         String master = null;
         for (int workers : settings.workerCounts()) {
             try (JavaSparkContext sc = application("fashion-spark round cost, " + Formats.workers(workers),
@@ -162,14 +239,21 @@ public final class RoundCost {
                         + conf.get("spark.network.crypto.enabled", "false") + ", broadcast compression "
                         + conf.get("spark.broadcast.compress", "true"));
                 for (ModelKind m : settings.models()) {
-                    points.add(point(sc, m, workers, splits.train(), test));
+                    for (int steps : settings.frequencies()) {
+                        if (settings.exchanges().contains(Exchange.DRIVER)) {
+                            points.add(point(sc, m, workers, steps, splits.train(), test));
+                        }
+                        if (settings.exchanges().contains(Exchange.ALLREDUCE)) {
+                            peerPoints.add(peerPoint(sc, m, workers, steps, splits.train(), test));
+                        }
+                    }
                 }
             }
         }
         return new Results(settings, started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)),
                 (System.nanoTime() - t0) / 1e9, master,
                 Runtime.getRuntime().availableProcessors(), machine, loadBefore, MachineFacts.loadAverage(),
-                List.copyOf(points), stepTimes);
+                List.copyOf(points), stepTimes, List.copyOf(peerPoints));
     }
 
     /**
@@ -226,23 +310,18 @@ public final class RoundCost {
                 : (given + " -D" + TIME_SOURCE + "=org.deeplearning4j.spark.time.SystemClockTimeSource").trim();
     }
 
-    private Point point(JavaSparkContext sc, ModelKind m, int workers, LabelledImages all, LabelledImages test) {
-        int perRound = workers * settings.batchSize() * settings.steps();
-        LabelledImages warm = all.head(Math.min(all.size(), WARM_UP_ROUNDS * perRound));
-        LabelledImages timed = all.head((settings.rounds() + 1) * perRound);
-        if (timed.size() < (settings.rounds() + 1) * perRound) {
-            throw new ConfigException(settings.rounds() + 1 + " rounds of " + Formats.workers(workers) + " x "
-                    + settings.steps() + " minibatches of " + settings.batchSize() + " need "
-                    + (settings.rounds() + 1) * perRound + " training images, more than the " + all.size()
-                    + " there are; lower --rounds or --steps");
-        }
-        say("%s, %s: warm-up (%d rounds)", m.displayName(), Formats.workers(workers), WARM_UP_ROUNDS);
-        train(sc, m, workers, warm, test);
+    private Point point(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages all,
+                        LabelledImages test) {
+        LabelledImages warm = warmUpImages(all, workers, steps);
+        LabelledImages timed = timedImages(all, workers, steps);
+        say("%s, %s, every %d, driver exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers),
+                steps, WARM_UP_ROUNDS);
+        train(sc, m, workers, steps, warm, test);
         List<RoundPhases> means = new ArrayList<>();
         List<RoundPhases> firsts = new ArrayList<>();
         TrainingOutcome last = null;
         for (int r = 1; r <= settings.repeats(); r++) {
-            Run run = train(sc, m, workers, timed, test);
+            Run run = train(sc, m, workers, steps, timed, test);
             last = run.outcome();
             firsts.add(run.rounds().get(0));
             RoundPhases mean = RoundPhases.mean(run.rounds().subList(1, run.rounds().size()));
@@ -254,22 +333,97 @@ public final class RoundCost {
         }
         long bytes = broadcastBytes(sc.getConf(), last.model());
         say("  broadcast %.2f MB per round", bytes / 1e6);
-        return new Point(m, workers, last.model().numParams(), bytes, List.copyOf(means), List.copyOf(firsts));
+        return new Point(m, workers, last.model().numParams(), bytes, List.copyOf(means), List.copyOf(firsts), steps);
+    }
+
+    private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
+        return all.head(Math.min(all.size(), WARM_UP_ROUNDS * workers * settings.batchSize() * steps));
+    }
+
+    /** A run's images: exactly {@code rounds + 1} rounds of every worker's minibatches, one epoch. */
+    private LabelledImages timedImages(LabelledImages all, int workers, int steps) {
+        int perRound = workers * settings.batchSize() * steps;
+        if (all.size() < (settings.rounds() + 1) * perRound) {
+            throw new ConfigException(settings.rounds() + 1 + " rounds of " + Formats.workers(workers) + " x "
+                    + steps + " minibatches of " + settings.batchSize() + " need "
+                    + (settings.rounds() + 1) * perRound + " training images, more than the " + all.size()
+                    + " there are; lower --rounds or --steps");
+        }
+        return all.head((settings.rounds() + 1) * perRound);
+    }
+
+    /**
+     * A point of the peer exchange: an untimed warm-up run, then {@code repeats} runs of {@code rounds + 1} rounds,
+     * each run one barrier stage (one epoch, no test evaluation inside it).
+     */
+    private PeerPoint peerPoint(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages all,
+                                LabelledImages test) {
+        LabelledImages timed = timedImages(all, workers, steps);
+        say("%s, %s, every %d, peer exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers), steps,
+                WARM_UP_ROUNDS);
+        trainPeers(sc, m, workers, steps, warmUpImages(all, workers, steps), test);
+        List<PeerTimes.Round> means = new ArrayList<>();
+        List<PeerTimes.Round> firsts = new ArrayList<>();
+        List<Double> fixed = new ArrayList<>();
+        long parameters = 0;
+        long floats = 0;
+        for (int r = 1; r <= settings.repeats(); r++) {
+            PeerRun run = trainPeers(sc, m, workers, steps, timed, test);
+            if (run.times().segments().size() != 1) {
+                throw new IllegalStateException("a run of the peer exchange took " + run.times().segments().size()
+                        + " barrier stages where one was planned: the cluster lost task slots during the measurement");
+            }
+            PeerTimes.Segment segment = run.times().segments().get(0);
+            List<PeerTimes.Round> rounds = segment.rounds();
+            firsts.add(rounds.get(0));
+            PeerTimes.Round mean = meanOf(rounds.subList(1, rounds.size()));
+            means.add(mean);
+            fixed.add(segment.fixedMs());
+            parameters = run.parameters();
+            floats = run.averagedFloats();
+            say("  run %d: %d rounds of %.1f ms (fit %.1f, all-reduce %.1f, wait %.1f); stage outside the rounds "
+                    + "%.0f ms; %.2f MB sent per worker a round%s", r, settings.rounds(), mean.roundMs(), mean.fitMs(),
+                    mean.exchangeMs(), mean.exchangeMeanMs() - mean.exchangeMs(), segment.fixedMs(),
+                    mean.sentBytes() / 1e6, mean.wireBytes() < 0 ? ""
+                            : String.format(Locale.ROOT, " (%.2f MB on the interfaces)", mean.wireBytes() / 1e6));
+        }
+        return new PeerPoint(m, workers, steps, parameters, floats, List.copyOf(means), List.copyOf(firsts),
+                List.copyOf(fixed));
+    }
+
+    private record PeerRun(PeerTimes times, long parameters, long averagedFloats) {
+    }
+
+    private PeerRun trainPeers(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages train,
+                               LabelledImages test) {
+        TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(), steps, 1,
+                settings.seed(), settings.learningRate(), 0, Exchange.ALLREDUCE);
+        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, cfg, new MetricsListener() {
+        });
+        TrainingOutcome outcome = trainer.train(train, test);
+        if (trainer.peerTimes() == null) {
+            throw new IllegalStateException("the peer exchange did not train the run");
+        }
+        long parameters = outcome.model().numParams();
+        boolean adam = cfg.recipe().adamState() == TrainingRecipe.AdamState.AVERAGED;
+        return new PeerRun(trainer.peerTimes(), parameters, adam ? outcome.model().getUpdater().getStateViewArray()
+                .length() + parameters : parameters);
     }
 
     private record Run(TrainingOutcome outcome, List<RoundPhases> rounds) {
     }
 
-    private Run train(JavaSparkContext sc, ModelKind m, int workers, LabelledImages train, LabelledImages test) {
+    private Run train(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages train,
+                      LabelledImages test) {
         TrainingConfig cfg = SparkTraining.config(m, settings.data(), workers, settings.batchSize(),
-                settings.steps(), 1, settings.seed(), settings.learningRate(), 0);
+                steps, 1, settings.seed(), settings.learningRate(), 0);
         RoundTasks tasks = RoundTasks.attach(sc.sc());
         try {
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, cfg, new MetricsListener() {
             }).collectTrainingStats();
             TrainingOutcome outcome = trainer.train(train, test);
-            int rounds = (int) (outcome.iterations() / settings.steps());
-            return new Run(outcome, RoundPhases.of(trainer.trainingStats(), rounds, workers, settings.steps(),
+            int rounds = (int) (outcome.iterations() / steps);
+            return new Run(outcome, RoundPhases.of(trainer.trainingStats(), rounds, workers, steps,
                     tasks.jobsInOrder(sc.sc())));
         } finally {
             tasks.detach(sc.sc());

@@ -1,11 +1,13 @@
 package io.fashionspark.bench;
 
+import io.fashionspark.config.Exchange;
 import io.fashionspark.model.ModelKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The round-cost report (docs/scaling-cost.md): the measured phases and bytes per worker count, the cost model
@@ -44,18 +46,24 @@ public final class ScalingCostReport {
      */
     static Analysis analyse(RoundCost.Results r) {
         RoundCost.Settings s = r.settings();
-        if (r.points().isEmpty()) {
+        if (r.modelPoints().isEmpty()) {
             return new Analysis(null, Map.of(), List.of(), Map.of(), "no points were measured");
         }
-        List<CostModel.Observation> observations = r.points().stream().map(p -> observation(s, p)).toList();
+        List<CostModel.Observation> observations = r.modelPoints().stream().map(p -> observation(s, p)).toList();
         Map<String, Double> measured = measuredStepMs(r);
         CostModel.Fit fit = CostModel.fit(r.cores(), observations, measured);
         Map<ModelKind, CostModel.Workload> workloads = new LinkedHashMap<>();
         for (ModelKind m : s.models()) {
-            r.points().stream().filter(p -> p.model() == m).findFirst()
+            r.modelPoints().stream().filter(p -> p.model() == m).findFirst()
                     .ifPresent(p -> workloads.put(m, fit.workload(workload(s, p))));
         }
         return new Analysis(fit, workloads, CostModel.leaveOneOut(r.cores(), observations, measured), measured, null);
+    }
+
+    private static String frequencies(RoundCost.Settings s) {
+        List<String> each = s.frequencies().stream().map(String::valueOf).toList();
+        return each.size() == 1 ? each.get(0)
+                : String.join(", ", each.subList(0, each.size() - 1)) + " and " + each.get(each.size() - 1);
     }
 
     /** t_step by workload name where the measurement timed the steps apart from the rounds; none before it did. */
@@ -94,9 +102,16 @@ public final class ScalingCostReport {
                         + r.machine().getOrDefault("Executors", "") + "). ")
                 .append("Per model: an untimed warm-up run of ").append(RoundCost.WARM_UP_ROUNDS)
                 .append(" rounds, then ").append(s.repeats()).append(" runs of ").append(s.rounds() + 1)
-                .append(" rounds, each worker fitting ").append(s.steps()).append(" minibatches of ")
-                .append(s.batchSize()).append(" per round (averaging frequency ").append(s.steps())
-                .append("). A run's first round also fetches the training set's broadcast and cuts the epoch's ")
+                .append(" rounds, each worker fitting ").append(frequencies(s)).append(" minibatches of ")
+                .append(s.batchSize()).append(" per round (averaging frequency")
+                .append(s.frequencies().size() == 1 ? " " + s.steps() : "").append(")")
+                .append(s.exchanges().equals(List.of(Exchange.DRIVER)) ? ""
+                        : s.exchanges().stream().map(e -> e == Exchange.DRIVER ? "the driver exchange"
+                        : "the peer exchange (each run one barrier stage)")
+                        .collect(Collectors.joining(" and ", ", on ", "")))
+                .append(s.frequencies().size() == 1 ? "" : "; the driver exchange's cost model is fitted at every "
+                        + s.steps())
+                .append(". A run's first round also fetches the training set's broadcast and cuts the epoch's ")
                 .append("shards: it is listed apart and left out of the means. Each run gives one mean over its ")
                 .append(s.rounds()).append(" other rounds; the tables show the mean of those ").append(s.repeats())
                 .append(" means and their spread (slowest run's mean over the fastest's).\n\n");
@@ -116,13 +131,15 @@ public final class ScalingCostReport {
         phasesTable(md, r, an);
         stepTimes(md, r);
         if (an.fit() == null) {
-            md.append("No cost model: ").append(an.missing()).append(".\n");
+            md.append("No cost model of the driver exchange: ").append(an.missing()).append(".\n\n");
+            PeerCostReport.append(md, r, an);
             return md.toString();
         }
         constants(md, r, an);
         validation(md, r, an);
         projections(md, r, an);
         assumptions(md, r, an);
+        PeerCostReport.append(md, r, an);
         return md.toString();
     }
 
@@ -137,7 +154,7 @@ public final class ScalingCostReport {
                 .right("Broadcast (down), MB", x -> Formats.fixed(x.doubleValue(), 2))
                 .right("Result (up), MB", x -> Formats.fixed(x.doubleValue(), 2))
                 .right("Results reaching the driver");
-        for (RoundCost.Point p : r.points()) {
+        for (RoundCost.Point p : r.modelPoints()) {
             t.row(p.model().displayName(), p.workers(), Formats.count(p.parameters()), 12.0 * p.parameters() / 1e6,
                     p.broadcastBytes() / 1e6, p.mean().resultBytes() / 1e6, p.mean().driverResults());
         }
@@ -163,7 +180,7 @@ public final class ScalingCostReport {
                 .right("Launch", ms()).right("Sched. delay", ms()).right("Task deser.", ms()).right("Results", ms())
                 .right("Result ser.", ms()).right("Getting result", ms()).right("Other", ms())
                 .right("Communication (wall - compute)", ms()).right("First round", ms());
-        for (RoundCost.Point p : r.points()) {
+        for (RoundCost.Point p : r.modelPoints()) {
             RoundPhases m = p.mean();
             double first = p.firstRounds().stream().mapToDouble(RoundPhases::wallMs).average().orElse(Double.NaN);
             double k = an.slowdown(p.model(), p.workers(), r.cores());
@@ -176,7 +193,7 @@ public final class ScalingCostReport {
         md.append("Each run's mean round (ms), to show the spread:\n\n");
         MarkdownTable runs = new MarkdownTable().left("Model").right("Workers").left("Runs' mean rounds, ms")
                 .left("Runs' communication (wall - compute), ms");
-        for (RoundCost.Point p : r.points()) {
+        for (RoundCost.Point p : r.modelPoints()) {
             runs.row(p.model().displayName(), p.workers(), join(p.repeats().stream()
                     .mapToDouble(RoundPhases::wallMs).toArray()), join(p.repeats().stream()
                     .mapToDouble(RoundPhases::communicationMs).toArray()));
@@ -202,7 +219,7 @@ public final class ScalingCostReport {
                 .right("Spread", pct()).right("1 worker's round compute a minibatch, ms",
                         x -> Formats.fixed(x.doubleValue(), 1));
         for (StepTime st : r.stepTimes()) {
-            Double inRounds = r.points().stream().filter(p -> p.model() == st.model() && p.workers() == 1)
+            Double inRounds = r.modelPoints().stream().filter(p -> p.model() == st.model() && p.workers() == 1)
                     .findFirst().map(p -> p.mean().computeMs() / r.settings().steps()).orElse(null);
             t.row(st.model().displayName(), st.batchSize(), st.steps(), st.runsMs().stream()
                     .map(x -> Formats.fixed(x, 1)).collect(java.util.stream.Collectors.joining(", ")), st.meanMs(),
@@ -243,7 +260,7 @@ public final class ScalingCostReport {
         List<String> sizes = new ArrayList<>();
         an.workloads().values().forEach(w -> sizes.add(w.name() + " " + Formats.fixed(w.broadcastBytes() / 1e6, 2)
                 + " MB"));
-        md.append("Fitted by least squares on all ").append(r.points().size()).append(" points, each the mean of ")
+        md.append("Fitted by least squares on all ").append(r.modelPoints().size()).append(" points, each the mean of ")
                 .append("its runs: every phase the model has a term for is fitted to that phase's own measurement ")
                 .append("(compute, broadcast, fetch, launch + other, wait, result serialisation, results), and ")
                 .append("each point's residuals are divided by its measured round time, so that a short round ")
@@ -261,8 +278,8 @@ public final class ScalingCostReport {
                 .append("constants are measured on the loopback with Spark's authentication and AES-GCM ")
                 .append("encryption on, so the per-byte costs are CPU (serialising, encrypting, copying), to which ")
                 .append("a real link adds its wire time.\n\n");
-        String all = workerList(r.points().stream().map(RoundCost.Point::workers).toList());
-        String direct = workerList(r.points().stream().map(RoundCost.Point::workers)
+        String all = workerList(r.modelPoints().stream().map(RoundCost.Point::workers).toList());
+        String direct = workerList(r.modelPoints().stream().map(RoundCost.Point::workers)
                 .filter(n -> CostModel.levels(n, onDriver).size() == 1).toList());
         MarkdownTable t = new MarkdownTable().left("Constant").right("Value").left("From");
         for (CostModel.Workload w : an.workloads().values()) {
@@ -342,8 +359,8 @@ public final class ScalingCostReport {
         int within = 0;
         int withinOnMean = 0;
         int predicted = 0;
-        for (int i = 0; i < r.points().size(); i++) {
-            RoundCost.Point p = r.points().get(i);
+        for (int i = 0; i < r.modelPoints().size(); i++) {
+            RoundCost.Point p = r.modelPoints().get(i);
             CostModel.Fit f = an.heldOut().get(i);
             String runs = join(p.repeats().stream().mapToDouble(RoundPhases::wallMs).toArray());
             double measured = p.mean().wallMs();
@@ -372,7 +389,7 @@ public final class ScalingCostReport {
         }
         md.append(t.render()).append('\n');
         md.append(String.format(Locale.ROOT, "%d of %d points within 25%% on every run (%d on the runs' mean).%n%n",
-                within, r.points().size(), withinOnMean));
+                within, r.modelPoints().size(), withinOnMean));
         if (!misses.isEmpty()) {
             md.append("Points the held-out prediction misses (more than 25% off a run) or cannot make:\n\n");
             misses.forEach(m -> md.append("- ").append(m).append('\n'));
@@ -399,7 +416,7 @@ public final class ScalingCostReport {
         }
         // The model's compute and communication only grow with the workers; a point above one with more workers
         // is one it cannot follow, whatever the constants.
-        for (RoundCost.Point q : r.points()) {
+        for (RoundCost.Point q : r.modelPoints()) {
             if (q.model() == p.model() && q.workers() > p.workers()) {
                 boolean compute = q.mean().computeMs() < m.computeMs();
                 boolean comm = q.mean().communicationMs() < m.communicationMs();
@@ -430,7 +447,7 @@ public final class ScalingCostReport {
         MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Fitted, ms", ms())
                 .right("Compute", ms()).right("Communication", ms()).right("Measured mean, ms", ms())
                 .right("Error (mean)", signedPct()).right("Worst run's error", signedPct()).left("Within 25%");
-        for (RoundCost.Point p : r.points()) {
+        for (RoundCost.Point p : r.modelPoints()) {
             CostModel.Round pred = an.fit().predict(workload(r.settings(), p), p.workers(), Double.POSITIVE_INFINITY);
             double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
             t.row(p.model().displayName(), p.workers(), pred.totalMs(), pred.computeMs(), pred.communicationMs(),
@@ -466,8 +483,8 @@ public final class ScalingCostReport {
         MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Measured k, runs")
                 .right("Predicted communication, ms", ms()).right("Measured communication, ms", ms())
                 .right("Error (mean)", signedPct()).right("Worst run's error", signedPct()).left("Within 25%");
-        for (int i = 0; i < r.points().size(); i++) {
-            RoundCost.Point p = r.points().get(i);
+        for (int i = 0; i < r.modelPoints().size(); i++) {
+            RoundCost.Point p = r.modelPoints().get(i);
             CostModel.Fit f = an.heldOut().get(i);
             double measured = p.mean().communicationMs();
             if (f == null) {
@@ -565,33 +582,36 @@ public final class ScalingCostReport {
                 .append(Formats.fixed(gbps, 3)).append(" Gb/s; nothing is fitted on these points. The machine is ")
                 .append("shared and noisy (load average ").append(linked.loadBefore()).append(" before, ")
                 .append(linked.loadAfter()).append(" after).\n\n");
-        MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Predicted, ms", ms())
-                .right("of which wire, ms", ms()).right("Measured mean, ms", ms()).right("Runs, ms")
-                .right("Error (mean)", signedPct()).right("Worst run's error", signedPct())
-                .right("Communication predicted given the CPU got, ms", ms())
-                .right("Communication measured, ms", ms()).right("Its error", signedPct()).left("Within 25%");
-        for (RoundCost.Point p : linked.points()) {
-            CostModel.Workload w = workload(linked.settings(), p);
-            if (!an.fit().covers(w.name())) {
-                continue;
+        if (!linked.modelPoints().isEmpty()) {
+            MarkdownTable t = new MarkdownTable().left("Model").right("Workers").right("Predicted, ms", ms())
+                    .right("of which wire, ms", ms()).right("Measured mean, ms", ms()).right("Runs, ms")
+                    .right("Error (mean)", signedPct()).right("Worst run's error", signedPct())
+                    .right("Communication predicted given the CPU got, ms", ms())
+                    .right("Communication measured, ms", ms()).right("Its error", signedPct()).left("Within 25%");
+            for (RoundCost.Point p : linked.modelPoints()) {
+                CostModel.Workload w = workload(linked.settings(), p);
+                if (!an.fit().covers(w.name())) {
+                    continue;
+                }
+                CostModel.Round pred = an.fit().predict(w, p.workers(), link);
+                double measured = p.mean().wallMs();
+                double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
+                double commSum = 0;
+                for (RoundPhases run : p.repeats()) {
+                    commSum += communicationGivenCpu(an.fit(), w, p.workers(), run, link);
+                }
+                double comm = commSum / p.repeats().size();
+                double commErr = comm / p.mean().communicationMs() - 1;
+                t.row(p.model().displayName(), p.workers(), pred.totalMs(), pred.wireMs(), measured,
+                        join(p.repeats().stream().mapToDouble(RoundPhases::wallMs).toArray()),
+                        pred.totalMs() / measured - 1, worst, comm, p.mean().communicationMs(), commErr,
+                        Math.abs(worst) <= TOLERANCE ? "yes" : "**no**");
             }
-            CostModel.Round pred = an.fit().predict(w, p.workers(), link);
-            double measured = p.mean().wallMs();
-            double worst = worstRun(pred.totalMs(), p.repeats(), RoundPhases::wallMs);
-            double commSum = 0;
-            for (RoundPhases run : p.repeats()) {
-                commSum += communicationGivenCpu(an.fit(), w, p.workers(), run, link);
-            }
-            double comm = commSum / p.repeats().size();
-            double commErr = comm / p.mean().communicationMs() - 1;
-            t.row(p.model().displayName(), p.workers(), pred.totalMs(), pred.wireMs(), measured,
-                    join(p.repeats().stream().mapToDouble(RoundPhases::wallMs).toArray()),
-                    pred.totalMs() / measured - 1, worst, comm, p.mean().communicationMs(), commErr,
-                    Math.abs(worst) <= TOLERANCE ? "yes" : "**no**");
+            md.append(t.render()).append('\n');
+            md.append("The phases of these rounds, as measured:\n\n");
+            phasesTable(md, linked, an);
         }
-        md.append(t.render()).append('\n');
-        md.append("The phases of these rounds, as measured:\n\n");
-        phasesTable(md, linked, an);
+        PeerCostReport.linkCheck(md, fitted, linked, gbps);
         return md.toString();
     }
 
@@ -640,8 +660,8 @@ public final class ScalingCostReport {
                 .append("more replicas, each having seen fewer minibatches since the last average, usually needs ")
                 .append("more images; the times are lower bounds in that respect.\n");
         md.append("- The per-task overhead is linear in N as measured between ")
-                .append(r.points().stream().mapToInt(RoundCost.Point::workers).min().orElse(1)).append(" and ")
-                .append(r.points().stream().mapToInt(RoundCost.Point::workers).max().orElse(1))
+                .append(r.modelPoints().stream().mapToInt(RoundCost.Point::workers).min().orElse(1)).append(" and ")
+                .append(r.modelPoints().stream().mapToInt(RoundCost.Point::workers).max().orElse(1))
                 .append(" workers; Spark's scheduler on a large cluster may do better or worse.\n");
         md.append("- k(N) = max(1, N / cores), with each model's cores fitted on its own compute, assumes the ")
                 .append("oversubscribed executors share those cores evenly and that nothing else runs; another JVM ")

@@ -3,6 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.bench.RoundCost;
 import io.fashionspark.bench.ScalingCostReport;
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.rundir.AtomicFiles;
@@ -58,9 +59,15 @@ final class RoundCostCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size per worker.")
     int batchSize;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "5",
-            description = "Minibatches each worker fits per round (the averaging frequency; train's default).")
-    int steps;
+    @Option(names = "--steps", split = ",", paramLabel = "N[,N...]", defaultValue = "1,5",
+            description = "Minibatches each worker fits per round (averaging frequencies), each measured; the "
+                    + "driver exchange's cost model is fitted at the largest.")
+    List<Integer> steps;
+
+    @Option(names = "--exchanges", split = ",", paramLabel = "EXCHANGE[,EXCHANGE...]",
+            converter = ExchangeConverter.class, defaultValue = "driver,allreduce",
+            description = "Exchanges to measure side by side: driver, allreduce.")
+    List<Exchange> exchanges;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "6",
             description = "Timed rounds per run, after a first round that is kept aside.")
@@ -172,11 +179,17 @@ final class RoundCostCommand implements Callable<Integer> {
         if (!(targetAccuracy > 0 && targetAccuracy < 1) || imagesToAccuracy < 1) {
             throw new ConfigException("--target-accuracy must be between 0 and 1 and --images-to-accuracy positive");
         }
+        if (steps.stream().anyMatch(n -> n < 1)) {
+            throw new ConfigException("--steps must be positive, got " + steps);
+        }
+        List<Integer> frequencies = steps.stream().distinct().sorted().toList();
         boolean defaultImages = !spec.commandLine().getParseResult().hasMatchedOption("--images-to-accuracy");
-        return new RoundCost.Settings(models.stream().distinct().toList(), counts, batchSize, steps, rounds, repeats,
+        return new RoundCost.Settings(models.stream().distinct().toList(), counts, batchSize,
+                frequencies.get(frequencies.size() - 1), rounds, repeats,
                 data, seed, learningRate, targetAccuracy, imagesToAccuracy,
                 defaultImages ? IMAGES_SOURCE : "given with --images-to-accuracy", nodes, links, output,
-                reproduceCommand(), KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO);
+                reproduceCommand(), KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO, frequencies,
+                exchanges.stream().distinct().toList());
     }
 
     /** The command line as given, after {@code bin/fashion-spark} (or submit.sh), quoted for a POSIX shell. */

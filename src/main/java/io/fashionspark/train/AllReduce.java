@@ -6,6 +6,11 @@ import java.nio.FloatBuffer;
 interface AllReduce extends AutoCloseable {
     int size();
 
+    /** Bytes this member has sent to its peers so far (messages and their headers); 0 where nothing is sent. */
+    default long sentBytes() {
+        return 0;
+    }
+
     /** Replaces {@code values} with the members' element-wise mean; every member calls it with the same length. */
     void allReduceMean(float[] values) throws InterruptedException;
 

@@ -6,6 +6,7 @@ import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.MiniBatch;
+import io.fashionspark.runtime.InterfaceCounters;
 import io.fashionspark.runtime.NativeDefaults;
 import io.fashionspark.runtime.TaskSlots;
 import java.io.IOException;
@@ -194,13 +195,8 @@ final class PeerExchange implements ReplicaExchange {
         model = first.model.network();
         recipe.restoreBlockMomentum(first.blockMomentum == null ? null : Nd4j.createFromArray(first.blockMomentum));
         progress.finish(results, first.roundNanos);
-        double fit = 0;
-        double average = 0;
-        for (SegmentResult r : results) {
-            fit += Arrays.stream(r.fitNanos).sum() / 1e9 / results.size();
-            average += Arrays.stream(r.averageNanos).sum() / 1e9 / results.size();
-        }
-        times = times.plus(rounds.size(), fit, average, stage / 1e9);
+        times = times.plus(PeerTimes.segment(stage, results.stream().map(r -> new PeerTimes.TaskTimes(r.roundNanos,
+                r.fitNanos, r.averageNanos, r.sentBytes, r.wireBytes)).toList()));
     }
 
     private static long lastIteration(List<PlannedRound> rounds) {
@@ -470,6 +466,9 @@ final class PeerExchange implements ReplicaExchange {
         long[] roundNanos;
         long[] fitNanos;
         long[] averageNanos;
+        /** Per round: bytes the task's ring sent, and what the host's interfaces sent meanwhile (-1: unknown). */
+        long[] sentBytes;
+        long[] wireBytes;
         ModelState model;
         float[] blockMomentum;
     }
@@ -569,6 +568,8 @@ final class PeerExchange implements ReplicaExchange {
             out.roundNanos = new long[rounds.size()];
             out.fitNanos = new long[rounds.size()];
             out.averageNanos = new long[rounds.size()];
+            out.sentBytes = new long[rounds.size()];
+            out.wireBytes = new long[rounds.size()];
             int done = 0;
             long iterationCount = net.getLayerWiseConfigurations().getIterationCount();
             for (int r = 0; r < rounds.size(); r++) {
@@ -589,9 +590,14 @@ final class PeerExchange implements ReplicaExchange {
                     out.timestamps[done] = System.currentTimeMillis();
                 }
                 long fitted = System.nanoTime();
+                long sent = ring.sentBytes();
+                long wire = InterfaceCounters.sentBytes();
                 average(net, ring, averageAdam);
                 out.fitNanos[r] = fitted - t0;
                 out.averageNanos[r] = System.nanoTime() - fitted;
+                long wireAfter = wire < 0 ? -1 : InterfaceCounters.sentBytes();
+                out.sentBytes[r] = ring.sentBytes() - sent;
+                out.wireBytes[r] = wire < 0 || wireAfter < 0 ? -1 : wireAfter - wire;
                 // Adam's bias correction counts as dl4j-spark's master counts: a round is averagingFrequency steps.
                 iterationCount += config.averagingFrequency();
                 net.getLayerWiseConfigurations().setIterationCount((int) iterationCount);

@@ -48,6 +48,7 @@ final class PeerRing implements AllReduce {
     private int rank;
     private int size = 1;
     private int sequence;
+    private long sentBytes;
     /** Whether the last all-reduce ended in the middle (failed or interrupted): then close says no goodbye. */
     private boolean broken;
 
@@ -89,6 +90,11 @@ final class PeerRing implements AllReduce {
     @Override
     public int size() {
         return size;
+    }
+
+    @Override
+    public long sentBytes() {
+        return sentBytes;
     }
 
     /**
@@ -143,6 +149,7 @@ final class PeerRing implements AllReduce {
         message.putInt(seq).putInt(step);
         message.asFloatBuffer().put(values, from, to - from);
         message.rewind();
+        sentBytes += message.remaining();
         right.send(message);
     }
 

@@ -1,18 +1,87 @@
 package io.fashionspark.train;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Where the peer exchange's rounds spent their time, summed over a run: what the bench's round breakdown shows
- * beside dl4j-spark's phase timers for the driver exchange. Worker-side times are means over the workers.
+ * Where the peer exchange's rounds spent their time, over a run: what the bench's round breakdown and
+ * {@code round-cost} show beside dl4j-spark's phase timers for the driver exchange. Worker-side sums are means over
+ * the workers.
  *
  * @param rounds         rounds trained in barrier stages
  * @param fitSeconds     the workers fitting their minibatches
  * @param averageSeconds the workers in the all-reduce, waiting for the slowest peer included
  * @param stageSeconds   the stages' wall time on the driver, from submission to the model back
+ * @param segments       each barrier stage, round by round
  */
-public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, double stageSeconds) {
-    static final PeerTimes NONE = new PeerTimes(0, 0, 0, 0);
+public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, double stageSeconds,
+                        List<Segment> segments) {
+    static final PeerTimes NONE = new PeerTimes(0, 0, 0, 0, List.of());
 
-    PeerTimes plus(long moreRounds, double fit, double average, double stage) {
-        return new PeerTimes(rounds + moreRounds, fitSeconds + fit, averageSeconds + average, stageSeconds + stage);
+    /**
+     * One barrier stage.
+     *
+     * @param stageMs the stage's wall time on the driver, from submission to the model back
+     * @param rounds  its rounds, in order
+     */
+    public record Segment(double stageMs, List<Round> rounds) {
+        /** The stage's time outside its rounds: launching the tasks, fetching the start, meeting, the model back. */
+        public double fixedMs() {
+            return stageMs - rounds.stream().mapToDouble(Round::roundMs).sum();
+        }
+    }
+
+    /**
+     * One round inside a stage, over its workers.
+     *
+     * @param roundMs        the slowest worker's round, from its first minibatch to the round's end
+     * @param fitMs          the slowest worker's fitting
+     * @param fitMeanMs      the mean worker's fitting
+     * @param exchangeMs     the all-reduce of the worker that came last to it (the others wait for it as well)
+     * @param exchangeMeanMs the mean worker's all-reduce, waiting for the slowest included
+     * @param sentBytes      what the mean worker's ring sent (messages and their headers)
+     * @param wireBytes      what the mean worker's host interfaces sent during its all-reduce; -1 where unknown
+     */
+    public record Round(double roundMs, double fitMs, double fitMeanMs, double exchangeMs, double exchangeMeanMs,
+                        double sentBytes, double wireBytes) {
+    }
+
+    /** One task's per-round timings and bytes, as it returned them. */
+    record TaskTimes(long[] roundNanos, long[] fitNanos, long[] averageNanos, long[] sentBytes, long[] wireBytes) {
+    }
+
+    static Segment segment(long stageNanos, List<TaskTimes> tasks) {
+        int n = tasks.get(0).roundNanos().length;
+        List<Round> rounds = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            double round = 0;
+            double fit = 0;
+            double fitSum = 0;
+            double exchange = Double.MAX_VALUE;
+            double exchangeSum = 0;
+            double sent = 0;
+            double wire = 0;
+            for (TaskTimes t : tasks) {
+                round = Math.max(round, t.roundNanos()[r] / 1e6);
+                fit = Math.max(fit, t.fitNanos()[r] / 1e6);
+                fitSum += t.fitNanos()[r] / 1e6;
+                exchange = Math.min(exchange, t.averageNanos()[r] / 1e6);
+                exchangeSum += t.averageNanos()[r] / 1e6;
+                sent += t.sentBytes()[r];
+                wire = wire < 0 || t.wireBytes()[r] < 0 ? -1 : wire + t.wireBytes()[r];
+            }
+            int k = tasks.size();
+            rounds.add(new Round(round, fit, fitSum / k, exchange, exchangeSum / k, sent / k, wire < 0 ? -1 : wire / k));
+        }
+        return new Segment(stageNanos / 1e6, List.copyOf(rounds));
+    }
+
+    PeerTimes plus(Segment s) {
+        List<Segment> all = new ArrayList<>(segments);
+        all.add(s);
+        double fit = s.rounds().stream().mapToDouble(Round::fitMeanMs).sum() / 1000;
+        double average = s.rounds().stream().mapToDouble(Round::exchangeMeanMs).sum() / 1000;
+        return new PeerTimes(rounds + s.rounds().size(), fitSeconds + fit, averageSeconds + average,
+                stageSeconds + s.stageMs() / 1000, List.copyOf(all));
     }
 }

@@ -58,6 +58,32 @@ class RoundCostCommandTest {
     }
 
     @Test
+    void thePeerExchangeIsMeasuredBesideTheDriversAtEveryPoint() {
+        assertEquals(4, json.get("peerPoints").size(), "2 models x 2 worker counts");
+        for (JsonNode point : json.get("peerPoints")) {
+            // The notes' recipe averages the parameters and Adam's two moments (of every parameter but batch
+            // normalisation's running statistics, which Adam does not update).
+            long parameters = point.get("parameters").asLong();
+            long floats = point.get("averagedFloats").asLong();
+            assertTrue(floats <= 3 * parameters && floats > 2.99 * parameters, point.toString());
+            assertEquals(2, point.get("repeats").size());
+            assertEquals(2, point.get("stageFixedMs").size());
+            for (JsonNode run : point.get("repeats")) {
+                double round = run.get("roundMs").asDouble();
+                assertTrue(run.get("fitMs").asDouble() > 0 && run.get("fitMs").asDouble() <= round, run.toString());
+                assertTrue(run.get("exchangeMs").asDouble() <= run.get("exchangeMeanMs").asDouble(), run.toString());
+                // The embedded master's tasks share the driver's memory: nothing is sent.
+                assertEquals(0, run.get("sentBytes").asDouble(), run.toString());
+            }
+        }
+        for (String section : new String[] {"## Both exchanges side by side", "## The peer exchange's rounds",
+            "## The peer exchange's cost model", "## Projections for a cluster, FashionCNN, both exchanges"}) {
+            assertTrue(markdown.contains(section), section + " in\n" + markdown);
+        }
+        assertTrue(markdown.contains("| 16 | 8 cores | 128 | 10 | 2 | "), "a projection row for 16 full nodes");
+    }
+
+    @Test
     void eachRoundsPhasesAddUpAndItsBytesAreParametersAndAdamState() {
         for (JsonNode point : json.get("points")) {
             long parameters = point.get("parameters").asLong();

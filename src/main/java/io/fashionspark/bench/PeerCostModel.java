@@ -1,0 +1,153 @@
+package io.fashionspark.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model of one round of the peer exchange (inside its barrier stage), fitted on measured rounds:
+ *
+ * <pre>
+ * round    = compute + exchange + other
+ *   compute  = k(N) x steps x t_fit                    the slowest worker fits its minibatches
+ *   exchange = k(N) x (2 (N-1) x alpha + 2 (N-1)/N x S x beta)
+ *            + 2 (N-1) x lambda + 2 (N-1)/N x S / B     a ring all-reduce: 2 (N-1) messages of S/N bytes each
+ *   other    = k(N) x o                                 the task's own work per round (the recipe, the losses'
+ *                                                       message to the driver)
+ * </pre>
+ *
+ * S is the vector averaged (bytes), alpha the CPU's cost per message (Netty, the copy out of its buffer, the
+ * scheduling of the next step), beta its cost per byte (copy, encryption, the additions), lambda a link's latency
+ * per message and B its bandwidth (neither on the loopback where the constants are measured: there the wire is part
+ * of alpha and beta). t_fit is a model's minibatch as the slowest worker of a round fits it, skew between the
+ * workers included. k(N) = max(1, N / cores): N executors sharing the machine's cores. The stage around the rounds
+ * (launch, the start's broadcast, meeting, the model back) is paid once per segment: {@code stageMs = a + b x N}.
+ *
+ * <p>Each phase is fitted against its own term by least squares, each point's residual divided by its measured
+ * value so that the short rounds count as much as the long ones.
+ *
+ * @param cores    the cores the measured executors shared (k(N))
+ * @param stepMs   t_fit by model
+ * @param alphaMs  per message
+ * @param betaNsPerByte per byte, nanoseconds
+ * @param otherMs  o
+ * @param stageMs  a, the stage's fixed cost
+ * @param stagePerWorkerMs b
+ */
+public record PeerCostModel(double cores, Map<String, Double> stepMs, double alphaMs, double betaNsPerByte, double otherMs,
+                            double stageMs, double stagePerWorkerMs) {
+
+    /** One measured point: a workload at N workers, with its mean round's parts. */
+    record Observation(String model, int steps, double vectorBytes, int workers, double roundMs, double fitMs,
+                       double exchangeMs, double stageFixedMs) {
+        double otherMs() {
+            return roundMs - fitMs - exchangeMs;
+        }
+    }
+
+    /** A round's predicted parts, milliseconds. */
+    record Round(double computeMs, double exchangeMs, double wireMs, double otherMs) {
+        double totalMs() {
+            return computeMs + exchangeMs + wireMs + otherMs;
+        }
+    }
+
+    double slowdown(int workers) {
+        return Math.max(1, workers / cores);
+    }
+
+    /** The same constants on a cluster where every worker has a core of its own. */
+    PeerCostModel onOwnCores() {
+        return new PeerCostModel(Double.POSITIVE_INFINITY, stepMs, alphaMs, betaNsPerByte, otherMs, stageMs,
+                stagePerWorkerMs);
+    }
+
+    /**
+     * A round of {@code workers} ring members averaging {@code vectorBytes}, over links of {@code bytesPerSecond}
+     * (infinite: none) with {@code latencyMs} per message.
+     */
+    Round predict(double stepMs, int steps, double vectorBytes, int workers, double bytesPerSecond, double latencyMs) {
+        double k = slowdown(workers);
+        double messages = 2.0 * (workers - 1);
+        double moved = workers == 1 ? 0 : messages / workers * vectorBytes;
+        double exchange = k * (messages * alphaMs + moved * betaNsPerByte / 1e6);
+        double wire = Double.isInfinite(bytesPerSecond) ? 0 : messages * latencyMs + moved / bytesPerSecond * 1000;
+        return new Round(k * steps * stepMs, exchange, wire, k * otherMs);
+    }
+
+    /** A measured point's round as the model predicts it, on the loopback; NaN where its model was not fitted. */
+    Round predict(Observation o) {
+        return predict(stepMs.getOrDefault(o.model(), Double.NaN), o.steps(), o.vectorBytes(), o.workers(),
+                Double.POSITIVE_INFINITY, 0);
+    }
+
+    double stageFixedMs(int workers) {
+        return stageMs + stagePerWorkerMs * workers;
+    }
+
+    /** Fits every constant on the points; {@code cores} is the machine's. */
+    static PeerCostModel fit(double cores, List<Observation> points) {
+        PeerCostModel shape = new PeerCostModel(cores, Map.of(), 0, 0, 0, 0, 0);
+        // compute: k steps t_fit, per model
+        Map<String, Double> stepMs = new LinkedHashMap<>();
+        for (String model : points.stream().map(Observation::model).distinct().toList()) {
+            double xy = 0;
+            double xx = 0;
+            for (Observation o : points) {
+                if (o.model().equals(model)) {
+                    double x = shape.slowdown(o.workers()) * o.steps() / o.roundMs();
+                    xy += x * o.fitMs() / o.roundMs();
+                    xx += x * x;
+                }
+            }
+            stepMs.put(model, xy / xx);
+        }
+        // exchange: k (2 (N-1) alpha + 2 (N-1)/N S beta), over the points with peers
+        List<double[]> rows = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (Observation o : points) {
+            if (o.workers() > 1) {
+                double k = shape.slowdown(o.workers());
+                double messages = 2.0 * (o.workers() - 1);
+                rows.add(new double[] {k * messages / o.roundMs(),
+                        k * messages / o.workers() * o.vectorBytes() / 1e6 / o.roundMs()});
+                ys.add(o.exchangeMs() / o.roundMs());
+            }
+        }
+        double[] ab = rows.size() < 2 ? new double[] {0, 0}
+                : CostModel.nonNegativeLeastSquares(rows.toArray(double[][]::new),
+                        ys.stream().mapToDouble(Double::doubleValue).toArray());
+        // other: k o
+        double ky = 0;
+        double kk = 0;
+        for (Observation o : points) {
+            double k = shape.slowdown(o.workers()) / o.roundMs();
+            ky += k * Math.max(0, o.otherMs()) / o.roundMs();
+            kk += k * k;
+        }
+        // the stage: a + b N (plain least squares: a segment's cost in absolute terms)
+        double[][] stageRows = points.stream().map(o -> new double[] {1, o.workers()}).toArray(double[][]::new);
+        double[] stage = points.stream().map(Observation::workers).distinct().count() < 2
+                ? new double[] {points.stream().mapToDouble(Observation::stageFixedMs).average().orElse(0), 0}
+                : CostModel.nonNegativeLeastSquares(stageRows,
+                        points.stream().mapToDouble(Observation::stageFixedMs).toArray());
+        return new PeerCostModel(cores, Map.copyOf(stepMs), ab[0], ab[1], kk == 0 ? 0 : ky / kk, stage[0], stage[1]);
+    }
+
+    /** For each point, the fit on all the others: what the model predicts where it has not seen the point. */
+    static List<PeerCostModel> leaveOneOut(double cores, List<Observation> points) {
+        List<PeerCostModel> out = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            List<Observation> others = new ArrayList<>(points);
+            others.remove(i);
+            out.add(fit(cores, others));
+        }
+        return out;
+    }
+
+    /** Images per second of {@code workers} workers at this round. */
+    static double imagesPerSecond(int workers, int steps, int batchSize, Round r) {
+        return (double) workers * steps * batchSize / (r.totalMs() / 1000);
+    }
+}
