@@ -55,7 +55,9 @@ final class PeerCostReport {
         md.append("## Both exchanges side by side\n\n");
         md.append("The mean round (ms) of each exchange at each worker count and averaging frequency, measured in the ")
                 .append("same applications one after the other. The peer exchange's round is a round inside its ")
-                .append("barrier stage (the slowest worker's, from its first minibatch to the all-reduce's end); ")
+                .append("barrier stage (the mean worker's, from its first minibatch to the all-reduce's end: the ")
+                .append("stage's time per round); **communication** is a round less its slowest worker's compute, ")
+                .append("as for the driver exchange; ")
                 .append("its stage costs once per segment what the last column shows (launching the tasks, the ")
                 .append("start's broadcast, meeting, the model back), where the driver exchange pays a job, a ")
                 .append("broadcast and the results every round. A segment runs from where the driver needs the ")
@@ -63,6 +65,8 @@ final class PeerCostReport {
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers")
                 .right("Driver, ms", ms()).right("Its spread", pct()).right("Peer, ms", ms()).right("Its spread", pct())
                 .right("Peer / driver", x -> Formats.fixed(x.doubleValue(), 2))
+                .right("Driver communication, ms", ms()).right("Peer communication, ms", ms())
+                .right("Communication, peer / driver", x -> Formats.fixed(x.doubleValue(), 2))
                 .right("Peer stage outside its rounds, ms", ms());
         for (ModelKind m : s.models()) {
             for (int steps : s.frequencies()) {
@@ -76,8 +80,10 @@ final class PeerCostReport {
                     }
                     double d = driver == null ? Double.NaN : driver.mean().wallMs();
                     double q = peer == null ? Double.NaN : peer.mean().roundMs();
+                    double dc = driver == null ? Double.NaN : driver.mean().wallMs() - driver.mean().computeMs();
+                    double qc = peer == null ? Double.NaN : peer.mean().roundMs() - peer.mean().fitMs();
                     t.row(m.displayName(), steps, n, d, driver == null ? Double.NaN : driver.spread(), q,
-                            peer == null ? Double.NaN : peer.spread(), q / d,
+                            peer == null ? Double.NaN : peer.spread(), q / d, dc, qc, qc / dc,
                             peer == null ? Double.NaN : peer.stageFixedMeanMs());
                 }
             }
@@ -90,8 +96,9 @@ final class PeerCostReport {
         md.append("Milliseconds per round, inside the barrier stage. **Fit**: the slowest worker's minibatches (and ")
                 .append("the mean worker's); **all-reduce**: the ring's time for the worker that reached it last ")
                 .append("(the others wait for it as well); **wait**: the mean worker's all-reduce less that, time ")
-                .append("spent waiting for slower peers; **other**: the round less its slowest worker's fit and the ")
-                .append("all-reduce (the recipe, the losses' message to the driver). **Sent**: what each ")
+                .append("spent waiting for slower peers; **other**: the round less the slowest worker's fit and the ")
+                .append("all-reduce (the recipe, the losses' message to the driver, rounds starting apart). ")
+                .append("**Sent**: what each ")
                 .append("worker's ring sent in a round (messages and their 8-byte headers), against the ring's ")
                 .append("2 (N-1)/N x S; **on the interfaces**: what the worker's host interfaces (loopback left ")
                 .append("out) sent during its all-reduce, with TCP/IP and the encryption: 0 where the executors ")

@@ -562,6 +562,12 @@ public final class ScalingCostReport {
      * link's wire time added. Nothing is fitted on the linked measurement.
      */
     public static String linkCheck(RoundCost.Results fitted, RoundCost.Results linked, double gbps, String setup) {
+        return linkCheck(fitted, "scaling-cost.md", linked, gbps, setup);
+    }
+
+    /** The same, naming the loopback measurement's report ({@code fittedReport}, beside this one). */
+    public static String linkCheck(RoundCost.Results fitted, String fittedReport, RoundCost.Results linked,
+                                   double gbps, String setup) {
         Analysis an = analyse(fitted);
         if (an.fit() == null) {
             throw new IllegalArgumentException("no cost model from the fitted measurement: " + an.missing());
@@ -578,7 +584,7 @@ public final class ScalingCostReport {
             md.append(setup).append("\n\n");
         }
         md.append("Predicted with the constants fitted on every point of the loopback measurement of ").append(fitted.started())
-                .append(" ([scaling-cost.md](scaling-cost.md)), plus the wire time over ")
+                .append(" ([").append(fittedReport).append("](").append(fittedReport).append(")), plus the wire time over ")
                 .append(Formats.fixed(gbps, 3)).append(" Gb/s; nothing is fitted on these points. The machine is ")
                 .append("shared and noisy (load average ").append(linked.loadBefore()).append(" before, ")
                 .append(linked.loadAfter()).append(" after).\n\n");

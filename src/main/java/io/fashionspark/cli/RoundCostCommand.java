@@ -134,7 +134,9 @@ final class RoundCostCommand implements Callable<Integer> {
             if (from == null || linkGbps == null || !(linkGbps > 0)) {
                 throw new ConfigException("--fit-from needs --from (the measurement over the link) and --link-gbps");
             }
-            markdown = ScalingCostReport.linkCheck(RoundCost.read(fitFrom), RoundCost.read(from), linkGbps, setup);
+            String fittedReport = fitFrom.getFileName().toString().replaceFirst("\\.json$", ".md");
+            markdown = ScalingCostReport.linkCheck(RoundCost.read(fitFrom), fittedReport, RoundCost.read(from),
+                    linkGbps, setup);
         } else if (from != null) {
             markdown = ScalingCostReport.markdown(RoundCost.read(from));
         } else {

@@ -122,10 +122,7 @@ public final class ParameterAveragingTrainer {
                 test, checkpoints);
     }
 
-    /**
-     * The loop: a segment of averaging rounds at a time (up to where a listener next needs the model), each round
-     * followed by the listeners; a screen, on purpose.
-     */
+    /** The run: its exchange, its training set sent to the executors, its listeners, then the loop. */
     private TrainingOutcome run(MultiLayerNetwork start, TrainingState state, RoundRecipe recipe,
                                 LabelledImages train, LabelledImages test, CheckpointWriter checkpoints) {
         long wallStart = System.nanoTime();
@@ -142,24 +139,9 @@ public final class ParameterAveragingTrainer {
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
                             .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
                             recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));
-            Trigger modelNeeded = listeners.stream().map(TrainingListener::needsModel).reduce(Trigger::or)
-                    .orElseThrow();
-            for (; state.epoch() <= config.epochs(); state.startNextEpoch()) {
-                try (EpochShards shards = EpochShards.create(sc, trainSet, train.size(), config.workers(),
-                        config.batchSize(), config.seed(), state.epoch(), config.model().factory().exampleShape())) {
-                    while (!state.epochDone()) {
-                        List<ReplicaExchange.PlannedRound> segment = SegmentPlan.next(state, recipe, modelNeeded);
-                        ReplicaExchange.PlannedRound last = segment.get(segment.size() - 1);
-                        exchange.train(shards, segment, report -> {
-                            int steps = report.round().steps();
-                            RoundEnd end = state.roundTrained(steps, steps * config.imagesPerStep(), report.nanos(),
-                                    report.score(), report.losses());
-                            MultiLayerNetwork model = report.round().equals(last) ? exchange.model() : null;
-                            listeners.forEach(l -> l.onRoundEnd(end, model));
-                        });
-                    }
-                }
-            }
+            TrainingLoop.run(config, state, recipe, exchange, epoch -> EpochShards.create(sc, trainSet, train.size(),
+                    config.workers(), config.batchSize(), config.seed(), epoch,
+                    config.model().factory().exampleShape()), listeners);
         } finally {
             trainSet.destroy();
         }

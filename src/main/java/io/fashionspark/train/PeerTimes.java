@@ -34,7 +34,9 @@ public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, d
     /**
      * One round inside a stage, over its workers.
      *
-     * @param roundMs        the slowest worker's round, from its first minibatch to the round's end
+     * @param roundMs        the mean worker's round, from its first minibatch to the all-reduce's end and the
+     *                       losses sent: the tasks run in step, so a task's rounds add up to its time in the stage,
+     *                       and this is the stage's time per round
      * @param fitMs          the slowest worker's fitting
      * @param fitMeanMs      the mean worker's fitting
      * @param exchangeMs     the all-reduce of the worker that came last to it (the others wait for it as well)
@@ -54,7 +56,7 @@ public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, d
         int n = tasks.get(0).roundNanos().length;
         List<Round> rounds = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
-            double round = 0;
+            double roundSum = 0;
             double fit = 0;
             double fitSum = 0;
             double exchange = Double.MAX_VALUE;
@@ -62,7 +64,7 @@ public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, d
             double sent = 0;
             double wire = 0;
             for (TaskTimes t : tasks) {
-                round = Math.max(round, t.roundNanos()[r] / 1e6);
+                roundSum += t.roundNanos()[r] / 1e6;
                 fit = Math.max(fit, t.fitNanos()[r] / 1e6);
                 fitSum += t.fitNanos()[r] / 1e6;
                 exchange = Math.min(exchange, t.averageNanos()[r] / 1e6);
@@ -71,7 +73,7 @@ public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, d
                 wire = wire < 0 || t.wireBytes()[r] < 0 ? -1 : wire + t.wireBytes()[r];
             }
             int k = tasks.size();
-            rounds.add(new Round(round, fit, fitSum / k, exchange, exchangeSum / k, sent / k, wire < 0 ? -1 : wire / k));
+            rounds.add(new Round(roundSum / k, fit, fitSum / k, exchange, exchangeSum / k, sent / k, wire < 0 ? -1 : wire / k));
         }
         return new Segment(stageNanos / 1e6, List.copyOf(rounds));
     }
