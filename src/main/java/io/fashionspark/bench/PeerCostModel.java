@@ -22,7 +22,9 @@ import java.util.Map;
  * per message and B its bandwidth (neither on the loopback where the constants are measured: there the wire is part
  * of alpha and beta). t_fit is a model's minibatch as the slowest worker of a round fits it, skew between the
  * workers included. k(N) = max(1, N / cores): N executors sharing the machine's cores. The stage around the rounds
- * (launch, the start's broadcast, meeting, the model back) is paid once per segment: {@code stageMs = a + b x N}.
+ * (launch, the start's broadcast, meeting, the model back) is paid once per segment:
+ * {@code stageMs = a + k(N) x c + b x N}: the driver's part, each task's own (fetching and building its replica), and
+ * the driver's work per task.
  *
  * <p>Each phase is fitted against its own term by least squares, each point's residual divided by its measured
  * value so that the short rounds count as much as the long ones.
@@ -33,10 +35,11 @@ import java.util.Map;
  * @param betaNsPerByte per byte, nanoseconds
  * @param otherMs  o
  * @param stageMs  a, the stage's fixed cost
- * @param stagePerWorkerMs b
+ * @param stageTaskMs c, each task's own part of the stage (scaled by k(N))
+ * @param stagePerWorkerMs b, the driver's part per task
  */
 public record PeerCostModel(double cores, Map<String, Double> stepMs, double alphaMs, double betaNsPerByte, double otherMs,
-                            double stageMs, double stagePerWorkerMs) {
+                            double stageMs, double stageTaskMs, double stagePerWorkerMs) {
 
     /** One measured point: a workload at N workers, with its mean round's parts. */
     record Observation(String model, int steps, double vectorBytes, int workers, double roundMs, double fitMs,
@@ -60,7 +63,7 @@ public record PeerCostModel(double cores, Map<String, Double> stepMs, double alp
     /** The same constants on a cluster where every worker has a core of its own. */
     PeerCostModel onOwnCores() {
         return new PeerCostModel(Double.POSITIVE_INFINITY, stepMs, alphaMs, betaNsPerByte, otherMs, stageMs,
-                stagePerWorkerMs);
+                stageTaskMs, stagePerWorkerMs);
     }
 
     /**
@@ -83,12 +86,12 @@ public record PeerCostModel(double cores, Map<String, Double> stepMs, double alp
     }
 
     double stageFixedMs(int workers) {
-        return stageMs + stagePerWorkerMs * workers;
+        return stageMs + slowdown(workers) * stageTaskMs + stagePerWorkerMs * workers;
     }
 
     /** Fits every constant on the points; {@code cores} is the machine's. */
     static PeerCostModel fit(double cores, List<Observation> points) {
-        PeerCostModel shape = new PeerCostModel(cores, Map.of(), 0, 0, 0, 0, 0);
+        PeerCostModel shape = new PeerCostModel(cores, Map.of(), 0, 0, 0, 0, 0, 0);
         // compute: k steps t_fit, per model
         Map<String, Double> stepMs = new LinkedHashMap<>();
         for (String model : points.stream().map(Observation::model).distinct().toList()) {
@@ -126,13 +129,13 @@ public record PeerCostModel(double cores, Map<String, Double> stepMs, double alp
             ky += k * Math.max(0, o.otherMs()) / o.roundMs();
             kk += k * k;
         }
-        // the stage: a + b N (plain least squares: a segment's cost in absolute terms)
-        double[][] stageRows = points.stream().map(o -> new double[] {1, o.workers()}).toArray(double[][]::new);
-        double[] stage = points.stream().map(Observation::workers).distinct().count() < 2
-                ? new double[] {points.stream().mapToDouble(Observation::stageFixedMs).average().orElse(0), 0}
-                : CostModel.nonNegativeLeastSquares(stageRows,
-                        points.stream().mapToDouble(Observation::stageFixedMs).toArray());
-        return new PeerCostModel(cores, Map.copyOf(stepMs), ab[0], ab[1], kk == 0 ? 0 : ky / kk, stage[0], stage[1]);
+        // the stage: a + k(N) c + b N, each point's residual relative to its value
+        double[][] stageRows = points.stream().map(o -> new double[] {1 / o.stageFixedMs(),
+                shape.slowdown(o.workers()) / o.stageFixedMs(), o.workers() / o.stageFixedMs()})
+                .toArray(double[][]::new);
+        double[] stage = CostModel.nonNegativeLeastSquares(stageRows, points.stream().mapToDouble(o -> 1.0).toArray());
+        return new PeerCostModel(cores, Map.copyOf(stepMs), ab[0], ab[1], kk == 0 ? 0 : ky / kk, stage[0], stage[1],
+                stage[2]);
     }
 
     /** For each point, the fit on all the others: what the model predicts where it has not seen the point. */

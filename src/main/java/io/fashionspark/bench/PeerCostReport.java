@@ -141,7 +141,7 @@ final class PeerCostReport {
                 .append("compute  = k(N) x steps x t_fit\n")
                 .append("exchange = k(N) x (2 (N-1) x alpha + 2 (N-1)/N x S x beta) + 2 (N-1) x lambda + 2 (N-1)/N x S / B\n")
                 .append("other    = k(N) x o\n")
-                .append("stage    = a + b x N   (once per segment)\n```\n\n");
+                .append("stage    = a + k(N) x c + b x N   (once per segment)\n```\n\n");
         md.append("t_fit is a model's minibatch as the slowest worker of a round fits it (the skew between workers ")
                 .append("included), fitted on the rounds: the step times measured apart (above) come from a ")
                 .append("different, shorter run. Fitted by least squares on all ").append(obs.size())
@@ -154,7 +154,8 @@ final class PeerCostReport {
                 "CPU per byte each worker sends (copy, encryption, additions)");
         c.row("o", Formats.fixed(fit.otherMs(), 2) + " ms", "a task's own work per round");
         c.row("a", Formats.fixed(fit.stageMs(), 0) + " ms", "a segment's stage, fixed");
-        c.row("b", Formats.fixed(fit.stagePerWorkerMs(), 1) + " ms", "a segment's stage, per worker");
+        c.row("c", Formats.fixed(fit.stageTaskMs(), 0) + " ms", "a segment's stage, each task's own part");
+        c.row("b", Formats.fixed(fit.stagePerWorkerMs(), 1) + " ms", "a segment's stage, the driver's part per task");
         md.append(c.render()).append('\n');
         md.append("Each point predicted by the fit on all the others (leave-one-out), against its mean and its ")
                 .append("worst run:\n\n");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class PeerCostModelTest {
     private static final PeerCostModel TRUE = new PeerCostModel(2, Map.of("A", 10.0, "B", 60.0), 0.2, 0.5, 1.5, 150,
-            20);
+            40, 20);
 
     private static List<PeerCostModel.Observation> points() {
         List<PeerCostModel.Observation> out = new ArrayList<>();
@@ -36,6 +36,7 @@ class PeerCostModelTest {
         assertEquals(0.5, fit.betaNsPerByte(), 1e-9);
         assertEquals(1.5, fit.otherMs(), 1e-9);
         assertEquals(150, fit.stageMs(), 1e-6);
+        assertEquals(40, fit.stageTaskMs(), 1e-6);
         assertEquals(20, fit.stagePerWorkerMs(), 1e-6);
     }
 
