@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  * and the exit code says that one failed.
  */
 @Command(name = PredictCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-        description = {"Classifies pictures of clothing with a trained model: PNG or JPEG files (grey or colour, any "
-                + "size; converted to 28x28 white-on-black like FashionMNIST) and idx image files (every image in "
+        description = {"Classifies pictures of clothing with a trained model: pictures in PNG, JPEG, GIF (the first "
+                + "frame), BMP, WBMP, TIFF or WebP (grey or colour, any size; converted to 28x28 white-on-black like FashionMNIST) and idx image files (every image in "
                 + "them, reported as FILE#index).",
             "Prints each image's most likely classes with their probabilities; on the driver alone, without "
                 + "Spark, for a handful of files.",
@@ -88,13 +88,13 @@ final class PredictCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--image-column", paramLabel = "NAME",
-            description = "With --output, the image column of Parquet inputs (an image struct, PNG/JPEG bytes or "
+            description = "With --output, the image column of Parquet inputs (an image struct, a picture's bytes or "
                     + "784 grey levels). Default: the first of image, content, pixels, features, or any column "
                     + "that holds images.")
     String imageColumn;
 
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "PNG or JPEG pictures, or idx3-ubyte image files (gzip'd or raw); local paths or Hadoop "
+            description = "Pictures (" + InputFiles.FORMATS + "), or idx3-ubyte image files (gzip'd or raw); local paths or Hadoop "
                     + "URIs. With --output also directories (read recursively), globs and Parquet tables.")
     List<String> files;
 

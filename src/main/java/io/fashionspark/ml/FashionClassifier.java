@@ -132,7 +132,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 "replace the files of an existing run directory");
         labelCol = new Param<>(this, "labelCol", "column of labels, 0 to 9");
         imageCol = new Param<>(this, "imageCol", "column of images: an image struct "
-                + "(Spark's image source), binary (PNG/JPEG bytes or 784 grey levels) or 784 numbers");
+                + "(Spark's image source), binary (a picture's bytes or 784 grey levels) or 784 numbers");
         validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean "
                 + "column: true marks the rows to test on instead of training on; empty: use validationFraction");
         validationFraction = new DoubleParam(this, "validationFraction", "share of the rows, "

@@ -67,7 +67,7 @@ public final class FashionClassifierModel extends Model<FashionClassifierModel> 
         this.modelZip = modelZip;
         // Created here, not where declared: a Param takes its owner's uid when it is made.
         imageCol = new Param<>(this, "imageCol", "column of images: an image struct "
-                + "(Spark's image source), binary (PNG/JPEG bytes or 784 grey levels) or 784 numbers");
+                + "(Spark's image source), binary (a picture's bytes or 784 grey levels) or 784 numbers");
         predictionCol = new Param<>(this, "predictionCol", "output column of the "
                 + "predicted label index (double)");
         predictedClassCol = new Param<>(this, "predictedClassCol", "output column of the "

@@ -21,7 +21,8 @@ import scala.collection.Seq;
  * <ul>
  *   <li>a struct of Spark's {@code image} data source ({@code height}, {@code width}, {@code nChannels},
  *   {@code data}: 8-bit grey, BGR or BGRA), converted like a picture file;</li>
- *   <li>binary: an encoded PNG or JPEG picture (Spark's {@code binaryFile} source's {@code content}), converted
+ *   <li>binary: an encoded picture in any form {@link InputFiles#FORMATS} lists (Spark's {@code binaryFile} source's
+ *       {@code content}), converted
  *   to FashionMNIST's 28x28 white on black; or exactly 784 bytes, the grey levels of a 28x28 image as the idx
  *   files store them, taken as they are;</li>
  *   <li>784 numbers (an ML vector or an array): grey levels 0 to 255 as in the idx files, or, when none
@@ -50,7 +51,7 @@ public enum ImageInput {
             return ARRAY;
         }
         throw new IllegalArgumentException("image column '" + column + "' has type " + type.simpleString()
-                + "; it must be an image struct (Spark's image source), binary (PNG or JPEG bytes, or 784 grey "
+                + "; it must be an image struct (Spark's image source), binary (a picture's bytes, or 784 grey "
                 + "levels) or 784 numbers (a vector or an array)");
     }
 
@@ -73,7 +74,8 @@ public enum ImageInput {
         }
         if (!InputFiles.isPicture(bytes)) {
             throw new DataException(bytes.length == 0 ? "empty (0 bytes)"
-                    : "neither a PNG or JPEG picture nor 784 grey levels (" + bytes.length + " bytes)");
+                    : "neither a picture in a form this reads (" + InputFiles.FORMATS + ") nor 784 grey levels ("
+                    + bytes.length + " bytes)");
         }
         try {
             List<InputImage> images = InputFiles.parse(PICTURE, bytes);

@@ -14,24 +14,38 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 
 /**
- * Reads the files given to {@code predict}: PNG or JPEG pictures (one image each, converted by
- * {@link ImageConverter}) and idx3-ubyte image files, gzip'd or raw (every image in them). The kind is told from
- * the file's first bytes, not its name. Every failure is a {@link DataException} whose message starts with the
- * file's name as given.
+ * Reads the files given to {@code predict}, and the pictures of the Spark ML model's binary column: pictures in any
+ * form Java's ImageIO reads here ({@link #FORMATS}; one image each, an animated GIF's first frame, converted by
+ * {@link ImageConverter}) and idx3-ubyte image files, gzip'd or raw (every image in them). The kind is told from the
+ * file's first bytes, not its name. A picture the decoder reports as incomplete (a truncated JPEG) is refused as a
+ * corrupt one is: a partly decoded picture would still get a confident class. Every failure is a
+ * {@link DataException} whose message starts with the file's name as given.
  */
 public final class InputFiles {
     /** Pictures above this many pixels are refused before decoding (a 100-megapixel photograph is ample). */
     static final long MAX_PIXELS = 100_000_000L;
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    /** The picture forms read: the JDK's ImageIO readers, and WebP through TwelveMonkeys' plug-in. */
+    public static final String FORMATS = "PNG, JPEG, GIF, BMP, WBMP, TIFF, WebP";
     private static final byte[] GZIP = {0x1F, (byte) 0x8B};
     /** Any unsigned-byte idx file: idx1 (labels) is recognised too, for a clear "not images" message. */
     private static final byte[] IDX_UBYTE = {0, 0, 0x08};
+
+    static {
+        // ImageIO finds plug-ins on the class path it started with; on an executor the application's jar is on a
+        // class loader of its own, so WebP's reader is registered from it explicitly.
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        try {
+            t.setContextClassLoader(InputFiles.class.getClassLoader());
+            ImageIO.scanForPlugins();
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
 
     private InputFiles() {
     }
@@ -46,14 +60,14 @@ public final class InputFiles {
         if (startsWith(bytes, GZIP) || startsWith(bytes, IDX_UBYTE)) {
             return idxImages(file, bytes);
         }
-        if (startsWith(bytes, PNG) || startsWith(bytes, JPEG)) {
-            return List.of(new InputImage(file, ImageConverter.toFashionMnist(decode(file, bytes))));
-        }
         if (bytes.length == 0) {
             throw new DataException(file + ": file is empty");
         }
-        throw new DataException(file + ": not a PNG or JPEG picture nor an idx3-ubyte image file (it starts with "
-                + hex(bytes) + ")");
+        if (isPicture(bytes)) {
+            return List.of(new InputImage(file, ImageConverter.toFashionMnist(decode(file, bytes))));
+        }
+        throw new DataException(file + ": not a picture in a form this reads (" + FORMATS + ") nor an idx3-ubyte "
+                + "image file (it starts with " + hex(bytes) + ")");
     }
 
     private static byte[] readBytes(String file, Configuration conf) {
@@ -79,13 +93,17 @@ public final class InputFiles {
     }
 
     private static BufferedImage decode(String file, byte[] bytes) {
+        String format = "";
         try {
-            var in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+            var in = new BytesImageInputStream(bytes);
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DataException(file + ": no decoder for this picture");
             }
             var reader = readers.next();
+            format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
@@ -93,7 +111,13 @@ public final class InputFiles {
                     throw new DataException(file + ": picture of " + reader.getWidth(0) + "x" + reader.getHeight(0)
                             + " pixels is too large (at most " + MAX_PIXELS / 1_000_000 + " megapixels)");
                 }
-                return reader.read(0);
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // The JPEG reader decodes a truncated file to the end it has, and only warns.
+                    throw new DataException(file + ": the " + format + " picture decodes only in part ("
+                            + String.join("; ", warnings) + ")");
+                }
+                return image;
             } finally {
                 reader.dispose();
             }
@@ -101,9 +125,9 @@ public final class InputFiles {
             if (e instanceof DataException d) {
                 throw d;
             }
-            String format = startsWith(bytes, PNG) ? "PNG" : "JPEG";
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new DataException(file + ": cannot decode the " + format + " picture (" + why + ")", e);
+            throw new DataException(file + ": cannot decode the " + (format.isEmpty() ? "" : format + " ")
+                    + "picture (" + why + ")", e);
         }
     }
 
@@ -118,9 +142,16 @@ public final class InputFiles {
         return images;
     }
 
-    /** Whether {@code bytes} start as a PNG or JPEG file does. */
+    /** Whether {@code bytes} are a picture that one of ImageIO's readers says it can decode (from its header). */
     public static boolean isPicture(byte[] bytes) {
-        return startsWith(bytes, PNG) || startsWith(bytes, JPEG);
+        if (bytes.length == 0 || startsWith(bytes, GZIP) || startsWith(bytes, IDX_UBYTE)) {
+            return false;
+        }
+        try {
+            return ImageIO.getImageReaders(new BytesImageInputStream(bytes)).hasNext();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -133,8 +133,8 @@ class PredictCommandTest {
         assertEquals(List.of(
                 "fashion-spark: " + corrupt + ": cannot decode the PNG picture (Error reading PNG image data)",
                 "fashion-spark: " + missing + ": no such file",
-                "fashion-spark: " + notes + ": not a PNG or JPEG picture nor an idx3-ubyte image file (it starts with "
-                        + "68 65 6C 6C)"), err, r.err());
+                "fashion-spark: " + notes + ": not a picture in a form this reads (PNG, JPEG, GIF, BMP, WBMP, TIFF, "
+                        + "WebP) nor an idx3-ubyte image file (it starts with 68 65 6C 6C)"), err, r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
         List<String> rows = r.out().lines().skip(1).toList();
         assertEquals(2, rows.size(), r.out());

@@ -93,7 +93,8 @@ class PredictOnExecutorsTest {
         }
         assertTrue(byName.get("corrupt.png").getString(5).startsWith("cannot decode the PNG picture ("),
                 byName.get("corrupt.png").getString(5));
-        assertTrue(byName.get("notes.txt").getString(5).contains("not a PNG or JPEG picture"));
+        assertTrue(byName.get("notes.txt").getString(5).contains(
+                "not a picture in a form this reads (PNG, JPEG, GIF, BMP, WBMP, TIFF, WebP)"));
         assertEquals("file is empty", byName.get("empty.jpg").getString(5));
         assertFalse(byName.containsKey("_SUCCESS"));
         int right = 0;

@@ -234,7 +234,8 @@ class FashionClassifierTest {
         assertEquals(4, kept.size());
         assertNull(kept.get(0).get(1));
         assertTrue(kept.get(1).getString(1).contains("empty"), kept.get(1).toString());
-        assertTrue(kept.get(2).getString(1).contains("neither a PNG or JPEG picture"), kept.get(2).toString());
+        assertTrue(kept.get(2).getString(1).contains(
+                "neither a picture in a form this reads (PNG, JPEG, GIF, BMP, WBMP, TIFF, WebP)"), kept.get(2).toString());
         assertTrue(kept.get(3).getString(1).contains("cannot decode the PNG picture"), kept.get(3).toString());
         assertTrue(kept.get(3).isNullAt(0));
 

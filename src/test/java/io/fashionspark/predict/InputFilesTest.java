@@ -60,7 +60,8 @@ class InputFilesTest {
         assertTrue(failure(Files.write(dir.resolve("empty.png"), new byte[0])).endsWith("file is empty"));
         assertTrue(failure(dir).endsWith("is a directory, expected an image or idx file"));
         String text = failure(Files.writeString(dir.resolve("notes.png"), "not a picture", StandardCharsets.UTF_8));
-        assertTrue(text.contains("not a PNG or JPEG picture nor an idx3-ubyte image file (it starts with 6E 6F 74 20)"),
+        assertTrue(text.contains("not a picture in a form this reads (PNG, JPEG, GIF, BMP, WBMP, TIFF, WebP) nor an idx3-ubyte "
+                + "image file (it starts with 6E 6F 74 20)"),
                 text);
         byte[] png = Pictures.encode(Pictures.grey(new byte[784]), "png");
         byte[] corrupt = Arrays.copyOf(png, png.length);
