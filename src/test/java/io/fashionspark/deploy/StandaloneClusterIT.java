@@ -234,9 +234,9 @@ class StandaloneClusterIT {
     }
 
     /**
-     * An executor JVM killed (SIGKILL) in the middle of a barrier stage: Spark relaunches the stage as a whole on a
-     * new executor, from the segment's start, and the run ends with the undisturbed run's parameters bit for bit,
-     * every iteration logged once.
+     * An executor JVM killed (SIGKILL) in the middle of a barrier stage: Spark does not relaunch a failed barrier
+     * result stage, so the exchange runs it again as a whole on a new executor, from the segment's start; the run
+     * ends with the undisturbed run's parameters bit for bit, every iteration logged once.
      */
     @Test
     @Order(7)
