@@ -102,7 +102,8 @@ final class PeerCostReport {
                 .append("worker's ring sent in a round (messages and their 8-byte headers), against the ring's ")
                 .append("2 (N-1)/N x S; **on the interfaces**: what the worker's host interfaces (loopback left ")
                 .append("out) sent during its all-reduce, with TCP/IP and the encryption: 0 where the executors ")
-                .append("talk over loopback, a dash where the kernel does not say.\n\n");
+                .append("talk over loopback, a dash where not read (the embedded master's tasks share memory, or ")
+                .append("the kernel does not say).\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers").right("k(N)")
                 .right("Round", ms()).right("Spread", pct()).right("Fit (slowest)", ms()).right("Fit (mean)", ms())
                 .right("All-reduce", ms()).right("Wait", ms()).right("Other", ms())

@@ -591,7 +591,8 @@ final class PeerExchange implements ReplicaExchange {
                 }
                 long fitted = System.nanoTime();
                 long sent = ring.sentBytes();
-                long wire = InterfaceCounters.sentBytes();
+                // The interfaces' counters say something only where the ring's traffic leaves the host.
+                long wire = embedded ? -1 : InterfaceCounters.sentBytes();
                 average(net, ring, averageAdam);
                 out.fitNanos[r] = fitted - t0;
                 out.averageNanos[r] = System.nanoTime() - fitted;
