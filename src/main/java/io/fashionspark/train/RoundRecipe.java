@@ -30,10 +30,22 @@ final class RoundRecipe {
         this.config = config;
         TrainingRecipe r = config.recipe();
         this.totalIterations = (long) config.epochs() * stepsPerEpoch;
-        this.warmupIterations = Math.round(r.lrWarmupEpochs() * stepsPerEpoch);
+        this.warmupIterations = Math.round(warmupEpochs(r.lrWarmupEpochs(), config.epochs()) * stepsPerEpoch);
         this.syncIterations = Math.round(r.syncEpochs() * stepsPerEpoch);
         this.blockMomentum = r.blockMomentumOn() ? blockMomentum(blockMomentumState) : null;
         this.rateSet = Double.NaN;
+    }
+
+    /** The most of a run its warm-up takes: the rest of the run trains at the peak rate and its decay. */
+    static final double MOST_WARMUP_SHARE = 0.2;
+
+    /**
+     * The warm-up a run of {@code epochs} gets: {@code lr-warmup-epochs}, but at most a fifth of the run. A run of 5
+     * epochs or more warms up as asked; a shorter one would otherwise spend all (1 epoch) or half (2) of itself
+     * below the peak and never decay.
+     */
+    static double warmupEpochs(double asked, int epochs) {
+        return Math.min(asked, MOST_WARMUP_SHARE * epochs);
     }
 
     /** Steps in the round that starts at {@code iteration}, given {@code left} steps left in the epoch. */

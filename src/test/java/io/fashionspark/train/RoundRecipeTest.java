@@ -35,14 +35,29 @@ class RoundRecipeTest {
 
     @Test
     void warmUpClimbsToTheScaledPeakThenCosineFallsToZero() {
-        RoundRecipe r = recipe(new TrainingRecipe(LrScaling.LINEAR, 0.5, LrDecay.COSINE, 0, 0, 1, false,
+        RoundRecipe r = recipe(new TrainingRecipe(LrScaling.LINEAR, 0.4, LrDecay.COSINE, 0, 0, 1, false,
                 AdamState.AVERAGED, 0.999, 0, 0));
         assertFalse(r.constantRate());
-        assertEquals(0.004 / 50, r.rateAt(0), 1e-12);
-        assertEquals(0.004 * 25 / 50, r.rateAt(24), 1e-12);
-        assertEquals(0.004, r.rateAt(50), 1e-12, "the peak is the rate times 4 workers, reached after the warm-up");
-        assertEquals(0.002, r.rateAt(125), 1e-12, "half-way through the decay: half the peak");
+        assertEquals(0.004 / 40, r.rateAt(0), 1e-12);
+        assertEquals(0.004 * 25 / 40, r.rateAt(24), 1e-12);
+        assertEquals(0.004, r.rateAt(40), 1e-12, "the peak is the rate times 4 workers, reached after the warm-up");
+        assertEquals(0.002, r.rateAt(120), 1e-12, "half-way through the decay: half the peak");
         assertTrue(r.rateAt(199) < 0.004 * 0.001, "near 0 at the last iteration: " + r.rateAt(199));
+    }
+
+    @Test
+    void theWarmUpTakesAtMostAFifthOfTheRun() {
+        // The tuned recipe's 1 epoch of warm-up: all of a 1-epoch run and half of a 2-epoch one, were it not capped.
+        assertEquals(0.2, RoundRecipe.warmupEpochs(1, 1), 1e-12);
+        assertEquals(0.4, RoundRecipe.warmupEpochs(1, 2), 1e-12);
+        assertEquals(1, RoundRecipe.warmupEpochs(1, 5), 1e-12, "5 epochs and more warm up as asked");
+        assertEquals(1, RoundRecipe.warmupEpochs(1, 30), 1e-12);
+        assertEquals(0, RoundRecipe.warmupEpochs(0, 1), 1e-12);
+        // 2 epochs of 100 steps with 1 epoch asked: 40 steps of warm-up, then the cosine over the other 160.
+        RoundRecipe r = recipe(new TrainingRecipe(LrScaling.LINEAR, 1, LrDecay.COSINE, 0, 0, 1, false,
+                AdamState.AVERAGED, 0.999, 0, 0));
+        assertEquals(0.004, r.rateAt(40), 1e-12);
+        assertTrue(r.rateAt(100) < 0.004, "decaying by the first epoch's end: " + r.rateAt(100));
     }
 
     @Test
