@@ -1,5 +1,9 @@
 package io.fashionspark.bench;
 
+import static io.fashionspark.bench.ScalingCostReport.TOLERANCE;
+import static io.fashionspark.bench.ScalingCostReport.pct;
+import static io.fashionspark.bench.ScalingCostReport.signedPct;
+
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.train.PeerTimes;
 import java.util.ArrayList;
@@ -18,7 +22,6 @@ final class PeerCostReport {
     static final double LINK_LATENCY_MS = 0.05;
     /** Cores of a full node in the projections. */
     static final int NODE_CORES = 8;
-    static final double TOLERANCE = 0.25;
 
     private PeerCostReport() {
     }
@@ -319,14 +322,6 @@ final class PeerCostReport {
 
     static Function<Number, String> mb() {
         return x -> Formats.fixed(x.doubleValue() / 1e6, 2);
-    }
-
-    static Function<Number, String> pct() {
-        return x -> Formats.fixed(100 * x.doubleValue(), 0) + "%";
-    }
-
-    static Function<Number, String> signedPct() {
-        return x -> String.format(Locale.ROOT, "%+.1f%%", 100 * x.doubleValue());
     }
 
     static String join(List<Double> values) {

@@ -137,17 +137,6 @@ public final class RoundCost {
         public List<Point> modelPoints() {
             return points.stream().filter(p -> p.steps() == null || p.steps() == settings.steps()).toList();
         }
-
-        /** The mean round of a model at a worker count and frequency on an exchange; NaN where not measured. */
-        public double roundMs(Exchange exchange, ModelKind model, int workers, int steps) {
-            if (exchange == Exchange.DRIVER) {
-                return points.stream().filter(p -> p.model() == model && p.workers() == workers
-                        && (p.steps() == null ? settings.steps() : p.steps()) == steps)
-                        .mapToDouble(p -> p.mean().wallMs()).findFirst().orElse(Double.NaN);
-            }
-            return peerPoints.stream().filter(p -> p.model() == model && p.workers() == workers && p.steps() == steps)
-                    .mapToDouble(p -> p.mean().roundMs()).findFirst().orElse(Double.NaN);
-        }
     }
 
     /**

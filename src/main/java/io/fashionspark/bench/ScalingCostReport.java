@@ -678,11 +678,11 @@ public final class ScalingCostReport {
         return x -> Formats.fixed(x.doubleValue(), 0);
     }
 
-    private static java.util.function.Function<Number, String> pct() {
+    static java.util.function.Function<Number, String> pct() {
         return x -> Formats.fixed(100 * x.doubleValue(), 0) + "%";
     }
 
-    private static java.util.function.Function<Number, String> signedPct() {
+    static java.util.function.Function<Number, String> signedPct() {
         return x -> Double.isFinite(x.doubleValue())
                 ? String.format(Locale.ROOT, "%+.1f%%", 100 * x.doubleValue()) : Formats.DASH;
     }

@@ -63,11 +63,7 @@ public final class InputFiles {
         if (bytes.length == 0) {
             throw new DataException(file + ": file is empty");
         }
-        if (isPicture(bytes)) {
-            return List.of(new InputImage(file, ImageConverter.toFashionMnist(decode(file, bytes))));
-        }
-        throw new DataException(file + ": not a picture in a form this reads (" + FORMATS + ") nor an idx3-ubyte "
-                + "image file (it starts with " + hex(bytes) + ")");
+        return List.of(new InputImage(file, ImageConverter.toFashionMnist(decode(file, bytes))));
     }
 
     private static byte[] readBytes(String file, Configuration conf) {
@@ -98,7 +94,8 @@ public final class InputFiles {
             var in = new BytesImageInputStream(bytes);
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new DataException(file + ": no decoder for this picture");
+                throw new DataException(file + ": not a picture in a form this reads (" + FORMATS + ") nor an "
+                        + "idx3-ubyte image file (it starts with " + hex(bytes) + ")");
             }
             var reader = readers.next();
             format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
