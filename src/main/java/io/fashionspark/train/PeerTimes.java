@@ -5,18 +5,33 @@ import java.util.List;
 
 /**
  * Where the peer exchange's rounds spent their time, over a run: what the bench's round breakdown and
- * {@code round-cost} show beside dl4j-spark's phase timers for the driver exchange. Worker-side sums are means over
+ * {@code round-cost} show beside dl4j-spark's phase timers for the driver exchange. Worker-side totals are means over
  * the workers.
  *
- * @param rounds         rounds trained in barrier stages
- * @param fitSeconds     the workers fitting their minibatches
- * @param averageSeconds the workers in the all-reduce, waiting for the slowest peer included
- * @param stageSeconds   the stages' wall time on the driver, from submission to the model back
- * @param segments       each barrier stage, round by round
+ * @param segments each barrier stage, round by round
  */
-public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, double stageSeconds,
-                        List<Segment> segments) {
-    static final PeerTimes NONE = new PeerTimes(0, 0, 0, 0, List.of());
+public record PeerTimes(List<Segment> segments) {
+    static final PeerTimes NONE = new PeerTimes(List.of());
+
+    /** Rounds trained in barrier stages. */
+    public long rounds() {
+        return segments.stream().mapToLong(s -> s.rounds().size()).sum();
+    }
+
+    /** The workers fitting their minibatches, seconds. */
+    public double fitSeconds() {
+        return segments.stream().flatMap(s -> s.rounds().stream()).mapToDouble(Round::fitMeanMs).sum() / 1000;
+    }
+
+    /** The workers in the all-reduce, waiting for the slowest peer included, seconds. */
+    public double averageSeconds() {
+        return segments.stream().flatMap(s -> s.rounds().stream()).mapToDouble(Round::exchangeMeanMs).sum() / 1000;
+    }
+
+    /** The stages' wall time on the driver, from submission to the model back, seconds. */
+    public double stageSeconds() {
+        return segments.stream().mapToDouble(Segment::stageMs).sum() / 1000;
+    }
 
     /**
      * One barrier stage.
@@ -81,9 +96,6 @@ public record PeerTimes(long rounds, double fitSeconds, double averageSeconds, d
     PeerTimes plus(Segment s) {
         List<Segment> all = new ArrayList<>(segments);
         all.add(s);
-        double fit = s.rounds().stream().mapToDouble(Round::fitMeanMs).sum() / 1000;
-        double average = s.rounds().stream().mapToDouble(Round::exchangeMeanMs).sum() / 1000;
-        return new PeerTimes(rounds + s.rounds().size(), fitSeconds + fit, averageSeconds + average,
-                stageSeconds + s.stageMs() / 1000, List.copyOf(all));
+        return new PeerTimes(List.copyOf(all));
     }
 }
