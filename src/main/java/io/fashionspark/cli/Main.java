@@ -37,7 +37,12 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code; never exits the JVM (tests call this). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         // Before any ND4J class loads: choose the native build and enable DL4J's oneDNN helpers.
-        NativeDefaults.apply();
+        try {
+            NativeDefaults.apply();
+        } catch (NativeDefaults.UnsupportedCpuException e) {
+            err.println("fashion-spark: " + e.getMessage());
+            return ExitCodes.RUNTIME_FAILURE;
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

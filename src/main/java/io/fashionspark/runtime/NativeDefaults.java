@@ -3,6 +3,7 @@ package io.fashionspark.runtime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * JVM-wide settings ND4J and DL4J read once, when they first load. Applied at the start of the driver and of every
@@ -27,17 +28,41 @@ public final class NativeDefaults {
         if (!APPLIED.compareAndSet(false, true)) {
             return;
         }
-        // The build bundles one native variant (nd4j.classifier, e.g. linux-x86_64-onednn-avx2 or, with -Pcuda,
-        // linux-x86_64-cudnn); JavaCPP finds it only when told its suffix.
-        String classifier = BuildInfo.get("nd4j.classifier");
-        String extension = classifier.startsWith(PLATFORM) ? classifier.substring(PLATFORM.length()) : "";
-        if (!extension.isEmpty() && (!extension.contains("avx2") || cpuHasAvx2())) {
+        String extension = platformExtension(BuildInfo.get("nd4j.classifier"), NativeDefaults::cpuHasAvx2);
+        if (!extension.isEmpty()) {
             setIfAbsent(PLATFORM_EXTENSION, extension);
         }
         setIfAbsent(HELPERS_DISABLE, "false");
         // Without a cap JavaCPP lets off-heap garbage grow to twice the heap before it asks for a GC.
         long heap = Runtime.getRuntime().maxMemory();
         setIfAbsent(MAX_PHYSICAL_BYTES, Long.toString(heap + (1536L << 20)));
+    }
+
+    /**
+     * The suffix by which JavaCPP finds the one native build the jar carries ({@code nd4j.classifier}, e.g.
+     * {@code linux-x86_64-onednn-avx2}, or {@code linux-x86_64-cudnn} with {@code -Pcuda}): empty for the generic
+     * build.
+     *
+     * @throws UnsupportedCpuException where the build needs AVX2 and this CPU has none: there is no other build in
+     *                                 the jar to fall back on, and loading it would die on an illegal instruction
+     */
+    static String platformExtension(String classifier, BooleanSupplier cpuHasAvx2) {
+        String extension = classifier.startsWith(PLATFORM) ? classifier.substring(PLATFORM.length()) : "";
+        if (extension.contains("avx2") && !cpuHasAvx2.getAsBoolean()) {
+            throw new UnsupportedCpuException("this CPU has no AVX2, which the jar's ND4J build (" + classifier
+                    + ") needs; build a jar for it with: mvn -B -DskipTests -Dnd4j.classifier=" + PLATFORM
+                    + " package");
+        }
+        return extension;
+    }
+
+    /** The CPU cannot run the jar's native build. */
+    public static final class UnsupportedCpuException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedCpuException(String message) {
+            super(message);
+        }
     }
 
     private static void setIfAbsent(String key, String value) {
