@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by the deploy scripts: where the project, its job jar and Spark are, and how to call spark-submit.
-# Nothing here hard-codes a host or a jar name: the jar name is the build's <finalName> in pom.xml.
+# Nothing here hard-codes a host or a jar name: the jar name is the build's <finalName> in product/pom.xml.
 
 FS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -16,14 +16,32 @@ job_jar() {
     return
   fi
   local name
-  name="$(sed -n 's:.*<finalName>\(.*\)</finalName>.*:\1:p' "$FS_ROOT/pom.xml" | head -n 1)"
-  [[ -n "$name" ]] || die "no <finalName> in $FS_ROOT/pom.xml"
+  name="$(sed -n 's:.*<finalName>\(.*\)</finalName>.*:\1:p' "$FS_ROOT/product/pom.xml" | head -n 1)"
+  [[ -n "$name" ]] || die "no <finalName> in $FS_ROOT/product/pom.xml"
   echo "$FS_ROOT/target/$name.jar"
 }
 
 require_jar() {
   local jar
   jar="$(job_jar)"
+  [[ -f "$jar" ]] || die "$jar not found; build it first: mvn -B -DskipTests package"
+  echo "$jar"
+}
+
+# The bench module's commands (bench, scaling, round-cost) measure the product; they are not in the job jar but in
+# bench/target/fashion-spark-bench.jar (override with FASHION_SPARK_BENCH_JAR), which runs with the job jar.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+BENCH_MAIN=io.fashionspark.bench.cli.BenchMain
+
+is_bench_command() {
+  case "${1:-}" in
+    bench | scaling | round-cost) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+require_bench_jar() {
+  local jar="${FASHION_SPARK_BENCH_JAR:-$FS_ROOT/bench/target/fashion-spark-bench.jar}"
   [[ -f "$jar" ]] || die "$jar not found; build it first: mvn -B -DskipTests package"
   echo "$jar"
 }

@@ -38,9 +38,19 @@ trap 'rm -f "$PROPERTIES_FILE"' EXIT
 } >"$PROPERTIES_FILE"
 export PROPERTIES_FILE
 
+# The bench module's commands run from its jar, with the job jar beside it on the driver and the executors.
+main_class=io.fashionspark.cli.Main
+app_jar="$jar"
+extra_jars=()
+if is_bench_command "${1:-}"; then
+  main_class="$BENCH_MAIN"
+  app_jar="$(require_bench_jar)"
+  extra_jars=(--jars "$jar")
+fi
+
 spark_submit --master "$master" --deploy-mode "${DEPLOY_MODE:-client}" \
-  --class io.fashionspark.cli.Main \
+  --class "$main_class" "${extra_jars[@]}" \
   --total-executor-cores "$workers" --executor-cores "$cores" \
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "${DRIVER_MEMORY:-2g}" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
-  "$jar" "$@"
+  "$app_jar" "$@"

@@ -1,17 +1,36 @@
 package io.fashionspark;
 
-import io.fashionspark.inference.CataloguePictures;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /** Draws FashionMNIST-style images as the pictures people take: dark garments on white, larger, in colour. */
 public final class Pictures {
     private Pictures() {
     }
 
-    /** As {@code bin/make-pictures} draws them. */
+    /**
+     * A {@code width x height} RGB picture, white, with the 28x28 white-on-black {@code pixels} drawn inverted
+     * (black on white) as large as fits, centred: as {@code bin/make-pictures} draws them (the bench module's
+     * {@code CataloguePictures}, which its tests hold to this drawing; the product cannot depend on the bench).
+     */
     public static BufferedImage blackOnWhite(byte[] pixels, int width, int height) {
-        return CataloguePictures.blackOnWhite(pixels, width, height);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int side = Math.min(width, height);
+        int x0 = (width - side) / 2;
+        int y0 = (height - side) / 2;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int grey = 255;
+                if (x >= x0 && x < x0 + side && y >= y0 && y < y0 + side) {
+                    grey = 255 - (pixels[(y - y0) * 28 / side * 28 + (x - x0) * 28 / side] & 0xFF);
+                }
+                img.setRGB(x, y, (grey << 16) | (grey << 8) | grey);
+            }
+        }
+        return img;
     }
 
     /** A 28x28 8-bit grey picture of exactly these grey levels. */
@@ -25,7 +44,15 @@ public final class Pictures {
 
     /** The picture encoded as "png" or "jpg". */
     public static byte[] encode(BufferedImage img, String format) {
-        return CataloguePictures.encode(img, format);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(img, format, out)) {
+                throw new IllegalStateException("no " + format + " writer in this JVM");
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Image {@code i} (28x28 bytes) of the {@code pixels} of a data set. */

@@ -2,18 +2,18 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.data.DataException;
-import io.fashionspark.predict.ModelFileException;
 import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.runtime.ClusterRefusedException;
 import io.fashionspark.runtime.IncompatibleRuntimeException;
+import io.fashionspark.savedmodel.ModelFileException;
 import io.fashionspark.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 
 /** Turns failures into one sentence on stderr and a documented exit code; the stack trace only with --verbose. */
-final class Failures implements CommandLine.IExecutionExceptionHandler {
+public final class Failures implements CommandLine.IExecutionExceptionHandler {
     /**
      * The failures that are the user's to fix, said in one line: the first entry an exception is an instance of
      * gives the exit code and what comes before its message, so a subclass comes before its superclass.
@@ -34,7 +34,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
 
     private final PrintWriter err;
 
-    Failures(PrintWriter err) {
+    public Failures(PrintWriter err) {
         this.err = err;
     }
 
@@ -88,7 +88,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return false;
     }
 
-    static int usage(CommandLine.ParameterException ex, String[] args) {
+    public static int usage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("fashion-spark: " + ex.getMessage());

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
         description = {"Trains FashionMNIST networks across a Spark cluster with DL4J parameter averaging,",
             "reports on the runs, evaluates models per class and classifies pictures of clothing with them."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class,
-            BenchCommand.class, ScalingCommand.class, RoundCostCommand.class, SummaryCommand.class,
-            CommandLine.HelpCommand.class})
+            SummaryCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "bin/fashion-spark also runs bench, scaling and round-cost, which measure this program: they are "
+            + "in the bench module's jar (bench/target/fashion-spark-bench.jar), not in this one."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,12 +55,6 @@ public final class Main implements Runnable {
                     .setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
             cli.getSubcommands().get(PredictCommand.NAME)
                     .setDefaultValueProvider(defaults.only(PredictCommand.CONFIG_KEYS));
-            // The file configures a training run; bench's and scaling's options (--workers 1,2, --output FILE) mean
-            // other things.
-            cli.getSubcommands().get(BenchCommand.NAME).setDefaultValueProvider(argSpec -> null);
-            cli.getSubcommands().get(ScalingCommand.NAME).setDefaultValueProvider(argSpec -> null);
-            // Likewise round-cost's (its --output is a report; the file's empty output= would make it the directory).
-            cli.getSubcommands().get(RoundCostCommand.NAME).setDefaultValueProvider(argSpec -> null);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -88,7 +83,7 @@ public final class Main implements Runnable {
     }
 
     /** {@code --version}: this build and what it was built against. */
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {

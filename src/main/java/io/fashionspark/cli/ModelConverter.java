@@ -4,7 +4,7 @@ import io.fashionspark.model.ModelKind;
 import picocli.CommandLine;
 
 /** Parses {@code --model} with an error that lists the choices. */
-final class ModelConverter implements CommandLine.ITypeConverter<ModelKind> {
+public final class ModelConverter implements CommandLine.ITypeConverter<ModelKind> {
     @Override
     public ModelKind convert(String value) {
         try {

@@ -1,20 +1,20 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.data.DataException;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionClasses;
-import io.fashionspark.inference.BatchPrediction;
-import io.fashionspark.inference.InputListing;
-import io.fashionspark.inference.OutputFormat;
 import io.fashionspark.ml.FashionClassifierModel;
-import io.fashionspark.predict.InputFiles;
-import io.fashionspark.predict.InputImage;
-import io.fashionspark.predict.SavedModel;
+import io.fashionspark.pictures.InputFiles;
+import io.fashionspark.pictures.InputImage;
+import io.fashionspark.predict.BatchPrediction;
+import io.fashionspark.predict.InputListing;
+import io.fashionspark.predict.OutputFormat;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.runtime.PeakMemory;
 import io.fashionspark.runtime.RuntimeVersions;
 import io.fashionspark.runtime.SparkContexts;
+import io.fashionspark.savedmodel.SavedModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;

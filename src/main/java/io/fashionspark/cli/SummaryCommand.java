@@ -3,7 +3,7 @@ package io.fashionspark.cli;
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
-import io.fashionspark.predict.SavedModel;
+import io.fashionspark.savedmodel.SavedModel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;

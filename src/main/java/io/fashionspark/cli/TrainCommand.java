@@ -13,8 +13,8 @@ import io.fashionspark.metrics.ConsoleSink;
 import io.fashionspark.metrics.EpochProgress;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
-import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.NoSpaceLeftException;
+import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
 import io.fashionspark.runtime.BuildInfo;
@@ -28,6 +28,7 @@ import io.fashionspark.train.ParameterAveragingTrainer;
 import io.fashionspark.train.RunCheckpoints;
 import io.fashionspark.train.TrainingOutcome;
 import io.fashionspark.train.TrainingProgress;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -236,15 +237,47 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EpochProgress.Mode progressMode = progressMode();
-        TrainingConfig cfg = resume != null ? resumedConfig()
-                : TrainingConfig.builder().model(model).data(data).output(resolveOutput()).overwrite(overwrite)
-                        .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
-                        .learningRate(baseLearningRate()).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
-                        .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
-                        .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe())
-                        .exchange(Exchange.named(exchange)).build();
-        PrintWriter out = spec.commandLine().getOut();
+        TrainingConfig cfg = resume != null ? resumedConfig() : newConfig();
         ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
+        sayWhatTheRecipeChanged(cfg);
+        if (dryRun) {
+            return showConfiguration(cfg, modelSummary);
+        }
+        long wallStart = System.nanoTime();
+        Versions built = checkRuntime();
+        if (SparkContexts.embedded()) {
+            TaskSlots.requireEmbeddedRoom(modelSummary, cfg.batchSize(), cfg.workers());
+        }
+        try (JavaSparkContext sc = startSpark(cfg, modelSummary)) {
+            FashionMnistFiles.Splits images = loadImages(cfg, sc);
+            RunDirectory run = resume != null ? RunDirectory.existing(resume, sc.hadoopConfiguration())
+                    : RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
+            RunCheckpoints.Loaded from = resume != null ? resumePoint(run, cfg, images.train().size()) : null;
+            run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
+            announce(cfg, images, run, from);
+            TrainingOutcome outcome = train(sc, cfg, built, run, from, images, progressMode, modelSummary, wallStart);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
+                    100 * outcome.finalEvaluation().accuracy(), outcome.iterations(), outcome.imagesPerSecond(),
+                    run.location());
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** A new run's settings, from the command line and conf/. */
+    private TrainingConfig newConfig() {
+        return TrainingConfig.builder().model(model).data(data).output(resolveOutput()).overwrite(overwrite)
+                .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
+                .learningRate(baseLearningRate()).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
+                .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
+                .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe())
+                .exchange(Exchange.named(exchange)).build();
+    }
+
+    /** Where the recipe runs other than as asked (a smaller batch, averaging after every minibatch), says so. */
+    private void sayWhatTheRecipeChanged(TrainingConfig cfg) {
+        PrintWriter out = spec.commandLine().getOut();
         if (resume == null && batchSize != null && cfg.batchSize() < batchSize) {
             out.printf("Batch %d per worker: %d workers x %s %d exceed %s %d%n", cfg.batchSize(), cfg.workers(),
                     TrainingOptions.BATCH_SIZE, batchSize, TrainingOptions.MAX_GLOBAL_BATCH,
@@ -254,16 +287,23 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("Averaging after every minibatch: %d workers reach %s %d%n", cfg.workers(),
                     TrainingOptions.SYNC_WORKERS, cfg.recipe().syncWorkers());
         }
-        if (dryRun) {
-            out.println("Configuration: " + RunSummary.mapper().writeValueAsString(cfg));
-            out.print(modelSummary.toTable());
-            out.flush();
-            return ExitCodes.OK;
-        }
-        long wallStart = System.nanoTime();
+    }
+
+    /** {@code --dry-run}: the resolved settings and the layer table, and nothing trained. */
+    private int showConfiguration(TrainingConfig cfg, ModelSummary modelSummary) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Configuration: " + RunSummary.mapper().writeValueAsString(cfg));
+        out.print(modelSummary.toTable());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The versions this runs on, said once and refused where they cannot work. */
+    private Versions checkRuntime() {
         RuntimeVersions versions = RuntimeVersions.detect();
         // The same versions go to the console, summary.json and the model's provenance.
         Versions built = Versions.of(versions);
+        PrintWriter out = spec.commandLine().getOut();
         out.printf("fashion-spark %s on Spark %s, Scala %s, Java %s; DL4J %s, dl4j-spark %s, ND4J backend %s%n",
                 built.fashionSpark(), built.spark(), built.scala(), built.java(), built.dl4j(), built.dl4jSpark(),
                 built.nd4jBackend());
@@ -273,10 +313,14 @@ final class TrainCommand implements Callable<Integer> {
             warn("built and tested against Spark " + BuildInfo.get("spark.version") + "; this is Spark "
                     + versions.spark());
         }
-        if (SparkContexts.embedded()) {
-            TaskSlots.requireEmbeddedRoom(modelSummary, cfg.batchSize(), cfg.workers());
-        }
-        try (JavaSparkContext sc = SparkContexts.create("fashion-spark " + cfg.model().cliName(), cfg.workers())) {
+        return built;
+    }
+
+    /** The Spark context, once the cluster has the task slots the workers need. */
+    private JavaSparkContext startSpark(TrainingConfig cfg, ModelSummary modelSummary) {
+        JavaSparkContext sc = SparkContexts.create("fashion-spark " + cfg.model().cliName(), cfg.workers());
+        try {
+            PrintWriter out = spec.commandLine().getOut();
             out.printf("Spark master %s, application %s; ND4J %s%n", sc.master(), sc.sc().applicationId(),
                     Nd4j.getBackend().getClass().getSimpleName());
             out.flush();
@@ -285,56 +329,60 @@ final class TrainCommand implements Callable<Integer> {
                     Runtime.getRuntime().maxMemory(), System.getProperty(NativeDefaults.MAX_PHYSICAL_BYTES))) {
                 warn(warning);
             }
-            FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
-            LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
-            LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
-            String overlap = SplitOverlap.warning(train, test);
-            if (overlap != null) {
-                warn(overlap);
-            }
-
-            RunDirectory run;
-            RunCheckpoints.Loaded from = null;
-            if (resume != null) {
-                run = RunDirectory.existing(resume, sc.hadoopConfiguration());
-                from = resumePoint(run, cfg, train.size());
-            } else {
-                run = RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
-            }
-            run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
-            out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
-                    + "%d epochs, averaging %s; run directory %s%n", cfg.model().displayName(), train.size(),
-                    test.size(), cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(),
-                    cfg.exchange() == Exchange.DRIVER ? "on the driver" : "among the workers (allreduce)",
-                    run.location());
-            out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
-                    cfg.recipe().describe());
-            if (from != null) {
-                out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
-                        from.progress().iteration());
-            }
-            out.flush();
-
-            TrainingOutcome outcome;
-            try {
-                outcome = new TrainingJob(sc, cfg, built).intoRunDirectory(run, from, train, test,
-                        List.of(new EpochProgress(System.out, progressMode,
-                                        ParameterAveragingTrainer.stepsPerEpoch(cfg, train.size()), cfg.epochs(),
-                                        cfg.imagesPerStep()),
-                                new ConsoleSink(System.out)),
-                        modelSummary, wallStart, this::warn).outcome();
-            } catch (NoSpaceLeftException e) {
-                boolean resumable = new RunCheckpoints(run, cfg.keepCheckpoints()).latest().isPresent();
-                throw e.withAdvice(resumable
-                        ? "free some space, then continue the run with " + RESUME + " " + run.location()
-                        : "free some space and run it again (no checkpoint was complete yet)");
-            }
-            out.printf("Final test accuracy %.2f%% after %d iterations; %.0f images/s; wrote %s%n",
-                    100 * outcome.finalEvaluation().accuracy(), outcome.iterations(), outcome.imagesPerSecond(),
-                    run.location());
-            out.flush();
+            return sc;
+        } catch (RuntimeException e) {
+            sc.close();
+            throw e;
         }
-        return ExitCodes.OK;
+    }
+
+    /** The training and test images, cut to --train-limit and --test-limit. */
+    private FashionMnistFiles.Splits loadImages(TrainingConfig cfg, JavaSparkContext sc) {
+        FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
+        LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
+        LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
+        String overlap = SplitOverlap.warning(train, test);
+        if (overlap != null) {
+            warn(overlap);
+        }
+        return new FashionMnistFiles.Splits(train, test);
+    }
+
+    private void announce(TrainingConfig cfg, FashionMnistFiles.Splits images, RunDirectory run,
+                          RunCheckpoints.Loaded from) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
+                + "%d epochs, averaging %s; run directory %s%n", cfg.model().displayName(), images.train().size(),
+                images.test().size(), cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(),
+                cfg.exchange() == Exchange.DRIVER ? "on the driver" : "among the workers (allreduce)",
+                run.location());
+        out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
+                cfg.recipe().describe());
+        if (from != null) {
+            out.printf("Resuming from %s: epoch %d, iteration %d%n", from.file(), from.progress().epoch(),
+                    from.progress().iteration());
+        }
+        out.flush();
+    }
+
+    /** Trains into the run directory; a full disk ends in a sentence that says how to go on. */
+    private TrainingOutcome train(JavaSparkContext sc, TrainingConfig cfg, Versions built, RunDirectory run,
+                                  RunCheckpoints.Loaded from, FashionMnistFiles.Splits images,
+                                  EpochProgress.Mode progressMode, ModelSummary modelSummary, long wallStart)
+            throws IOException {
+        try {
+            return new TrainingJob(sc, cfg, built).intoRunDirectory(run, from, images.train(), images.test(),
+                    List.of(new EpochProgress(System.out, progressMode,
+                                    ParameterAveragingTrainer.stepsPerEpoch(cfg, images.train().size()), cfg.epochs(),
+                                    cfg.imagesPerStep()),
+                            new ConsoleSink(System.out)),
+                    modelSummary, wallStart, this::warn).outcome();
+        } catch (NoSpaceLeftException e) {
+            boolean resumable = new RunCheckpoints(run, cfg.keepCheckpoints()).latest().isPresent();
+            throw e.withAdvice(resumable
+                    ? "free some space, then continue the run with " + RESUME + " " + run.location()
+                    : "free some space and run it again (no checkpoint was complete yet)");
+        }
     }
 
     /**

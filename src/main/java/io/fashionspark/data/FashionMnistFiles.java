@@ -1,6 +1,6 @@
 package io.fashionspark.data;
 
-import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.fs.HadoopPaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

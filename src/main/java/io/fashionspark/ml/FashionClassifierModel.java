@@ -1,7 +1,7 @@
 package io.fashionspark.ml;
 
-import io.fashionspark.predict.SavedModel;
 import io.fashionspark.runtime.SparkContexts;
+import io.fashionspark.savedmodel.SavedModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

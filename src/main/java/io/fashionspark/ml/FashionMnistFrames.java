@@ -2,7 +2,7 @@ package io.fashionspark.ml;
 
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
-import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.fs.HadoopPaths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.fashionspark.ml;
 
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionMnistFiles;
-import io.fashionspark.predict.ImageConverter;
-import io.fashionspark.predict.InputFiles;
-import io.fashionspark.predict.InputImage;
+import io.fashionspark.pictures.ImageConverter;
+import io.fashionspark.pictures.InputFiles;
+import io.fashionspark.pictures.InputImage;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;

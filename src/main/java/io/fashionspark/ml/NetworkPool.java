@@ -1,6 +1,6 @@
 package io.fashionspark.ml;
 
-import io.fashionspark.rundir.ModelZip;
+import io.fashionspark.savedmodel.ModelZip;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

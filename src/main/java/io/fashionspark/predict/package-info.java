@@ -1,6 +1,6 @@
 /**
- * Using trained models: loading and checking a saved {@code model.zip} (for {@code evaluate} and {@code predict}),
- * reading pictures and idx files, and converting pictures into FashionMNIST's 28x28 white-on-black form.
- * Runs in the driver JVM; no Spark.
+ * Classifying pictures with a trained model: {@code predict --output} at scale on the executors (the driver lists
+ * the inputs, tasks read and classify them with the Spark ML model's transform, and the results are written as one
+ * Spark job output, atomically), and the top classes both forms of {@code predict} report.
  */
 package io.fashionspark.predict;

@@ -1,6 +1,6 @@
 package io.fashionspark.report;
 
-import io.fashionspark.rundir.HadoopPaths;
+import io.fashionspark.fs.HadoopPaths;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
 import java.io.IOException;

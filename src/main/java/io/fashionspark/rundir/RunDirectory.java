@@ -1,5 +1,6 @@
 package io.fashionspark.rundir;
 
+import io.fashionspark.fs.HadoopPaths;
 import java.io.FileNotFoundException;
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Saves the model with its updater state, its block momentum and the run's counters when its trigger fires. */
-final class Checkpointing implements TrainingListener {
+final class Checkpointing implements RoundListener {
     private final Trigger when;
     private final CheckpointWriter writer;
     private final TrainingState state;

@@ -4,7 +4,7 @@ import io.fashionspark.config.TrainingOptions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Stops training when the loss is no longer a number: nothing after a NaN or infinite loss is worth training. */
-final class DivergenceCheck implements TrainingListener {
+final class DivergenceCheck implements RoundListener {
     private final double learningRate;
     private final double peak;
 

@@ -5,7 +5,7 @@ import io.fashionspark.metrics.MetricsListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Publishes each epoch's images and training time (evaluation left out) when its last round ends. */
-final class EpochEndMetrics implements TrainingListener {
+final class EpochEndMetrics implements RoundListener {
     private final MetricsListener metrics;
     private final TrainingState state;
 

@@ -133,7 +133,7 @@ public final class ParameterAveragingTrainer {
         try (exchange; DistributedEvaluator evaluator = evaluator(test)) {
             evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
-            List<TrainingListener> listeners = List.of(new RoundMetrics(metrics),
+            List<RoundListener> listeners = List.of(new RoundMetrics(metrics),
                     new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations,
                     new EpochEndMetrics(metrics, state),
                     new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Publishes each round's figures: every worker's loss on every minibatch it fitted (as the exchange brought them to
  * the driver), then the round itself.
  */
-final class RoundMetrics implements TrainingListener {
+final class RoundMetrics implements RoundListener {
     private final MetricsListener metrics;
 
     RoundMetrics(MetricsListener metrics) {

@@ -1,9 +1,9 @@
 package io.fashionspark.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fashionspark.rundir.ModelZip;
 import io.fashionspark.rundir.OutputException;
 import io.fashionspark.rundir.RunDirectory;
+import io.fashionspark.savedmodel.ModelZip;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -5,7 +5,7 @@ import io.fashionspark.metrics.TestEvaluation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Tests the averaged model on the whole test set when its trigger fires, and keeps the last result. */
-final class TestEvaluations implements TrainingListener {
+final class TestEvaluations implements RoundListener {
     private final Trigger when;
     private final DistributedEvaluator evaluator;
     private final MetricsListener metrics;

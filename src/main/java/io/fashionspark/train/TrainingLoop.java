@@ -21,8 +21,8 @@ final class TrainingLoop {
     }
 
     static void run(TrainingConfig config, TrainingState state, RoundRecipe recipe, ReplicaExchange exchange,
-                    Epochs epochs, List<TrainingListener> listeners) {
-        Trigger modelNeeded = listeners.stream().map(TrainingListener::needsModel).reduce(Trigger::or)
+                    Epochs epochs, List<RoundListener> listeners) {
+        Trigger modelNeeded = listeners.stream().map(RoundListener::needsModel).reduce(Trigger::or)
                 .orElse(Trigger.never());
         for (; state.epoch() <= config.epochs(); state.startNextEpoch()) {
             try (EpochShards shards = epochs.open(state.epoch())) {

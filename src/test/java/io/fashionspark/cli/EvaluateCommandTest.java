@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.cli.CommandLineTest.Result;
 import io.fashionspark.data.FashionClasses;
-import io.fashionspark.predict.SavedModelTest;
+import io.fashionspark.savedmodel.SavedModelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -137,7 +137,7 @@ class EvaluateCommandTest {
         assertEquals("fashion-spark: " + notes + ": not a fashion-spark model (not a zip file)", r.err().strip());
         Result verbose = CommandLineTest.run("evaluate", "--model", notes.toString(), "--verbose");
         assertEquals(ExitCodes.DATA, verbose.code());
-        assertTrue(verbose.err().contains("\tat io.fashionspark.predict.SavedModel"), "stack trace with --verbose");
+        assertTrue(verbose.err().contains("\tat io.fashionspark.savedmodel.SavedModel"), "stack trace with --verbose");
     }
 
     @Test

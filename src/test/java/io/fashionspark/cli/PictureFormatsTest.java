@@ -12,7 +12,7 @@ import io.fashionspark.Pictures;
 import io.fashionspark.cli.CommandLineTest.Result;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.ml.FashionClassifierModel;
-import io.fashionspark.predict.InputFiles;
+import io.fashionspark.pictures.InputFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

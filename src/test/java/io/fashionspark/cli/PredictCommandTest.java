@@ -13,7 +13,7 @@ import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.model.ModelKind;
-import io.fashionspark.predict.SavedModelTest;
+import io.fashionspark.savedmodel.SavedModelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

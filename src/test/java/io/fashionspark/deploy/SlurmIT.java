@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.RunMetrics;
 import io.fashionspark.deploy.Scripts.Proc;
-import io.fashionspark.rundir.ModelZip;
+import io.fashionspark.savedmodel.ModelZip;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.Main;
+import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionClasses;
-import io.fashionspark.predict.InputImage;
-import io.fashionspark.predict.SavedModel;
+import io.fashionspark.pictures.InputImage;
 import io.fashionspark.rundir.RunSummary;
+import io.fashionspark.savedmodel.SavedModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -152,6 +153,28 @@ class FashionClassifierTest {
         }
     }
 
+    /** The README's way in: the idx files as a DataFrame the estimator and the model take as they are. */
+    @Test
+    void theIdxFilesReadAsTheDataFrameThePipelineTakes() {
+        Dataset<Row> frames = FashionMnistFrames.read(spark, dir.resolve("data").toUri().toString(), "t10k");
+        assertEquals(List.of("label", "image"), Arrays.asList(frames.columns()));
+        assertEquals(DataTypes.DoubleType, frames.schema().apply("label").dataType());
+        assertEquals(DataTypes.BinaryType, frames.schema().apply("image").dataType());
+        List<Row> rows = frames.collectAsList();
+        assertEquals(TEST, rows.size());
+        for (int i = 0; i < TEST; i++) {
+            assertEquals((double) test[1][i], rows.get(i).getDouble(0), "label of image " + i);
+            assertArrayEquals(Arrays.copyOfRange(test[0], i * 784, (i + 1) * 784), (byte[]) rows.get(i).get(1),
+                    "pixels of image " + i);
+        }
+        List<Row> fromFrames = fitted.transform(frames).select("predictedClass").collectAsList();
+        assertEquals(fitted.transform(binaryRows(test)).select("predictedClass").collectAsList(), fromFrames);
+
+        DataException missing = assertThrows(DataException.class,
+                () -> FashionMnistFrames.read(spark, dir.resolve("data").toString(), "nothing"));
+        assertTrue(missing.getMessage().contains("nothing-images-idx3-ubyte"), missing.getMessage());
+    }
+
     @Test
     void theFittedModelKeepsTheEstimatorsUidAndParent() {
         FashionClassifierModel model = (FashionClassifierModel) fitted.stages()[0];
@@ -193,7 +216,7 @@ class FashionClassifierTest {
             }
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             ImageIO.write(picture, "png", png);
-            List<InputImage> parsed = io.fashionspark.predict.InputFiles.parse("p" + i, png.toByteArray());
+            List<InputImage> parsed = io.fashionspark.pictures.InputFiles.parse("p" + i, png.toByteArray());
             viaPredict.add(parsed.get(0));
             bytesRows.add(RowFactory.create(png.toByteArray()));
             structRows.add(RowFactory.create(RowFactory.create("p" + i, 70, 56, 3, 16, bgr)));

@@ -66,7 +66,7 @@ class TrainingLoopTest {
     }
 
     /** Records every round it sees, and whether the model came with it. */
-    private static final class Recorder implements TrainingListener {
+    private static final class Recorder implements RoundListener {
         final Trigger needs;
         final List<RoundEnd> rounds = new ArrayList<>();
         final List<Long> withModel = new ArrayList<>();
@@ -95,7 +95,7 @@ class TrainingLoopTest {
                 .evalEvery(0).keepCheckpoints(1).recipe(recipe).build();
     }
 
-    private static ScriptedExchange run(TrainingConfig config, TrainingState state, List<TrainingListener> listeners,
+    private static ScriptedExchange run(TrainingConfig config, TrainingState state, List<RoundListener> listeners,
                                         List<Integer> epochsOpened) {
         ScriptedExchange exchange = new ScriptedExchange(config.workers());
         RoundRecipe recipe = new RoundRecipe(config, state.stepsPerEpoch(), null);
