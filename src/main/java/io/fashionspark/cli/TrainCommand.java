@@ -35,6 +35,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
@@ -222,17 +223,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
-    /** Options that define what a run trains; a resumed run keeps its own. */
-    private static final List<String> RUN_DEFINING = List.of(TrainingOptions.MODEL, TrainingOptions.DATA,
-            TrainingOptions.OUTPUT, TrainingOptions.OVERWRITE, TrainingOptions.WORKERS, TrainingOptions.BATCH_SIZE,
-            TrainingOptions.AVERAGING_FREQUENCY, TrainingOptions.LEARNING_RATE, TrainingOptions.SEED,
-            TrainingOptions.EVAL_EVERY, TrainingOptions.TRAIN_LIMIT, TrainingOptions.TEST_LIMIT,
-            TrainingOptions.CHECKPOINT_EVERY_EPOCHS, TrainingOptions.CHECKPOINT_EVERY,
-            TrainingOptions.KEEP_CHECKPOINTS, TrainingOptions.RECIPE, TrainingOptions.LR_SCALING,
-            TrainingOptions.LR_WARMUP_EPOCHS, TrainingOptions.LR_DECAY, TrainingOptions.SYNC_EPOCHS,
-            TrainingOptions.BLOCK_MOMENTUM, TrainingOptions.BLOCK_LEARNING_RATE, TrainingOptions.BLOCK_NESTEROV,
-            TrainingOptions.ADAM_STATE, TrainingOptions.ADAM_BETA2, TrainingOptions.MAX_GLOBAL_BATCH,
-            TrainingOptions.SYNC_WORKERS, TrainingOptions.EXCHANGE, ConfigDefaults.OPTION, DRY_RUN);
+    /**
+     * Options that cannot go with --resume: every setting but --epochs (a resumed run keeps its own), and --config
+     * and --dry-run.
+     */
+    private static final List<String> RUN_DEFINING = Stream.concat(
+            TrainingOptions.all().stream().filter(o -> !o.equals(TrainingOptions.EPOCHS)),
+            Stream.of(ConfigDefaults.OPTION, DRY_RUN)).toList();
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,10 @@
 package io.fashionspark.config;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The command-line name of every training setting, defined once: {@code train}'s options are declared with these,
  * {@code conf/fashion-spark.properties} uses them without the dashes (an unknown key is an error), and every
@@ -36,7 +41,29 @@ public final class TrainingOptions {
     public static final String SYNC_WORKERS = "--sync-workers";
     public static final String EXCHANGE = "--exchange";
 
+    private static final List<String> ALL = declared();
+
     private TrainingOptions() {
+    }
+
+    /** Every setting above, in the order declared. */
+    public static List<String> all() {
+        return ALL;
+    }
+
+    private static List<String> declared() {
+        List<String> names = new ArrayList<>();
+        for (Field f : TrainingOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
+                    && f.getType() == String.class) {
+                try {
+                    names.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The key of {@code option} in a properties file: its name without the dashes. */

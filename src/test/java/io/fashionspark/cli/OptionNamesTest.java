@@ -3,10 +3,12 @@ package io.fashionspark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingDefaults;
 import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.rundir.RunSummary;
 import java.io.Reader;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -17,40 +19,73 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Each training setting's name is defined once (TrainingOptions): train declares an option of that name, the
- * defaults file has its key (all but --overwrite), and the file has no key that is not an option.
+ * Each training setting's name is defined once (TrainingOptions), and everything that lists the settings agrees
+ * with it: train's options, the defaults file, a run's config.json. Adding a setting and missing one of them fails
+ * here, whatever the number of settings.
  */
 class OptionNamesTest {
-    private static Set<String> settings() throws IllegalAccessException {
-        Set<String> names = new TreeSet<>();
-        for (Field f : TrainingOptions.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-                names.add((String) f.get(null));
-            }
-        }
-        return names;
-    }
+    /** train's options that say how to run this one command, not what the run is: never in conf/ or config.json. */
+    private static final Set<String> PER_INVOCATION = Set.of("--help", "--version", ConfigDefaults.OPTION,
+            TrainCommand.RESUME, TrainCommand.PROGRESS, TrainCommand.DRY_RUN, "--verbose");
 
     @Test
-    void everySettingIsAnOptionOfTrainWithADefaultInConf() throws Exception {
+    void trainsOptionsAreTheSettingsAndTheCommandsOwn() {
         Set<String> options = new TreeSet<>();
         for (OptionSpec o : new CommandLine(new TrainCommand()).getCommandSpec().options()) {
             options.add(o.longestName());
         }
+        Set<String> expected = new TreeSet<>(TrainingOptions.all());
+        expected.addAll(PER_INVOCATION);
+        assertEquals(expected, options);
+    }
+
+    @Test
+    void everySettingHasADefaultInConf() throws Exception {
         Properties conf = new Properties();
         try (Reader in = Files.newBufferedReader(Path.of("conf/fashion-spark.properties"))) {
             conf.load(in);
         }
-        Set<String> settings = settings();
-        assertEquals(29, settings.size(), "the twenty-nine settings of a run: " + settings);
-        for (String s : settings) {
-            assertTrue(options.contains(s), "train has no option " + s);
+        Set<String> keys = new TreeSet<>();
+        for (String s : TrainingOptions.all()) {
             // Replacing a run's files is decided per command, never by a shipped default.
-            assertTrue(conf.containsKey(TrainingOptions.key(s)) != s.equals(TrainingOptions.OVERWRITE),
-                    "conf/fashion-spark.properties lacks " + s + " (or sets --overwrite)");
+            if (!s.equals(TrainingOptions.OVERWRITE)) {
+                keys.add(TrainingOptions.key(s));
+            }
         }
-        for (String key : conf.stringPropertyNames()) {
-            assertTrue(options.contains("--" + key), "conf/fashion-spark.properties has " + key + ", not an option");
+        Set<String> inConf = new TreeSet<>(conf.stringPropertyNames());
+        assertTrue(inConf.containsAll(keys), "conf/fashion-spark.properties lacks settings: " + missing(keys, inConf));
+        // Beyond the settings, a default for how train shows its progress, which is train's too.
+        inConf.removeAll(keys);
+        assertEquals(Set.of(TrainingOptions.key(TrainCommand.PROGRESS)), inConf);
+    }
+
+    @Test
+    void aRunsConfigJsonRecordsEverySetting() throws Exception {
+        TrainingConfig config = TrainingDefaults.builder().output("runs/any").build();
+        JsonNode json = RunSummary.mapper().readTree(RunSummary.mapper().writeValueAsString(config));
+        for (String s : TrainingOptions.all()) {
+            String field = camelCase(TrainingOptions.key(s));
+            assertTrue(json.has(field) || json.path("recipe").has(field), "config.json has no " + field + " for " + s);
         }
+    }
+
+    private static Set<String> missing(Set<String> wanted, Set<String> present) {
+        Set<String> missing = new TreeSet<>(wanted);
+        missing.removeAll(present);
+        return missing;
+    }
+
+    private static String camelCase(String kebab) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : kebab.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 }
