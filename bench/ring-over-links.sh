@@ -15,8 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rate=200mbit
 workers=8
 counts=2,4,8
-fit_from=docs/scaling-cost-exchanges.json
-output=docs/scaling-cost-ring-link.md
+fit_from=bench/results/round-cost/2026-12-05.json
+output=bench/results/round-cost/$(date -u +%F)-link.md
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;

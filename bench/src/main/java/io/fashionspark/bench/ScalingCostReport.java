@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The round-cost report (docs/scaling-cost.md): the measured phases and bytes per worker count, the cost model
+ * The round-cost report (bench/results/round-cost/<date>.md): the measured phases and bytes per worker count, the cost model
  * fitted on all the points, each point predicted by the model fitted on the others, and what it projects for
  * larger clusters.
  */
@@ -559,13 +559,9 @@ public final class ScalingCostReport {
     /**
      * The wire term checked: the points of a measurement over a link of {@code gbps} (e.g. a rate-limited one
      * between network namespaces) predicted by the model fitted on another measurement (the loopback's), with the
-     * link's wire time added. Nothing is fitted on the linked measurement.
+     * link's wire time added. Nothing is fitted on the linked measurement. {@code fittedReport} is the loopback
+     * measurement's report as this one links to it.
      */
-    public static String linkCheck(RoundCost.Results fitted, RoundCost.Results linked, double gbps, String setup) {
-        return linkCheck(fitted, "scaling-cost.md", linked, gbps, setup);
-    }
-
-    /** The same, naming the loopback measurement's report ({@code fittedReport}, beside this one). */
     public static String linkCheck(RoundCost.Results fitted, String fittedReport, RoundCost.Results linked,
                                    double gbps, String setup) {
         Analysis an = analyse(fitted);
@@ -636,8 +632,8 @@ public final class ScalingCostReport {
                 .append("node is likely faster per byte; the projections do not assume so.\n");
         md.append("- Wire time is added to the CPU time, not overlapped with it (conservative), and the links are ")
                 .append("assumed to run at their nominal rate. The wire term is checked only over a rate-limited link between ")
-                .append("network namespaces on this machine (`round-cost --fit-from`, [scaling-cost-link.md]")
-                .append("(scaling-cost-link.md)), not on a real network.\n");
+                .append("network namespaces on this machine (`round-cost --fit-from`: the `<date>-link.md` reports ")
+                .append("beside this one), not on a real network.\n");
         md.append("- The broadcast's wire term assumes Spark's torrent broadcast serves each worker's first 4 MiB ")
                 .append("piece from the driver and the rest from peers. If every piece came from the driver (a ")
                 .append("star), the driver would send N x S_b instead: at 64 nodes ");

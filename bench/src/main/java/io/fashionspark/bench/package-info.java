@@ -21,7 +21,7 @@
  *   worker counts, one Spark application each; {@code RoundPhases} splits each round on
  *   the driver's critical path from dl4j-spark's stats and the per-task metrics {@code RoundTasks} keeps;
  *   {@code CostModel} is fitted on some points and predicts all of them and larger clusters;
- *   {@link io.fashionspark.bench.ScalingCostReport} writes docs/scaling-cost.md.</li>
+ *   {@link io.fashionspark.bench.ScalingCostReport} writes bench/results/round-cost/&lt;date&gt;.md.</li>
  * </ul>
  */
 package io.fashionspark.bench;

@@ -14,6 +14,8 @@ import io.fashionspark.train.KnownCountTrainingMaster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +41,8 @@ import picocli.CommandLine.Spec;
                 + "local[N] master."})
 final class RoundCostCommand implements Callable<Integer> {
     static final String NAME = "round-cost";
+    /** Where measurements and their reports go: one report per date. */
+    static final String RESULTS = "bench/results/round-cost";
     /** Where the default images-to-accuracy figure was measured. */
     static final String IMAGES_SOURCE = "docs/benchmarks.md: DL4J's FashionCNN full run, Spark 2 workers, batch "
             + "100, averaging every 5, first tested at or above 90% after 180,000 images";
@@ -106,8 +110,10 @@ final class RoundCostCommand implements Callable<Integer> {
             description = "Link speeds to project to, Gb/s.")
     List<Double> links;
 
-    @Option(names = "--output", paramLabel = "FILE", defaultValue = "docs/scaling-cost.md",
-            description = "The markdown report, replaced atomically.")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "The markdown report, replaced atomically; its numbers go beside it with .json. Default: "
+                    + RESULTS + "/<today, UTC>.md for a measurement, and --from's name with .md to write a report "
+                    + "again (<date>-link.md for a link check).")
     Path output;
 
     @Option(names = "--from", paramLabel = "FILE",
@@ -131,19 +137,23 @@ final class RoundCostCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Path output = this.output != null ? this.output : from != null ? markdownOf(from)
+                : Path.of(RESULTS, LocalDate.now(ZoneOffset.UTC) + ".md");
         String markdown;
         if (fitFrom != null) {
             if (from == null || linkGbps == null || !(linkGbps > 0)) {
                 throw new ConfigException("--fit-from needs --from (the measurement over the link) and --link-gbps");
             }
-            String fittedReport = fitFrom.getFileName().toString().replaceFirst("\\.json$", ".md");
+            // The loopback's report, linked from this one by its path relative to this one's folder.
+            Path folder = output.toAbsolutePath().getParent();
+            String fittedReport = folder.relativize(markdownOf(fitFrom).toAbsolutePath()).toString();
             markdown = ScalingCostReport.linkCheck(RoundCost.read(fitFrom), fittedReport, RoundCost.read(from),
                     linkGbps, setup);
         } else if (from != null) {
             markdown = ScalingCostReport.markdown(RoundCost.read(from));
         } else {
             RuntimeVersions.detect().requireCompatible();
-            RoundCost.Results results = new RoundCost(settings(), out).run();
+            RoundCost.Results results = new RoundCost(settings(output), out).run();
             AtomicFiles.write(json(output), RoundCost.json(results));
             markdown = ScalingCostReport.markdown(results);
         }
@@ -155,6 +165,11 @@ final class RoundCostCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The measurement's report: its numbers' file with .md. */
+    static Path markdownOf(Path json) {
+        return json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+    }
+
     /** The report's name with .json: where the measurement's own numbers are kept. */
     static Path json(Path report) {
         String name = report.getFileName().toString();
@@ -162,7 +177,7 @@ final class RoundCostCommand implements Callable<Integer> {
         return report.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
     }
 
-    RoundCost.Settings settings() {
+    RoundCost.Settings settings(Path output) {
         if (workers < 1) {
             throw new ConfigException("--workers must be at least 1, got " + workers);
         }

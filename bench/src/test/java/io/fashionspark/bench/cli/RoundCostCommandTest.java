@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fashionspark.IdxFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,13 +145,32 @@ class RoundCostCommandTest {
     }
 
     @Test
-    void aMeasurementSavedBeforeStepTimesWereTakenIsWrittenAsItWas() throws Exception {
-        // docs/scaling-cost.json has no step times: its model fits t_step on the rounds, as when it was written.
+    void everyReportInTheResultsIsWhatItsNumbersRender() throws Exception {
+        // A link check needs its setup paragraph and link speed too; the measurements need only their numbers.
+        List<Path> reports;
+        try (Stream<Path> files = Files.list(Path.of(RoundCostCommand.RESULTS))) {
+            reports = files.filter(f -> f.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.md")).sorted()
+                    .toList();
+        }
+        assertTrue(reports.size() >= 2, "reports in " + RoundCostCommand.RESULTS + ": " + reports);
+        for (Path report : reports) {
+            Path again = tmp.resolve("again-" + report.getFileName());
+            Path json = report.resolveSibling(report.getFileName().toString().replace(".md", ".json"));
+            BenchCommandLine.Result r = BenchCommandLine.run("round-cost", "--from", json.toString(), "--output",
+                    again.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(Files.readString(report), Files.readString(again), report.toString());
+        }
+    }
+
+    @Test
+    void aMeasurementSavedBeforeStepTimesWereTakenIsStillRead() throws Exception {
+        // The 2026-11-26 link check's loopback fit has no step times: its model fits t_step on the rounds.
         Path again = tmp.resolve("old.md");
-        BenchCommandLine.Result r = BenchCommandLine.run("round-cost", "--from", Path.of("docs", "scaling-cost.json").toString(),
-                "--output", again.toString());
+        BenchCommandLine.Result r = BenchCommandLine.run("round-cost", "--from",
+                Path.of(RoundCostCommand.RESULTS, "2026-11-26-link-fit.json").toString(), "--output", again.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(Files.readString(Path.of("docs", "scaling-cost.md")), Files.readString(again));
+        assertTrue(Files.readString(again).startsWith("# What a parameter-averaging round costs"), r.out());
     }
 
     @Test
