@@ -1,9 +1,10 @@
 package io.fashionspark.bench;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A model of one round of the peer exchange (inside its barrier stage), fitted on measured rounds:
@@ -92,8 +93,8 @@ public record PeerCostModel(double cores, Map<String, Double> stepMs, double alp
     /** Fits every constant on the points; {@code cores} is the machine's. */
     static PeerCostModel fit(double cores, List<Observation> points) {
         PeerCostModel shape = new PeerCostModel(cores, Map.of(), 0, 0, 0, 0, 0, 0);
-        // compute: k steps t_fit, per model
-        Map<String, Double> stepMs = new LinkedHashMap<>();
+        // compute: k steps t_fit, per model, in the order of their names (Map.copyOf's order changes run to run)
+        Map<String, Double> stepMs = new TreeMap<>();
         for (String model : points.stream().map(Observation::model).distinct().toList()) {
             double xy = 0;
             double xx = 0;
@@ -134,7 +135,7 @@ public record PeerCostModel(double cores, Map<String, Double> stepMs, double alp
                 shape.slowdown(o.workers()) / o.stageFixedMs(), o.workers() / o.stageFixedMs()})
                 .toArray(double[][]::new);
         double[] stage = CostModel.nonNegativeLeastSquares(stageRows, points.stream().mapToDouble(o -> 1.0).toArray());
-        return new PeerCostModel(cores, Map.copyOf(stepMs), ab[0], ab[1], kk == 0 ? 0 : ky / kk, stage[0], stage[1],
+        return new PeerCostModel(cores, Collections.unmodifiableMap(stepMs), ab[0], ab[1], kk == 0 ? 0 : ky / kk, stage[0], stage[1],
                 stage[2]);
     }
 

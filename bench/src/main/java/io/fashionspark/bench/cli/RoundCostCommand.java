@@ -13,6 +13,7 @@ import io.fashionspark.runtime.RuntimeVersions;
 import io.fashionspark.train.KnownCountTrainingMaster;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -144,9 +145,9 @@ final class RoundCostCommand implements Callable<Integer> {
             if (from == null || linkGbps == null || !(linkGbps > 0)) {
                 throw new ConfigException("--fit-from needs --from (the measurement over the link) and --link-gbps");
             }
-            // The loopback's report, linked from this one by its path relative to this one's folder.
-            Path folder = output.toAbsolutePath().getParent();
-            String fittedReport = folder.relativize(markdownOf(fitFrom).toAbsolutePath()).toString();
+            // The loopback's report (its numbers where it has none), linked by its path from this one's folder.
+            Path fitted = Files.exists(markdownOf(fitFrom)) ? markdownOf(fitFrom) : fitFrom;
+            String fittedReport = output.toAbsolutePath().getParent().relativize(fitted.toAbsolutePath()).toString();
             markdown = ScalingCostReport.linkCheck(RoundCost.read(fitFrom), fittedReport, RoundCost.read(from),
                     linkGbps, setup);
         } else if (from != null) {
