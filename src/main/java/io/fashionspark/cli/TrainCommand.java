@@ -182,8 +182,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = TrainingOptions.ADAM_BETA2, paramLabel = "B|auto",
             description = "Decay of Adam's second-moment estimate (0.999: Adam's usual value, about 1,000 steps of "
-                    + "memory; lower adapts sooner to a moving rate). auto: the model's own measured value "
-                    + "(FashionDNN 0.95, others 0.999; docs/scaling.md).")
+                    + "memory; lower adapts sooner to a moving rate). auto: the model's own measured value, in "
+                    + "conf/recipes.properties.")
     String adamBeta2;
 
     @Option(names = TrainingOptions.MAX_GLOBAL_BATCH, paramLabel = "IMAGES",
@@ -203,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "From N workers on, average after every minibatch, whatever --averaging-frequency says "
                     + "(0: never). The worker-scaled rate makes replicas that fit several minibatches apart drift "
                     + "further than their average makes up; every step's round costs images/s. auto: the model's "
-                    + "own measured value (FashionDNN 8, others 0; docs/scaling.md).")
+                    + "own measured value, in conf/recipes.properties.")
     String syncWorkers;
 
     @Option(names = RESUME, paramLabel = "RUN_DIR",

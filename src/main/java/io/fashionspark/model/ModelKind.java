@@ -6,38 +6,31 @@ import java.util.stream.Collectors;
 
 /** The architectures this project trains, by their command-line names. */
 public enum ModelKind {
-    // Adam's beta2 in the tuned recipe: for the FashionDNN 0.95 measured best of 0.999, 0.99, 0.98 and 0.95
-    // (docs/scaling.md); the FashionCNN's study ran with Adam's usual 0.999, and LeNet-5 has no study.
-    // Sync workers: from 8 workers on, the FashionDNN's replicas are averaged after every minibatch, which its 8
-    // workers needed to end near 1 worker's accuracy; at 4 it gained too little for what it costs (docs/scaling.md).
-    // The FashionCNN gets there averaging every 5, and its rounds carry six times the bytes.
-    DNN("dnn", "FashionDNN", new FashionDnn(), 0.95, 8),
-    CNN("cnn", "FashionCNN", new FashionCnn(), 0.999, 0),
-    LENET("lenet", "LeNet-5", new LeNet5(), 0.999, 0);
+    DNN("dnn", "FashionDNN", new FashionDnn()),
+    CNN("cnn", "FashionCNN", new FashionCnn()),
+    LENET("lenet", "LeNet-5", new LeNet5());
 
     private final String cliName;
     private final String displayName;
     private final NetworkFactory factory;
-    private final double tunedAdamBeta2;
-    private final int tunedSyncWorkers;
 
-    ModelKind(String cliName, String displayName, NetworkFactory factory, double tunedAdamBeta2,
-              int tunedSyncWorkers) {
+    ModelKind(String cliName, String displayName, NetworkFactory factory) {
         this.cliName = cliName;
         this.displayName = displayName;
         this.factory = factory;
-        this.tunedAdamBeta2 = tunedAdamBeta2;
-        this.tunedSyncWorkers = tunedSyncWorkers;
     }
 
-    /** From how many workers on the tuned recipe averages after every minibatch when {@code --sync-workers} is auto. */
+    /**
+     * From how many workers on the tuned recipe averages after every minibatch when {@code --sync-workers} is auto
+     * ({@code conf/recipes.properties}, where the measurement that chose it is named).
+     */
     public int tunedSyncWorkers() {
-        return tunedSyncWorkers;
+        return TunedConstants.INSTANCE.syncWorkers(this);
     }
 
-    /** Adam's beta2 in the tuned recipe when {@code --adam-beta2} is {@code auto}. */
+    /** Adam's beta2 in the tuned recipe when {@code --adam-beta2} is {@code auto} ({@code conf/recipes.properties}). */
     public double tunedAdamBeta2() {
-        return tunedAdamBeta2;
+        return TunedConstants.INSTANCE.adamBeta2(this);
     }
 
     public String cliName() {
