@@ -15,6 +15,7 @@ import static io.fashionspark.config.TrainingOptions.TRAIN_LIMIT;
 import static io.fashionspark.config.TrainingOptions.WORKERS;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fashionspark.model.ModelKind;
 import java.util.Objects;
@@ -27,7 +28,8 @@ import java.util.Objects;
  *
  * @param model            architecture to train
  * @param data             directory (local path or Hadoop URI) holding the four FashionMNIST idx files
- * @param output           run directory (local path or Hadoop URI)
+ * @param output           run directory (local path or Hadoop URI); null where the run writes none (the Spark ML
+ *                         estimator without a run directory, the bench), which a run directory then refuses
  * @param overwrite        replace an existing run directory's files
  * @param workers          parallel model replicas (Spark partitions / tasks per averaging round)
  * @param batchSize        examples per minibatch on each worker
@@ -44,6 +46,8 @@ import java.util.Objects;
  * @param keepCheckpoints  how many of the newest checkpoints to keep
  * @param recipe           the learning-rate schedule and how the replicas are combined
  * @param exchange         where the replicas are averaged: on the driver, or among the workers
+ * @param asked            the minibatch and averaging period asked for, where the recipe trains with others
+ *                         ({@code --max-global-batch}, {@code --sync-workers}); null where it trains as asked
  */
 public record TrainingConfig(
         ModelKind model,
@@ -63,7 +67,12 @@ public record TrainingConfig(
         int checkpointEvery,
         int keepCheckpoints,
         TrainingRecipe recipe,
-        Exchange exchange) implements java.io.Serializable {
+        Exchange exchange,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Asked asked) implements java.io.Serializable {
+
+    /** What was asked for where the recipe changed it: config.json keeps both, the effective values above. */
+    public record Asked(int batchSize, int averagingFrequency) implements java.io.Serializable {
+    }
 
     public TrainingConfig {
         Objects.requireNonNull(model, "model");
@@ -72,7 +81,9 @@ public record TrainingConfig(
         // Settings are built with the model known: config.json holds the beta2 the run trains with.
         recipe = recipe.forModel(model);
         requireText(data, DATA);
-        requireText(output, OUTPUT);
+        if (output != null) {
+            requireText(output, OUTPUT);
+        }
         requirePositive(workers, WORKERS, "the number of parallel model replicas");
         requirePositive(batchSize, BATCH_SIZE, "examples per minibatch on each worker");
         requirePositive(averagingFrequency, AVERAGING_FREQUENCY, "minibatches between parameter averagings");
@@ -87,8 +98,15 @@ public record TrainingConfig(
         requireNonNegative(checkpointEveryEpochs, CHECKPOINT_EVERY_EPOCHS);
         requireNonNegative(checkpointEvery, CHECKPOINT_EVERY);
         requirePositive(keepCheckpoints, KEEP_CHECKPOINTS, "checkpoints kept in the run directory");
-        // The period the run averages at, so that config.json holds it and a resumed run keeps it.
+        // The minibatch and period the run trains with, so that config.json holds them and a resumed run keeps
+        // them; applying the recipe again to them changes nothing.
+        int askedBatch = batchSize;
+        int askedPeriod = averagingFrequency;
+        batchSize = recipe.workerBatch(batchSize, workers);
         averagingFrequency = recipe.averagingPeriod(averagingFrequency, workers);
+        if (asked == null && (batchSize != askedBatch || averagingFrequency != askedPeriod)) {
+            asked = new Asked(askedBatch, askedPeriod);
+        }
     }
 
     /**
@@ -111,12 +129,13 @@ public record TrainingConfig(
                                    @JsonProperty("checkpointEvery") Integer checkpointEvery,
                                    @JsonProperty("keepCheckpoints") Integer keepCheckpoints,
                                    @JsonProperty("recipe") TrainingRecipe recipe,
-                                   @JsonProperty("exchange") Exchange exchange) {
+                                   @JsonProperty("exchange") Exchange exchange,
+                                   @JsonProperty("asked") Asked asked) {
         return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
                 learningRate, seed, evalEvery, trainLimit, testLimit,
                 checkpointEveryEpochs == null ? 0 : checkpointEveryEpochs, checkpointEvery == null ? 0 : checkpointEvery,
                 keepCheckpoints == null ? 1 : keepCheckpoints, recipe == null ? TrainingRecipe.NOTES : recipe,
-                exchange == null ? Exchange.DRIVER : exchange);
+                exchange == null ? Exchange.DRIVER : exchange, asked);
     }
 
     /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */
@@ -124,10 +143,11 @@ public record TrainingConfig(
         return new Builder();
     }
 
-    /** A builder holding these settings, to change some of them. */
+    /** A builder holding these settings as they were asked for, to change some of them. */
     public Builder toBuilder() {
         return new Builder().model(model).data(data).output(output).overwrite(overwrite).workers(workers)
-                .batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
+                .batchSize(asked == null ? batchSize : asked.batchSize())
+                .averagingFrequency(asked == null ? averagingFrequency : asked.averagingFrequency()).epochs(epochs)
                 .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
                 .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs).checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints).recipe(recipe).exchange(exchange);
@@ -288,11 +308,9 @@ public record TrainingConfig(
          * what was trained and a resumed run fits the same minibatches.
          */
         public TrainingConfig build() {
-            int perWorker = recipe == null || batchSize <= 0 || workers <= 0 ? batchSize
-                    : recipe.workerBatch(batchSize, workers);
-            return new TrainingConfig(model, data, output, overwrite, workers, perWorker, averagingFrequency, epochs,
+            return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
                     learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
-                    keepCheckpoints, recipe, exchange);
+                    keepCheckpoints, recipe, exchange, null);
         }
     }
 }

@@ -143,7 +143,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 + "name column");
         probabilityCol = new Param<>(this, "probabilityCol", "the model's probability "
                 + "vector column");
-        TrainingConfig d = TrainingDefaults.builder().output("-").build();
+        TrainingConfig d = TrainingDefaults.builder().build();
         setDefault(model, d.model().cliName());
         setDefault(workers, d.workers());
         setDefault(batchSize, d.batchSize());
@@ -207,7 +207,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     /** train's own validation of one setting, the others at their defaults; its message, in parameter names. */
     private static boolean check(String option, UnaryOperator<TrainingConfig.Builder> change) {
         try {
-            change.apply(TrainingDefaults.builder().output("-")).build();
+            change.apply(TrainingDefaults.builder()).build();
             return true;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
@@ -285,7 +285,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
             return TrainingDefaults.builder()
                     .model(ModelKind.parse($(model)))
                     .data(data)
-                    .output(dir.isBlank() ? "(not written)" : dir)
+                    .output(dir.isBlank() ? null : dir)
                     .overwrite((Boolean) $(overwrite))
                     .workers((Integer) $(workers))
                     .batchSize((Integer) $(batchSize))

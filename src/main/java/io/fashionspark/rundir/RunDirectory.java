@@ -1,5 +1,7 @@
 package io.fashionspark.rundir;
 
+import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.fs.HadoopPaths;
 import java.io.FileNotFoundException;
 import java.io.FilterOutputStream;
@@ -38,6 +40,9 @@ public final class RunDirectory {
      * {@code overwrite}.
      */
     public static RunDirectory prepare(String pathOrUri, boolean overwrite, Configuration conf) {
+        if (pathOrUri == null) {
+            throw new ConfigException("no run directory: set " + TrainingOptions.OUTPUT);
+        }
         HadoopPaths.Location loc = location(pathOrUri, conf);
         try {
             if (loc.fs().exists(loc.path())) {

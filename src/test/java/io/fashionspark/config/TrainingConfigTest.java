@@ -63,9 +63,9 @@ class TrainingConfigTest {
     @Test
     void theDefaultBeta2IsTheModelsOwnHoweverTheSettingsAreBuilt() {
         // The scaling study and the ML estimator start from the bundled defaults and then set the model.
-        assertEquals(0.95, TrainingDefaults.builder().model(ModelKind.DNN).output("-").build().recipe().adamBeta2());
-        assertEquals(0.999, TrainingDefaults.builder().model(ModelKind.CNN).output("-").build().recipe().adamBeta2());
-        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, TrainingDefaults.builder().model(ModelKind.DNN).output("-")
+        assertEquals(0.95, TrainingDefaults.builder().model(ModelKind.DNN).build().recipe().adamBeta2());
+        assertEquals(0.999, TrainingDefaults.builder().model(ModelKind.CNN).build().recipe().adamBeta2());
+        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, TrainingDefaults.builder().model(ModelKind.DNN)
                 .recipe(TrainingRecipe.NOTES).build().recipe().adamBeta2());
     }
 
@@ -130,6 +130,33 @@ class TrainingConfigTest {
         assertEquals("--max-global-batch must be 0 (no limit) or more images, got -1", rejection(
                 () -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT, 0, 0, 1,
                         false, TrainingRecipe.AdamState.AVERAGED, 0.999, -1, 0)));
+    }
+
+    @Test
+    void configJsonKeepsWhatWasAskedBesideWhatTheRecipeTrains() throws Exception {
+        TrainingRecipe tuned = TrainingRecipe.named(TrainingRecipe.TUNED, TrainingDefaults::of);
+        TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
+        assertEquals(25, eight.batchSize());
+        assertEquals(1, eight.averagingFrequency());
+        assertEquals(new TrainingConfig.Asked(100, 5), eight.asked());
+        ObjectMapper json = new ObjectMapper();
+        String written = json.writeValueAsString(eight);
+        assertTrue(written.contains("\"asked\":{\"batchSize\":100,\"averagingFrequency\":5}"), written);
+        assertEquals(eight, json.readValue(written, TrainingConfig.class));
+        assertEquals(eight, eight.withEpochs(5), "a resumed run keeps both");
+        assertEquals(eight.withEpochs(7).asked(), eight.asked());
+
+        TrainingConfig two = with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
+        assertEquals(null, two.asked(), "trained as asked");
+        assertTrue(!json.writeValueAsString(two).contains("asked"), json.writeValueAsString(two));
+    }
+
+    @Test
+    void aRunWithoutARunDirectoryNeedsNoOutputButARunDirectoryDoes() {
+        TrainingConfig inMemory = TestConfigs.small(ModelKind.DNN, Path.of("data")).output(null).build();
+        assertEquals(null, inMemory.output());
+        assertEquals("--output must not be empty", rejection(
+                () -> TestConfigs.small(ModelKind.DNN, Path.of("data")).output(" ").build()));
     }
 
     @Test

@@ -19,9 +19,6 @@ import org.apache.spark.api.java.JavaSparkContext;
  * checkpoints), with dl4j-spark's per-phase training stats and Spark's task metrics switched on.
  */
 final class SparkTraining {
-    /** The run directory a training configuration needs; the bench writes nothing there. */
-    private static final String NO_OUTPUT = "bench (not written)";
-
     private SparkTraining() {
     }
 
@@ -41,7 +38,7 @@ final class SparkTraining {
                                  int epochs, long seed, double learningRate, int evalEvery, Exchange exchange) {
         // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory. The notes' recipe:
         // the comparison with the PyTorch reference trains what the notes train.
-        return TrainingConfig.builder().model(kind).data(data).output(NO_OUTPUT).workers(workers).batchSize(batchSize)
+        return TrainingConfig.builder().model(kind).data(data).workers(workers).batchSize(batchSize)
                 .averagingFrequency(averagingFrequency).epochs(epochs).learningRate(learningRate).seed(seed)
                 .evalEvery(evalEvery).keepCheckpoints(1).recipe(TrainingRecipe.NOTES).exchange(exchange).build();
     }

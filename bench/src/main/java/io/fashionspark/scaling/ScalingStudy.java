@@ -54,7 +54,7 @@ public final class ScalingStudy {
                        String data) {
         /** The run's settings: the bundled defaults, the notes' recipe or the tuned one, tested every evalImages. */
         TrainingConfig config() {
-            TrainingConfig.Builder b = TrainingDefaults.builder().model(model).data(data).output("-")
+            TrainingConfig.Builder b = TrainingDefaults.builder().model(model).data(data)
                     .workers(workers).seed(seed).epochs(epochs).trainLimit(0).testLimit(0).checkpointEvery(0)
                     .checkpointEveryEpochs(0);
             TrainingConfig defaults = b.build();
