@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Spec;
                 + "in one run are the claims, absolute times are not."})
 final class BenchCommand implements Callable<Integer> {
     static final String NAME = "bench";
+    /** Where the reports go: one per date. */
+    static final String RESULTS = "bench/results/bench";
     private static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     @Spec
@@ -127,14 +131,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Timed multiplies (after a warm-up); the fastest is the peak.")
     int peakRepetitions;
 
-    @Option(names = "--output", paramLabel = "FILE", defaultValue = "docs/benchmarks.md",
-            description = "The markdown report, replaced atomically.")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "The markdown report, replaced atomically. Default: " + RESULTS + "/<today, UTC>.md "
+                    + "(<today>-predict.md with --predict-pictures).")
     Path output;
 
     @Option(names = "--predict-pictures", split = ",", paramLabel = "N[,N...]",
             description = "Instead of training: distributed predict over catalogues of N pictures (bin/make-pictures'"
                     + "s, made in a temporary directory) against the model's bare forward-pass rate, with each run's "
-                    + "peak resident memory; writes docs/benchmarks-predict.md unless --output is given. "
+                    + "peak resident memory, into its own report (see --output). "
                     + "E.g. 10000,100000 (about 10 minutes on 2 cores).")
     List<Integer> predictPictures;
 
@@ -163,6 +168,9 @@ final class BenchCommand implements Callable<Integer> {
         if (predictPictures != null && !predictPictures.isEmpty()) {
             return predictBench(out);
         }
+        if (output == null) {
+            output = Path.of(RESULTS, LocalDate.now(ZoneOffset.UTC) + ".md");
+        }
         BenchSettings settings = settings(mode.equals("auto"));
         BenchResults results = new Benchmark(settings, out).run();
         return publish(out, output, BenchReport.markdown(results));
@@ -172,8 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         if (predictPictures.stream().anyMatch(n -> n < 1) || repeats < 1) {
             throw new ConfigException("--predict-pictures and --repeats must be positive numbers");
         }
-        boolean outputGiven = spec.commandLine().getParseResult().hasMatchedOption("--output");
-        Path target = outputGiven ? output : Path.of("docs/benchmarks-predict.md");
+        Path target = output != null ? output : Path.of(RESULTS, LocalDate.now(ZoneOffset.UTC) + "-predict.md");
         int predictWorkers = workers.stream().mapToInt(Integer::intValue).max().orElse(2);
         Path work = Files.createTempDirectory("fashion-spark-predict-bench");
         PredictBenchmark.Settings settings = new PredictBenchmark.Settings(predictModel, predictPictures,
