@@ -41,10 +41,10 @@ public final class ScalingReport {
     }
 
     /** Writes {@code markdown} and its charts (in {@code <name>/} beside it), replacing what the study made. */
-    public static void write(Path markdown, List<StudyRun> runs, String command) {
+    public static void write(Path markdown, List<StudyRun> runs, String command, Path results) {
         String base = markdown.getFileName().toString().replaceFirst("\\.md$", "");
         Path chartDir = markdown.resolveSibling(base);
-        StringBuilder md = new StringBuilder(render(runs, command, base));
+        StringBuilder md = new StringBuilder(render(runs, command, base, results));
         for (Map.Entry<String, List<StudyRun>> e : byModelAndRecipe(runs).entrySet()) {
             AtomicFiles.write(chartDir.resolve(e.getKey() + ".png"), chart(e.getKey(), e.getValue()));
         }
@@ -69,10 +69,10 @@ public final class ScalingReport {
     }
 
     /** The generated part of the file. */
-    static String render(List<StudyRun> runs, String command, String chartDir) {
+    static String render(List<StudyRun> runs, String command, String chartDir, Path results) {
         StringBuilder md = new StringBuilder("# Scaling: accuracy and work as workers are added\n\n");
         md.append("Written by `").append(command).append("` from the ").append(runs.size())
-                .append(" run results in `docs/scaling/results/`. Each part below was trained by the command in its ")
+                .append(" run results in `").append(results).append("/`. Each part below was trained by the command in its ")
                 .append("row, on the machine in its row; images/s depend on the machine and on what else ran on it; ")
                 .append("a run's accuracy moves by up to a few tenths of a point between machines whose CPU kernels ")
                 .append("differ.\n\n");

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code scaling}: the scaling study. Trains each model with each recipe, worker count and seed on the embedded
- * master, keeps every run's result, and writes {@code docs/scaling.md} from all the results there are.
+ * master, keeps every run's result, and writes {@code bench/results/scaling/study.md} from all the results there are.
  */
 @Command(name = ScalingCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Measures how accuracy, and the images and averaging rounds needed to reach a target, move "
@@ -65,11 +65,11 @@ final class ScalingCommand implements Callable<Integer> {
             description = "Directory with the FashionMNIST idx files.")
     String data;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "docs/scaling/results",
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "bench/results/scaling/results",
             description = "One result file per run; runs already there are skipped.")
     Path results;
 
-    @Option(names = "--output", paramLabel = "FILE", defaultValue = "docs/scaling.md",
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "bench/results/scaling/study.md",
             description = "The report, rewritten from every result in --results (its hand-written end is kept); "
                     + "charts go to a folder of the same name beside it.")
     Path output;
@@ -115,7 +115,7 @@ final class ScalingCommand implements Callable<Integer> {
             new ScalingStudy(results, splits.train(), splits.test(), Versions.of(versions), out).run(plans);
         }
         List<StudyRun> all = ScalingStudy.load(results);
-        ScalingReport.write(output, all, command);
+        ScalingReport.write(output, all, command, results);
         out.printf("Wrote %s from %d results in %s%n", output, all.size(), results);
         out.flush();
         return ExitCodes.OK;

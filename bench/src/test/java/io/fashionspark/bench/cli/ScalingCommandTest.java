@@ -24,8 +24,8 @@ class ScalingCommandTest {
     @Test
     void theStudyRunsInPartsKeepsEveryResultAndWritesTheReport() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 800, 200, 7);
-        Path results = tmp.resolve("docs/scaling/results");
-        Path report = tmp.resolve("docs/scaling.md");
+        Path results = tmp.resolve("results/scaling/results");
+        Path report = tmp.resolve("results/scaling/study.md");
         String[] common = {"scaling", "--models", "dnn", "--workers", "1,2", "--seeds", "5", "--epochs", "1",
             "--eval-images", "200", "--data", data.toString(), "--results", results.toString(), "--output",
             report.toString()};
@@ -52,7 +52,7 @@ class ScalingCommandTest {
         assertTrue(md.matches("(?s).*\\| tuned +\\| +1 \\| +100 \\| +5 \\| +1 \\| .*"), md);
         assertTrue(md.contains("| " + MachineFacts.identity() + " |"), "each part names its machine: " + md);
         assertTrue(md.endsWith(ScalingReport.KEEP_MARKER + "\n\nThe analysis, by hand.\n"), md);
-        assertTrue(Files.size(tmp.resolve("docs/scaling/dnn-tuned.png")) > 1000);
+        assertTrue(Files.size(tmp.resolve("results/scaling/study/dnn-tuned.png")) > 1000);
         // 800 images, 1 worker of batch 100, rounds of 5 steps: tests fall at round ends, after the 200th image
         // (at 500) and at the epoch's end (800), once each.
         String one = Files.readString(results.resolve("dnn-notes-w1-s5.json"));
