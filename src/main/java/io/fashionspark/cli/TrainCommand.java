@@ -248,7 +248,7 @@ final class TrainCommand implements Callable<Integer> {
         try (JavaSparkContext sc = startSpark(cfg, modelSummary)) {
             FashionMnistFiles.Splits images = loadImages(cfg, sc);
             RunDirectory run = resume != null ? RunDirectory.existing(resume, sc.hadoopConfiguration())
-                    : RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
+                    : RunDirectory.prepare(cfg.run().output(), cfg.run().overwrite(), sc.hadoopConfiguration());
             RunCheckpoints.Loaded from = resume != null ? resumePoint(run, cfg, images.train().size()) : null;
             run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
             announce(cfg, images, run, from);
@@ -335,9 +335,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The training and test images, cut to --train-limit and --test-limit. */
     private FashionMnistFiles.Splits loadImages(TrainingConfig cfg, JavaSparkContext sc) {
-        FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.data(), sc.hadoopConfiguration());
-        LabelledImages train = cfg.trainLimit() > 0 ? splits.train().head(cfg.trainLimit()) : splits.train();
-        LabelledImages test = cfg.testLimit() > 0 ? splits.test().head(cfg.testLimit()) : splits.test();
+        FashionMnistFiles.Splits splits = FashionMnistFiles.load(cfg.run().data(), sc.hadoopConfiguration());
+        LabelledImages train = cfg.run().trainLimit() > 0 ? splits.train().head(cfg.run().trainLimit()) : splits.train();
+        LabelledImages test = cfg.run().testLimit() > 0 ? splits.test().head(cfg.run().testLimit()) : splits.test();
         String overlap = SplitOverlap.warning(train, test);
         if (overlap != null) {
             warn(overlap);
@@ -375,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
                             new ConsoleSink(System.out)),
                     modelSummary, wallStart, this::warn).outcome();
         } catch (NoSpaceLeftException e) {
-            boolean resumable = new RunCheckpoints(run, cfg.keepCheckpoints()).latest().isPresent();
+            boolean resumable = new RunCheckpoints(run, cfg.run().keepCheckpoints()).latest().isPresent();
             throw e.withAdvice(resumable
                     ? "free some space, then continue the run with " + RESUME + " " + run.location()
                     : "free some space and run it again (no checkpoint was complete yet)");
@@ -450,7 +450,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The last complete checkpoint, checked against what is left to train. */
     private static RunCheckpoints.Loaded resumePoint(RunDirectory run, TrainingConfig cfg, int trainImages) {
-        RunCheckpoints.Loaded from = new RunCheckpoints(run, cfg.keepCheckpoints()).latest()
+        RunCheckpoints.Loaded from = new RunCheckpoints(run, cfg.run().keepCheckpoints()).latest()
                 .orElseThrow(() -> new OutputException(run.location() + ": has no complete checkpoint to resume from"
                         + " (checkpoints are written every " + TrainingOptions.CHECKPOINT_EVERY_EPOCHS + " epochs and "
                         + TrainingOptions.CHECKPOINT_EVERY + " iterations)"));

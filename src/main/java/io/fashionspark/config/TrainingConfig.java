@@ -2,35 +2,27 @@ package io.fashionspark.config;
 
 import static io.fashionspark.config.TrainingOptions.AVERAGING_FREQUENCY;
 import static io.fashionspark.config.TrainingOptions.BATCH_SIZE;
-import static io.fashionspark.config.TrainingOptions.CHECKPOINT_EVERY;
-import static io.fashionspark.config.TrainingOptions.CHECKPOINT_EVERY_EPOCHS;
-import static io.fashionspark.config.TrainingOptions.DATA;
 import static io.fashionspark.config.TrainingOptions.EPOCHS;
-import static io.fashionspark.config.TrainingOptions.EVAL_EVERY;
-import static io.fashionspark.config.TrainingOptions.KEEP_CHECKPOINTS;
 import static io.fashionspark.config.TrainingOptions.LEARNING_RATE;
-import static io.fashionspark.config.TrainingOptions.OUTPUT;
-import static io.fashionspark.config.TrainingOptions.TEST_LIMIT;
-import static io.fashionspark.config.TrainingOptions.TRAIN_LIMIT;
 import static io.fashionspark.config.TrainingOptions.WORKERS;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fashionspark.model.ModelKind;
 import java.util.Objects;
 
 /**
  * The resolved settings of one training run: defaults from {@code conf/fashion-spark.properties},
- * overridden by flags, validated here and frozen. Written verbatim into the run's {@code config.json} (read back
- * by {@code --resume}), {@code summary.json} and the provenance of its {@code model.zip}. Build one with
- * {@link #builder()}: seventeen positional values, ten of them ints, are not readable at a call site.
+ * overridden by flags, validated here and frozen. Two concerns: what is trained (the model, the workers, the
+ * minibatch, the epochs, the rates, the seed, the recipe and the exchange: this record's own values) and the job
+ * around it ({@link #run()}: where the data and the run directory are, how much data, how often to test and
+ * checkpoint). Written verbatim into the run's {@code config.json} (read back by {@code --resume}), {@code
+ * summary.json} and the provenance of its {@code model.zip}, as one flat object. Build one with {@link #builder()}.
  *
  * @param model            architecture to train
- * @param data             directory (local path or Hadoop URI) holding the four FashionMNIST idx files
- * @param output           run directory (local path or Hadoop URI); null where the run writes none (the Spark ML
- *                         estimator without a run directory, the bench), which a run directory then refuses
- * @param overwrite        replace an existing run directory's files
  * @param workers          parallel model replicas (Spark partitions / tasks per averaging round)
  * @param batchSize        examples per minibatch on each worker
  * @param averagingFrequency minibatches each worker fits between two parameter averagings (1 where the recipe's
@@ -38,37 +30,27 @@ import java.util.Objects;
  * @param epochs           passes over the training set
  * @param learningRate     Adam's learning rate
  * @param seed             seeds weight initialisation, dropout and the per-epoch shuffle
- * @param evalEvery        evaluate on the test set every this many iterations (0: only at each epoch's end)
- * @param trainLimit       use only the first N training images (0: all)
- * @param testLimit        use only the first N test images (0: all)
- * @param checkpointEveryEpochs write a checkpoint at the end of every this many epochs (0: not at epoch ends)
- * @param checkpointEvery  also write one every this many iterations, at the next averaging round's end (0: off)
- * @param keepCheckpoints  how many of the newest checkpoints to keep
  * @param recipe           the learning-rate schedule and how the replicas are combined
  * @param exchange         where the replicas are averaged: on the driver, or among the workers
  * @param asked            the minibatch and averaging period asked for, where the recipe trains with others
  *                         ({@code --max-global-batch}, {@code --sync-workers}); null where it trains as asked
+ * @param run              the job around the training: data, run directory, limits, test and checkpoint cadence
  */
+@JsonPropertyOrder({"model", "data", "output", "overwrite", "workers", "batchSize", "averagingFrequency", "epochs",
+    "learningRate", "seed", "evalEvery", "trainLimit", "testLimit", "checkpointEveryEpochs", "checkpointEvery",
+    "keepCheckpoints", "recipe", "exchange", "asked"})
 public record TrainingConfig(
         ModelKind model,
-        String data,
-        String output,
-        boolean overwrite,
         int workers,
         int batchSize,
         int averagingFrequency,
         int epochs,
         double learningRate,
         long seed,
-        int evalEvery,
-        int trainLimit,
-        int testLimit,
-        int checkpointEveryEpochs,
-        int checkpointEvery,
-        int keepCheckpoints,
         TrainingRecipe recipe,
         Exchange exchange,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Asked asked) implements java.io.Serializable {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Asked asked,
+        @JsonIgnore RunSettings run) implements java.io.Serializable {
 
     /** What was asked for where the recipe changed it: config.json keeps both, the effective values above. */
     public record Asked(int batchSize, int averagingFrequency) implements java.io.Serializable {
@@ -78,12 +60,9 @@ public record TrainingConfig(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(recipe, "recipe");
+        Objects.requireNonNull(run, "run");
         // Settings are built with the model known: config.json holds the beta2 the run trains with.
         recipe = recipe.forModel(model);
-        requireText(data, DATA);
-        if (output != null) {
-            requireText(output, OUTPUT);
-        }
         requirePositive(workers, WORKERS, "the number of parallel model replicas");
         requirePositive(batchSize, BATCH_SIZE, "examples per minibatch on each worker");
         requirePositive(averagingFrequency, AVERAGING_FREQUENCY, "minibatches between parameter averagings");
@@ -92,12 +71,6 @@ public record TrainingConfig(
             throw new ConfigException(LEARNING_RATE + " must be a positive number, got " + learningRate
                     + " (the reference uses 0.001)");
         }
-        requireNonNegative(evalEvery, EVAL_EVERY);
-        requireNonNegative(trainLimit, TRAIN_LIMIT);
-        requireNonNegative(testLimit, TEST_LIMIT);
-        requireNonNegative(checkpointEveryEpochs, CHECKPOINT_EVERY_EPOCHS);
-        requireNonNegative(checkpointEvery, CHECKPOINT_EVERY);
-        requirePositive(keepCheckpoints, KEEP_CHECKPOINTS, "checkpoints kept in the run directory");
         // The minibatch and period the run trains with, so that config.json holds them and a resumed run keeps
         // them; applying the recipe again to them changes nothing.
         int askedBatch = batchSize;
@@ -131,11 +104,60 @@ public record TrainingConfig(
                                    @JsonProperty("recipe") TrainingRecipe recipe,
                                    @JsonProperty("exchange") Exchange exchange,
                                    @JsonProperty("asked") Asked asked) {
-        return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
-                learningRate, seed, evalEvery, trainLimit, testLimit,
+        RunSettings run = new RunSettings(data, output, overwrite, trainLimit, testLimit, evalEvery,
                 checkpointEveryEpochs == null ? 0 : checkpointEveryEpochs, checkpointEvery == null ? 0 : checkpointEvery,
-                keepCheckpoints == null ? 1 : keepCheckpoints, recipe == null ? TrainingRecipe.NOTES : recipe,
-                exchange == null ? Exchange.DRIVER : exchange, asked);
+                keepCheckpoints == null ? 1 : keepCheckpoints);
+        return new TrainingConfig(model, workers, batchSize, averagingFrequency, epochs, learningRate, seed,
+                recipe == null ? TrainingRecipe.NOTES : recipe, exchange == null ? Exchange.DRIVER : exchange, asked,
+                run);
+    }
+
+    // config.json is one flat object, as it was before the run's settings had a record of their own: the run's
+    // values are written beside the training's (and read back by fromJson).
+
+    @JsonProperty("data")
+    private String jsonData() {
+        return run.data();
+    }
+
+    @JsonProperty("output")
+    private String jsonOutput() {
+        return run.output();
+    }
+
+    @JsonProperty("overwrite")
+    private boolean jsonOverwrite() {
+        return run.overwrite();
+    }
+
+    @JsonProperty("evalEvery")
+    private int jsonEvalEvery() {
+        return run.evalEvery();
+    }
+
+    @JsonProperty("trainLimit")
+    private int jsonTrainLimit() {
+        return run.trainLimit();
+    }
+
+    @JsonProperty("testLimit")
+    private int jsonTestLimit() {
+        return run.testLimit();
+    }
+
+    @JsonProperty("checkpointEveryEpochs")
+    private int jsonCheckpointEveryEpochs() {
+        return run.checkpointEveryEpochs();
+    }
+
+    @JsonProperty("checkpointEvery")
+    private int jsonCheckpointEvery() {
+        return run.checkpointEvery();
+    }
+
+    @JsonProperty("keepCheckpoints")
+    private int jsonKeepCheckpoints() {
+        return run.keepCheckpoints();
     }
 
     /** A builder with nothing set: every value a run needs must be given (zero counts fail validation). */
@@ -145,12 +167,13 @@ public record TrainingConfig(
 
     /** A builder holding these settings as they were asked for, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().model(model).data(data).output(output).overwrite(overwrite).workers(workers)
-                .batchSize(asked == null ? batchSize : asked.batchSize())
+        return new Builder().model(model).data(run.data()).output(run.output()).overwrite(run.overwrite())
+                .workers(workers).batchSize(asked == null ? batchSize : asked.batchSize())
                 .averagingFrequency(asked == null ? averagingFrequency : asked.averagingFrequency()).epochs(epochs)
-                .learningRate(learningRate).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
-                .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).recipe(recipe).exchange(exchange);
+                .learningRate(learningRate).seed(seed).evalEvery(run.evalEvery()).trainLimit(run.trainLimit())
+                .testLimit(run.testLimit()).checkpointEveryEpochs(run.checkpointEveryEpochs())
+                .checkpointEvery(run.checkpointEvery()).keepCheckpoints(run.keepCheckpoints()).recipe(recipe)
+                .exchange(exchange);
     }
 
     /** The same run trained for a different number of epochs (resuming to train longer). */
@@ -158,21 +181,9 @@ public record TrainingConfig(
         return toBuilder().epochs(newEpochs).build();
     }
 
-    private static void requireText(String value, String option) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(option + " must not be empty");
-        }
-    }
-
     private static void requirePositive(int value, String option, String what) {
         if (value < 1) {
             throw new ConfigException(option + " (" + what + ") must be at least 1, got " + value);
-        }
-    }
-
-    private static void requireNonNegative(int value, String option) {
-        if (value < 0) {
-            throw new ConfigException(option + " must be 0 or more, got " + value);
         }
     }
 
@@ -308,9 +319,10 @@ public record TrainingConfig(
          * what was trained and a resumed run fits the same minibatches.
          */
         public TrainingConfig build() {
-            return new TrainingConfig(model, data, output, overwrite, workers, batchSize, averagingFrequency, epochs,
-                    learningRate, seed, evalEvery, trainLimit, testLimit, checkpointEveryEpochs, checkpointEvery,
-                    keepCheckpoints, recipe, exchange, null);
+            RunSettings run = new RunSettings(data, output, overwrite, trainLimit, testLimit, evalEvery,
+                    checkpointEveryEpochs, checkpointEvery, keepCheckpoints);
+            return new TrainingConfig(model, workers, batchSize, averagingFrequency, epochs, learningRate, seed,
+                    recipe, exchange, null, run);
         }
     }
 }

@@ -91,7 +91,7 @@ public final class TrainingJob {
         TrainingOutcome outcome;
         try (MetricsCollector metrics = new MetricsCollector(sinks)) {
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, config, metrics);
-            RunCheckpoints checkpoints = new RunCheckpoints(run, config.keepCheckpoints());
+            RunCheckpoints checkpoints = new RunCheckpoints(run, config.run().keepCheckpoints());
             outcome = from == null ? trainer.train(train, test, checkpoints)
                     : trainer.resume(from.model(), from.blockMomentum(), from.progress(), train, test,
                             checkpoints);

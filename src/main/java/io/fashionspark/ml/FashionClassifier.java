@@ -151,7 +151,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         setDefault(epochs, d.epochs());
         setDefault(learningRate, d.learningRate());
         setDefault(seed, d.seed());
-        setDefault(evalEvery, d.evalEvery());
+        setDefault(evalEvery, d.run().evalEvery());
         setDefault(recipe, TrainingDefaults.of(TrainingOptions.RECIPE));
         setDefault(exchange, d.exchange().cliName());
         setDefault(runDirectory, "");
@@ -372,7 +372,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
             if ($(runDirectory).isBlank()) {
                 trained = job.inMemory(split[0], split[1], console);
             } else {
-                RunDirectory run = RunDirectory.prepare(cfg.output(), cfg.overwrite(), sc.hadoopConfiguration());
+                RunDirectory run = RunDirectory.prepare(cfg.run().output(), cfg.run().overwrite(), sc.hadoopConfiguration());
                 run.writeAtomically(RunDirectory.CONFIG, o -> RunSummary.mapper().writeValue(o, cfg));
                 trained = job.intoRunDirectory(run, null, split[0], split[1], console,
                         ModelSummary.of(cfg.model(), cfg.seed()), wallStart,

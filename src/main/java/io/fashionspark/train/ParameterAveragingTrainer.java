@@ -131,14 +131,14 @@ public final class ParameterAveragingTrainer {
         Broadcast<MiniBatch> trainSet = sc.broadcast(train.whole());
         TestEvaluations evaluations;
         try (exchange; DistributedEvaluator evaluator = evaluator(test)) {
-            evaluations = new TestEvaluations(Trigger.everyIterations(config.evalEvery()).or(Trigger.everyEpoch()),
+            evaluations = new TestEvaluations(Trigger.everyIterations(config.run().evalEvery()).or(Trigger.everyEpoch()),
                     evaluator, metrics, state);
             List<RoundListener> listeners = List.of(new RoundMetrics(metrics),
                     new DivergenceCheck(config.learningRate(), config.peakLearningRate()), evaluations,
                     new EpochEndMetrics(metrics, state),
-                    new Checkpointing(Trigger.everyEpochs(config.checkpointEveryEpochs())
-                            .or(Trigger.everyIterations(config.checkpointEvery())), checkpoints, state,
-                            recipe::blockMomentumState, config.evalEvery(), config.checkpointEvery()));
+                    new Checkpointing(Trigger.everyEpochs(config.run().checkpointEveryEpochs())
+                            .or(Trigger.everyIterations(config.run().checkpointEvery())), checkpoints, state,
+                            recipe::blockMomentumState, config.run().evalEvery(), config.run().checkpointEvery()));
             TrainingLoop.run(config, state, recipe, exchange, epoch -> EpochShards.create(sc, trainSet, train.size(),
                     config.workers(), config.batchSize(), config.seed(), epoch,
                     config.model().factory().exampleShape()), listeners);

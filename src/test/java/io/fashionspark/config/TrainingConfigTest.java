@@ -91,9 +91,9 @@ class TrainingConfigTest {
                 + "\"batchSize\":100,\"averagingFrequency\":5,\"epochs\":5,\"learningRate\":0.001,\"seed\":42,"
                 + "\"evalEvery\":50,\"trainLimit\":0,\"testLimit\":0}";
         TrainingConfig c = new ObjectMapper().readValue(older, TrainingConfig.class);
-        assertEquals(0, c.checkpointEveryEpochs());
-        assertEquals(0, c.checkpointEvery());
-        assertEquals(1, c.keepCheckpoints());
+        assertEquals(0, c.run().checkpointEveryEpochs());
+        assertEquals(0, c.run().checkpointEvery());
+        assertEquals(1, c.run().keepCheckpoints());
         assertEquals(ModelKind.CNN, c.model());
         // Written before recipes existed: they trained with the notes' set-up, and resume with it.
         assertEquals(TrainingRecipe.NOTES, c.recipe());
@@ -154,7 +154,7 @@ class TrainingConfigTest {
     @Test
     void aRunWithoutARunDirectoryNeedsNoOutputButARunDirectoryDoes() {
         TrainingConfig inMemory = TestConfigs.small(ModelKind.DNN, Path.of("data")).output(null).build();
-        assertEquals(null, inMemory.output());
+        assertEquals(null, inMemory.run().output());
         assertEquals("--output must not be empty", rejection(
                 () -> TestConfigs.small(ModelKind.DNN, Path.of("data")).output(" ").build()));
     }
