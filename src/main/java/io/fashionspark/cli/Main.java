@@ -5,6 +5,7 @@ import io.fashionspark.runtime.BuildInfo;
 import io.fashionspark.runtime.NativeDefaults;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,17 +38,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code; never exits the JVM (tests call this). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        // Before any ND4J class loads: choose the native build and enable DL4J's oneDNN helpers.
-        try {
-            NativeDefaults.apply();
-        } catch (NativeDefaults.UnsupportedCpuException e) {
-            err.println("fashion-spark: " + e.getMessage());
-            return ExitCodes.RUNTIME_FAILURE;
-        }
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(out);
-        cli.setErr(err);
-        try {
+        return execute(new Main(), out, err, args, cli -> {
             ConfigDefaults defaults = ConfigDefaults.load(configFile(args));
             defaults.checkKeys(cli.getSubcommands().get(TrainCommand.NAME).getCommandSpec());
             cli.setDefaultValueProvider(defaults);
@@ -55,6 +46,28 @@ public final class Main implements Runnable {
                     .setDefaultValueProvider(defaults.only(EvaluateCommand.CONFIG_KEYS));
             cli.getSubcommands().get(PredictCommand.NAME)
                     .setDefaultValueProvider(defaults.only(PredictCommand.CONFIG_KEYS));
+        });
+    }
+
+    /**
+     * Runs {@code command}'s command line as this program runs its own (the bench module's too): ND4J's native
+     * build chosen first, {@code configure}'s set-up (a {@link ConfigException} there is a usage error), then
+     * one-sentence errors and this program's exit codes.
+     */
+    public static int execute(Object command, PrintWriter out, PrintWriter err, String[] args,
+                              Consumer<CommandLine> configure) {
+        // Before any ND4J class loads: choose the native build and enable DL4J's oneDNN helpers.
+        try {
+            NativeDefaults.apply();
+        } catch (NativeDefaults.UnsupportedCpuException e) {
+            err.println("fashion-spark: " + e.getMessage());
+            return ExitCodes.RUNTIME_FAILURE;
+        }
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            configure.accept(cli);
         } catch (ConfigException e) {
             err.println("fashion-spark: " + e.getMessage());
             return ExitCodes.USAGE;

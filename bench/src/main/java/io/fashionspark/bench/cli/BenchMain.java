@@ -1,9 +1,6 @@
 package io.fashionspark.bench.cli;
 
-import io.fashionspark.cli.ExitCodes;
-import io.fashionspark.cli.Failures;
 import io.fashionspark.cli.Main;
-import io.fashionspark.runtime.NativeDefaults;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,18 +25,7 @@ public final class BenchMain implements Runnable {
 
     /** Runs the command line and returns the exit code; never exits the JVM (tests call this). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        try {
-            NativeDefaults.apply();
-        } catch (NativeDefaults.UnsupportedCpuException e) {
-            err.println("fashion-spark: " + e.getMessage());
-            return ExitCodes.RUNTIME_FAILURE;
-        }
-        CommandLine cli = new CommandLine(new BenchMain());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler(new Failures(err));
-        cli.setParameterExceptionHandler(Failures::usage);
-        return cli.execute(args);
+        return Main.execute(new BenchMain(), out, err, args, cli -> { });
     }
 
     @Override
