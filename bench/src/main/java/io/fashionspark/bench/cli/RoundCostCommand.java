@@ -45,8 +45,8 @@ final class RoundCostCommand implements Callable<Integer> {
     /** Where measurements and their reports go: one report per date. */
     static final String RESULTS = "bench/results/round-cost";
     /** Where the default images-to-accuracy figure was measured. */
-    static final String IMAGES_SOURCE = "docs/benchmarks.md: DL4J's FashionCNN full run, Spark 2 workers, batch "
-            + "100, averaging every 5, first tested at or above 90% after 180,000 images";
+    static final String IMAGES_SOURCE = "bench/results/bench/2026-11-22.md: DL4J's FashionCNN full run, Spark 2 "
+            + "workers, batch 100, averaging every 5, first tested at 0.90 or above after 180,000 images";
 
     @Spec
     CommandSpec spec;
