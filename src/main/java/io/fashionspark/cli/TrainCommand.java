@@ -274,13 +274,17 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Where the recipe runs other than as asked (a smaller batch, averaging after every minibatch), says so. */
     private void sayWhatTheRecipeChanged(TrainingConfig cfg) {
+        TrainingConfig.Asked asked = cfg.asked();
+        if (resume != null || asked == null) {
+            return;
+        }
         PrintWriter out = spec.commandLine().getOut();
-        if (resume == null && batchSize != null && cfg.batchSize() < batchSize) {
+        if (cfg.batchSize() < asked.batchSize()) {
             out.printf("Batch %d per worker: %d workers x %s %d exceed %s %d%n", cfg.batchSize(), cfg.workers(),
-                    TrainingOptions.BATCH_SIZE, batchSize, TrainingOptions.MAX_GLOBAL_BATCH,
+                    TrainingOptions.BATCH_SIZE, asked.batchSize(), TrainingOptions.MAX_GLOBAL_BATCH,
                     cfg.recipe().maxGlobalBatch());
         }
-        if (resume == null && averagingFrequency != null && cfg.averagingFrequency() < averagingFrequency) {
+        if (cfg.averagingFrequency() < asked.averagingFrequency()) {
             out.printf("Averaging after every minibatch: %d workers reach %s %d%n", cfg.workers(),
                     TrainingOptions.SYNC_WORKERS, cfg.recipe().syncWorkers());
         }

@@ -11,8 +11,6 @@ import io.fashionspark.rundir.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,10 +38,10 @@ class OldRunResumeTest {
     }
 
     @Test
-    void itResumesToTrainLonger() throws IOException {
+    void itResumesToTrainLonger() throws Exception {
         assumeTrue(Files.isDirectory(DATA), "real FashionMNIST not installed (apt-get install dataset-fashion-mnist)");
         Path run = tmp.resolve("old-run");
-        copy(OLD, run);
+        RecipeTest.copy(OLD, run);
         Result resumed = CommandLineTest.run("train", "--resume", run.toString(), "--epochs", "2", "--progress",
                 "none");
         assertEquals(0, resumed.code(), resumed.err());
@@ -53,18 +51,5 @@ class OldRunResumeTest {
         TrainingConfig after = RunSummary.mapper().readValue(run.resolve("config.json").toFile(), TrainingConfig.class);
         assertEquals(2, after.epochs());
         assertEquals(25, after.batchSize());
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

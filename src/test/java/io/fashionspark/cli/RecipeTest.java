@@ -229,7 +229,8 @@ class RecipeTest {
                 momentum.err());
     }
 
-    private static void copy(Path from, Path to) throws Exception {
+    /** A run directory copied whole (its config, checkpoints and files), to resume the copy. */
+    static void copy(Path from, Path to) throws Exception {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : files.toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
