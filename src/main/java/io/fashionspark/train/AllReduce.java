@@ -23,7 +23,7 @@ interface AllReduce extends AutoCloseable {
         for (FloatBuffer p : parts) {
             length += p.remaining();
         }
-        float[] values = new float[length];
+        float[] values = gatherInto(length);
         int at = 0;
         for (FloatBuffer p : parts) {
             int n = p.remaining();
@@ -37,6 +37,11 @@ interface AllReduce extends AutoCloseable {
             p.duplicate().put(values, at, n);
             at += n;
         }
+    }
+
+    /** The array {@link #allReduceMean(FloatBuffer...)} gathers the parts into; its contents are overwritten. */
+    default float[] gatherInto(int length) {
+        return new float[length];
     }
 
     @Override

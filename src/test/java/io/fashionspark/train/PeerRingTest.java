@@ -52,6 +52,37 @@ class PeerRingTest {
         assertArrayEquals(out.get(0), allReduce(transport(false), null, vectors, 10_000).get(0));
     }
 
+    /**
+     * A vector of many chunks per slice (and a short last chunk) gets exactly the sums of the ring's fixed order:
+     * each slice summed from its own member round the ring, then divided, on every member.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void slicesOfManyChunksSumInTheRingsOrder(int members) throws Exception {
+        int length = members * (2 * PeerRing.CHUNK_FLOATS + 5) + 2;
+        float[][] vectors = randomVectors(members, length, 5);
+        List<float[]> out = allReduce(transport(false), null, vectors, 10_000);
+        float[] expected = new float[length];
+        for (int slice = 0; slice < members; slice++) {
+            for (int i = length * slice / members; i < length * (slice + 1) / members; i++) {
+                float sum = vectors[slice][i];
+                for (int k = 1; k < members; k++) {
+                    sum += vectors[(slice + k) % members][i];
+                }
+                // allReduce averages twice; the second time every member holds the same mean, which comes back.
+                float mean = sum / members;
+                float again = mean;
+                for (int k = 1; k < members; k++) {
+                    again += mean;
+                }
+                expected[i] = again / members;
+            }
+        }
+        for (float[] v : out) {
+            assertArrayEquals(expected, v);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5, 8})
     void membersInOneJvmAverageInMemoryToTheRingsBits(int members) throws Exception {
