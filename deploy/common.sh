@@ -105,7 +105,7 @@ standalone_state_dir() {
 }
 
 # What a secured standalone cluster and its applications share: authentication with the secret, and encryption
-# of RPC traffic (AES-GCM) and of the blocks Spark spills to local disk. The secret itself is never on a command
+# of RPC traffic (AES-CTR, Spark 3.5's default cipher) and of the blocks Spark spills to local disk. The secret itself is never on a command
 # line (where ps shows it): daemons read it from the environment, the driver from a file only its user can read.
 # shellcheck disable=SC2034 # read by the scripts that source this file
 SECURE_SPARK_SETTINGS=(spark.authenticate=true spark.network.crypto.enabled=true spark.io.encryption.enabled=true)

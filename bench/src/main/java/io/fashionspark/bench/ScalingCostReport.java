@@ -275,7 +275,7 @@ public final class ScalingCostReport {
                 .append("result serialisation is the workers' serialising of S_r only where their results go ")
                 .append("straight to the driver; behind a `treeAggregate` level their tasks write shuffle output ")
                 .append("and the metric holds a map status, so there only the results phase measures it. The ")
-                .append("constants are measured on the loopback with Spark's authentication and AES-GCM ")
+                .append("constants are measured on the loopback with Spark's authentication and AES-CTR ")
                 .append("encryption on, so the per-byte costs are CPU (serialising, encrypting, copying), to which ")
                 .append("a real link adds its wire time.\n\n");
         String all = workerList(r.modelPoints().stream().map(RoundCost.Point::workers).toList());
