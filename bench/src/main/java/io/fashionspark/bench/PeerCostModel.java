@@ -13,14 +13,14 @@ import java.util.TreeMap;
  * round    = compute + exchange + other
  *   compute  = k(N) x steps x t_fit                    the slowest worker fits its minibatches
  *   exchange = k(N) x (2 (N-1) x alpha + 2 (N-1)/N x S x beta)
- *            + 2 (N-1) x lambda + 2 (N-1)/N x S / B     a ring all-reduce: 2 (N-1) messages of S/N bytes each
+ *            + 2 (N-1) x lambda + 2 (N-1)/N x S / B     a ring all-reduce: 2 (N-1) steps of S/N bytes each
  *   other    = k(N) x o                                 the task's own work per round (the recipe, the losses'
  *                                                       message to the driver)
  * </pre>
  *
- * S is the vector averaged (bytes), alpha the CPU's cost per message (Netty, the copy out of its buffer, the
- * scheduling of the next step), beta its cost per byte (copy, encryption, the additions), lambda a link's latency
- * per message and B its bandwidth (neither on the loopback where the constants are measured: there the wire is part
+ * S is the vector averaged (bytes), alpha the CPU's cost per step of the ring (Netty, the hand-over of its
+ * chunks, the scheduling of the next step), beta its cost per byte (copy, encryption, the additions), lambda a
+ * link's latency per step and B its bandwidth (neither on the loopback where the constants are measured: there the wire is part
  * of alpha and beta). t_fit is a model's minibatch as the slowest worker of a round fits it, skew between the
  * workers included. k(N) = max(1, N / cores): N executors sharing the machine's cores. The stage around the rounds
  * (launch, the start's broadcast, meeting, the model back) is paid once per segment:
@@ -32,7 +32,7 @@ import java.util.TreeMap;
  *
  * @param cores    the cores the measured executors shared (k(N))
  * @param stepMs   t_fit by model
- * @param alphaMs  per message
+ * @param alphaMs  per step of the ring
  * @param betaNsPerByte per byte, nanoseconds
  * @param otherMs  o
  * @param stageMs  a, the stage's fixed cost

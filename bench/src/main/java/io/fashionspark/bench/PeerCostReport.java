@@ -102,7 +102,7 @@ final class PeerCostReport {
                 .append("spent waiting for slower peers; **other**: the round less the slowest worker's fit and the ")
                 .append("all-reduce (the recipe, the losses' message to the driver, rounds starting apart). ")
                 .append("**Sent**: what each ")
-                .append("worker's ring sent in a round (messages and their 8-byte headers), against the ring's ")
+                .append("worker's ring sent in a round (the floats with their messages' headers), against the ring's ")
                 .append("2 (N-1)/N x S; **on the interfaces**: what the worker's host interfaces (loopback left ")
                 .append("out) sent during its all-reduce, with TCP/IP and the encryption: 0 where the executors ")
                 .append("talk over loopback, a dash where not read (the embedded master's tasks share memory, or ")
@@ -139,7 +139,7 @@ final class PeerCostReport {
                               List<PeerCostModel.Observation> obs) {
         md.append("## The peer exchange's cost model\n\n");
         md.append("Per round, inside the stage (N workers, k(N) = max(1, N / cores), S the averaged vector in bytes, ")
-                .append("B a link's bandwidth and lambda its latency per message, neither on the loopback where ")
+                .append("B a link's bandwidth and lambda its latency per step of the ring, neither on the loopback where ")
                 .append("the constants are fitted):\n\n```\n")
                 .append("round    = compute + exchange + other\n")
                 .append("compute  = k(N) x steps x t_fit\n")
@@ -153,7 +153,7 @@ final class PeerCostReport {
         MarkdownTable c = new MarkdownTable().left("Constant").right("Value").left("Meaning");
         fit.stepMs().forEach((model, ms) -> c.row("t_fit, " + model, Formats.fixed(ms, 1) + " ms",
                 "a minibatch of " + r.settings().batchSize() + " in a round"));
-        c.row("alpha", Formats.fixed(fit.alphaMs(), 3) + " ms", "CPU per message of the ring");
+        c.row("alpha", Formats.fixed(fit.alphaMs(), 3) + " ms", "CPU per step of the ring");
         c.row("beta", Formats.fixed(fit.betaNsPerByte(), 3) + " ns/byte",
                 "CPU per byte each worker sends (copy, encryption, additions)");
         c.row("o", Formats.fixed(fit.otherMs(), 2) + " ms", "a task's own work per round");
@@ -212,7 +212,7 @@ final class PeerCostReport {
                 .append("worker, crossing the network once per node; the driver exchange is predicted as ")
                 .append(NODE_CORES).append(" x nodes workers with every transfer on the wire, which overstates its ")
                 .append("cost a little). A link's latency is taken as ").append(Formats.fixed(LINK_LATENCY_MS, 2))
-                .append(" ms per message. Both exchanges are projected at the same t_fit. **Efficiency**: images/s ")
+                .append(" ms per step of the ring. Both exchanges are projected at the same t_fit. **Efficiency**: images/s ")
                 .append("over the workers' images/s without any exchange (workers x batch / t_fit). Time to ").append(Formats.percent(s.targetAccuracy()))
                 .append(" = ").append(Formats.count(s.imagesToAccuracy())).append(" training images (")
                 .append(s.imagesSource()).append(") / images per second, plus, for the peer exchange, one stage's ")
@@ -285,7 +285,7 @@ final class PeerCostReport {
         PeerCostModel fit = base.size() < 3 ? null : PeerCostModel.fit(fitted.cores(), base);
         md.append("Predicted with the peer exchange's constants fitted on the loopback measurement, plus the ring's ")
                 .append("wire time, 2 (N-1)/N x S / B (a veth pair adds no latency of its own: the kernel's cost ")
-                .append("per message is in alpha already); nothing is fitted on these points. **On the ")
+                .append("per step is in alpha already); nothing is fitted on these points. **On the ")
                 .append("interface**: what each executor's own interface sent during its all-reduce (mean over the ")
                 .append("workers and rounds), from the kernel's counters.\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers")
