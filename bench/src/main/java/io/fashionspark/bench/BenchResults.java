@@ -1,6 +1,17 @@
 package io.fashionspark.bench;
 
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fashionspark.model.ModelKind;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +41,37 @@ public record BenchResults(BenchSettings settings, ZonedDateTime started, double
                            Map<ModelKind, FlopCounter.Count> flops, List<ScenarioResult> scenarios,
                            List<FullRun> fullRuns, PyTorchInfo pytorch, String pytorchNote,
                            List<String> baselineRuns) {
+
+    /**
+     * The run's numbers as JSON, kept beside its report so that the report can be written again (a new wording, a
+     * fixed table) without measuring again. The start keeps its zone, as the report prints it, and a path stays
+     * as it was given (Jackson's own would make it an absolute URI).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance)
+                    .addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
+                        @Override
+                        protected Path _deserialize(String value, DeserializationContext context) {
+                            return Path.of(value);
+                        }
+                    }))
+            .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE).build();
+
+    /** These results as JSON. */
+    public String json() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the benchmark's results as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads what {@link #json()} wrote. */
+    public static BenchResults read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), BenchResults.class);
+    }
 
     /** The PyTorch the reference ran on. */
     public record PyTorchInfo(String python, String torch, String blas, boolean openBlas, double matmulGflops,

@@ -16,16 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.bench.ScenarioResult.Engine;
 import io.fashionspark.model.ModelKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The report of a run made by hand: its sections, its targets table and tables that stay tables. */
 class BenchReportTest {
     private static final Pattern CELL_SEPARATOR = Pattern.compile("(?<!\\\\)\\|");
 
-    private static String report() {
+    private static BenchResults measured() {
         List<ModelKind> models = List.of(DNN, CNN, LENET);
         List<ScenarioResult> s = new ArrayList<>();
         for (ModelKind m : models) {
@@ -36,9 +39,23 @@ class BenchReportTest {
             }
         }
         s.add(pytorch(DNN, 8_000, 0.84));
-        return BenchReport.markdown(results(settings(models, List.of(1, 2), List.of(5), 5, 0.9), s, List.of(
+        return results(settings(models, List.of(1, 2), List.of(5), 5, 0.9), s, List.of(
                 fullRun(DNN, Engine.SPARK, 15_000, 0.87, 0.85), fullRun(CNN, Engine.SPARK, 2_500, 0.91, 0.905),
-                fullRun(DNN, Engine.PYTORCH, 10_000, 0.86, 0.84)), TORCH, null));
+                fullRun(DNN, Engine.PYTORCH, 10_000, 0.86, 0.84)), TORCH, null);
+    }
+
+    private static String report() {
+        return BenchReport.markdown(measured());
+    }
+
+    @Test
+    void theResultsReadBackFromTheirJsonWriteTheSameReport(@TempDir Path tmp) throws Exception {
+        BenchResults measured = measured();
+        Path json = tmp.resolve("run.json");
+        Files.writeString(json, measured.json());
+        BenchResults again = BenchResults.read(json);
+        assertEquals(measured, again);
+        assertEquals(BenchReport.markdown(measured), BenchReport.markdown(again));
     }
 
     @Test

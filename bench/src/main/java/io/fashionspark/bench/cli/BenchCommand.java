@@ -132,9 +132,15 @@ final class BenchCommand implements Callable<Integer> {
     int peakRepetitions;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "The markdown report, replaced atomically. Default: " + RESULTS + "/<today, UTC>.md "
-                    + "(<today>-predict.md with --predict-pictures).")
+            description = "The markdown report, replaced atomically; its numbers go beside it with .json. Default: "
+                    + RESULTS + "/<today, UTC>.md (<today>-predict.md with --predict-pictures), and --from's name "
+                    + "with .md to write a report again.")
     Path output;
+
+    @Option(names = "--from", paramLabel = "FILE",
+            description = "Measure nothing: write the report again from the JSON a run saved beside its report (the "
+                    + "report's name with .json).")
+    Path from;
 
     @Option(names = "--predict-pictures", split = ",", paramLabel = "N[,N...]",
             description = "Instead of training: distributed predict over catalogues of N pictures (bin/make-pictures'"
@@ -156,6 +162,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (from != null) {
+            BenchResults measured = BenchResults.read(from);
+            return publish(out, output != null ? output : RoundCostCommand.markdownOf(from),
+                    BenchReport.markdown(measured));
+        }
         if (System.getProperty("spark.master") != null) {
             throw new ConfigException("bench measures one machine with an embedded Spark master; run it with "
                     + "bin/fashion-spark (java -jar), not spark-submit");
@@ -173,6 +184,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = settings(mode.equals("auto"));
         BenchResults results = new Benchmark(settings, out).run();
+        AtomicFiles.write(RoundCostCommand.json(output), results.json());
         return publish(out, output, BenchReport.markdown(results));
     }
 

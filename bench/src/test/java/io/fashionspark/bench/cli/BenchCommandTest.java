@@ -44,10 +44,20 @@ class BenchCommandTest {
         assertTrue(Files.isRegularFile(report));
         assertTrue(result.out().contains(markdown), "the report is printed too");
         try (var files = Files.list(report.getParent())) {
-            assertEquals(List.of(report), files.toList(), "no temporary file left behind");
+            assertEquals(List.of(report.resolveSibling("benchmarks.json"), report), files.sorted().toList(),
+                    "the report, its numbers, and no temporary file left behind");
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void theReportIsWrittenAgainFromItsNumbers() throws Exception {
+        Path again = tmp.resolve("again.md");
+        BenchCommandLine.Result r = BenchCommandLine.run("bench", "--from", report.resolveSibling("benchmarks.json")
+                .toString(), "--output", again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(markdown, Files.readString(again));
     }
 
     @Test
