@@ -7,8 +7,9 @@ import static io.fashionspark.bench.ScalingCostReport.signedPct;
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.train.PeerTimes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -45,7 +46,7 @@ final class PeerCostReport {
         phases(md, r);
         List<PeerCostModel.Observation> obs = observations(r);
         if (obs.size() < 3) {
-            md.append("No cost model of the peer exchange: it needs at least 3 points.\n\n");
+            md.append(ReportTemplates.render("peer-model.md", Map.of("fitted", false)));
             return;
         }
         PeerCostModel fit = PeerCostModel.fit(r.cores(), obs);
@@ -55,16 +56,6 @@ final class PeerCostReport {
 
     private static void sideBySide(StringBuilder md, RoundCost.Results r) {
         RoundCost.Settings s = r.settings();
-        md.append("## Both exchanges side by side\n\n");
-        md.append("The mean round (ms) of each exchange at each worker count and averaging frequency, measured in the ")
-                .append("same applications one after the other. The peer exchange's round is a round inside its ")
-                .append("barrier stage (the mean worker's, from its first minibatch to the all-reduce's end: the ")
-                .append("stage's time per round); **communication** is a round less its slowest worker's compute, ")
-                .append("as for the driver exchange; ")
-                .append("its stage costs once per segment what the last column shows (launching the tasks, the ")
-                .append("start's broadcast, meeting, the model back), where the driver exchange pays a job, a ")
-                .append("broadcast and the results every round. A segment runs from where the driver needs the ")
-                .append("model to where it next does: an epoch by default, or `--eval-every` iterations.\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers")
                 .right("Driver, ms", ms()).right("Its spread", pct()).right("Peer, ms", ms()).right("Its spread", pct())
                 .right("Peer / driver", x -> Formats.fixed(x.doubleValue(), 2))
@@ -91,22 +82,10 @@ final class PeerCostReport {
                 }
             }
         }
-        md.append(t.render()).append('\n');
+        md.append(ReportTemplates.render("peer-side-by-side.md", Map.of("table", t.render())));
     }
 
     private static void phases(StringBuilder md, RoundCost.Results r) {
-        md.append("## The peer exchange's rounds\n\n");
-        md.append("Milliseconds per round, inside the barrier stage. **Fit**: the slowest worker's minibatches (and ")
-                .append("the mean worker's); **all-reduce**: the ring's time for the worker that reached it last ")
-                .append("(the others wait for it as well); **wait**: the mean worker's all-reduce less that, time ")
-                .append("spent waiting for slower peers; **other**: the round less the slowest worker's fit and the ")
-                .append("all-reduce (the recipe, the losses' message to the driver, rounds starting apart). ")
-                .append("**Sent**: what each ")
-                .append("worker's ring sent in a round (the floats with their messages' headers), against the ring's ")
-                .append("2 (N-1)/N x S; **on the interfaces**: what the worker's host interfaces (loopback left ")
-                .append("out) sent during its all-reduce, with TCP/IP and the encryption: 0 where the executors ")
-                .append("talk over loopback, a dash where not read (the embedded master's tasks share memory, or ")
-                .append("the kernel does not say).\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers").right("k(N)")
                 .right("Round", ms()).right("Spread", pct()).right("Fit (slowest)", ms()).right("Fit (mean)", ms())
                 .right("All-reduce", ms()).right("Wait", ms()).right("Other", ms())
@@ -123,8 +102,6 @@ final class PeerCostReport {
                     p.workers() == 1 ? 0 : 2.0 * (p.workers() - 1) / p.workers() * s,
                     m.wireBytes() < 0 ? null : m.wireBytes(), first);
         }
-        md.append(t.render()).append('\n');
-        md.append("Each run's mean round (ms), to show the spread:\n\n");
         MarkdownTable runs = new MarkdownTable().left("Model").right("Every").right("Workers").left("Runs' rounds, ms")
                 .left("Runs' all-reduce, ms").left("Runs' stage outside its rounds, ms");
         for (RoundCost.PeerPoint p : r.peerPoints()) {
@@ -132,37 +109,11 @@ final class PeerCostReport {
                     join(p.repeats().stream().map(PeerTimes.Round::roundMs).toList()),
                     join(p.repeats().stream().map(PeerTimes.Round::exchangeMs).toList()), join(p.stageFixedMs()));
         }
-        md.append(runs.render()).append('\n');
+        md.append(ReportTemplates.render("peer-rounds.md", Map.of("phases", t.render(), "runs", runs.render())));
     }
 
     private static void model(StringBuilder md, RoundCost.Results r, PeerCostModel fit,
                               List<PeerCostModel.Observation> obs) {
-        md.append("## The peer exchange's cost model\n\n");
-        md.append("Per round, inside the stage (N workers, k(N) = max(1, N / cores), S the averaged vector in bytes, ")
-                .append("B a link's bandwidth and lambda its latency per step of the ring, neither on the loopback where ")
-                .append("the constants are fitted):\n\n```\n")
-                .append("round    = compute + exchange + other\n")
-                .append("compute  = k(N) x steps x t_fit\n")
-                .append("exchange = k(N) x (2 (N-1) x alpha + 2 (N-1)/N x S x beta) + 2 (N-1) x lambda + 2 (N-1)/N x S / B\n")
-                .append("other    = k(N) x o\n")
-                .append("stage    = a + k(N) x c + b x N   (once per segment)\n```\n\n");
-        md.append("t_fit is a model's minibatch as the slowest worker of a round fits it (the skew between workers ")
-                .append("included), fitted on the rounds: the step times measured apart (above) come from a ")
-                .append("different, shorter run. Fitted by least squares on all ").append(obs.size())
-                .append(" points, each phase against its own term:\n\n");
-        MarkdownTable c = new MarkdownTable().left("Constant").right("Value").left("Meaning");
-        fit.stepMs().forEach((model, ms) -> c.row("t_fit, " + model, Formats.fixed(ms, 1) + " ms",
-                "a minibatch of " + r.settings().batchSize() + " in a round"));
-        c.row("alpha", Formats.fixed(fit.alphaMs(), 3) + " ms", "CPU per step of the ring");
-        c.row("beta", Formats.fixed(fit.betaNsPerByte(), 3) + " ns/byte",
-                "CPU per byte each worker sends (copy, encryption, additions)");
-        c.row("o", Formats.fixed(fit.otherMs(), 2) + " ms", "a task's own work per round");
-        c.row("a", Formats.fixed(fit.stageMs(), 0) + " ms", "a segment's stage, fixed");
-        c.row("c", Formats.fixed(fit.stageTaskMs(), 0) + " ms", "a segment's stage, each task's own part");
-        c.row("b", Formats.fixed(fit.stagePerWorkerMs(), 1) + " ms", "a segment's stage, the driver's part per task");
-        md.append(c.render()).append('\n');
-        md.append("Each point predicted by the fit on all the others (leave-one-out), against its mean and its ")
-                .append("worst run:\n\n");
         List<PeerCostModel> heldOut = PeerCostModel.leaveOneOut(r.cores(), obs);
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers").right("Predicted, ms", ms())
                 .right("Measured, ms", ms()).right("Error (mean)", signedPct()).right("Worst run's error", signedPct())
@@ -183,9 +134,22 @@ final class PeerCostReport {
             t.row(o.model(), o.steps(), o.workers(), predicted, o.roundMs(), error, worst,
                     fit.predict(o).totalMs() / o.roundMs() - 1, ok ? "yes" : "**no**");
         }
-        md.append(t.render()).append('\n');
-        md.append(String.format(Locale.ROOT, "%d of %d points' means predicted within 25%% from the others.%n%n",
-                within, obs.size()));
+        List<Map<String, String>> steps = new ArrayList<>();
+        fit.stepMs().forEach((model, ms) -> steps.add(Map.of("model", model, "ms", Formats.fixed(ms, 1))));
+        Map<String, Object> values = new HashMap<>();
+        values.put("fitted", true);
+        values.put("points", obs.size());
+        values.put("batch", r.settings().batchSize());
+        values.put("steps", steps);
+        values.put("alpha", Formats.fixed(fit.alphaMs(), 3));
+        values.put("beta", Formats.fixed(fit.betaNsPerByte(), 3));
+        values.put("other", Formats.fixed(fit.otherMs(), 2));
+        values.put("a", Formats.fixed(fit.stageMs(), 0));
+        values.put("c", Formats.fixed(fit.stageTaskMs(), 0));
+        values.put("b", Formats.fixed(fit.stagePerWorkerMs(), 1));
+        values.put("table", t.render());
+        values.put("within", within);
+        md.append(ReportTemplates.render("peer-model.md", values));
     }
 
     private static void projections(StringBuilder md, RoundCost.Results r, ScalingCostReport.Analysis an,
@@ -195,7 +159,7 @@ final class PeerCostReport {
                 .orElse(null);
         double stepMs = fit.stepMs().getOrDefault(ModelKind.CNN.displayName(), Double.NaN);
         if (cnn == null || Double.isNaN(stepMs)) {
-            md.append("## Projections, both exchanges\n\nNone: FashionCNN's peer exchange was not measured.\n\n");
+            md.append(ReportTemplates.render("peer-projections.md", Map.of("measured", false)));
             return;
         }
         CostModel.Workload w = an.workloads().get(ModelKind.CNN);
@@ -204,19 +168,6 @@ final class PeerCostReport {
         double vector = 4.0 * cnn.averagedFloats();
         long epochImages = 60_000;
         int segments = (int) Math.ceil((double) s.imagesToAccuracy() / epochImages);
-        md.append("## Projections for a cluster, FashionCNN, both exchanges\n\n");
-        md.append("At this machine's per-core rate (t_fit ").append(Formats.fixed(stepMs, 1))
-                .append(" ms a minibatch of ").append(s.batchSize()).append("), batch ").append(s.batchSize())
-                .append(" per worker; **one core**: one one-core worker per node; **8 cores**: ").append(NODE_CORES)
-                .append(" one-core workers per node, each on a core of its own (the peer ring passes through every ")
-                .append("worker, crossing the network once per node; the driver exchange is predicted as ")
-                .append(NODE_CORES).append(" x nodes workers with every transfer on the wire, which overstates its ")
-                .append("cost a little). A link's latency is taken as ").append(Formats.fixed(LINK_LATENCY_MS, 2))
-                .append(" ms per step of the ring. Both exchanges are projected at the same t_fit. **Efficiency**: images/s ")
-                .append("over the workers' images/s without any exchange (workers x batch / t_fit). Time to ").append(Formats.percent(s.targetAccuracy()))
-                .append(" = ").append(Formats.count(s.imagesToAccuracy())).append(" training images (")
-                .append(s.imagesSource()).append(") / images per second, plus, for the peer exchange, one stage's ")
-                .append("fixed cost per epoch (").append(segments).append(" segments).\n\n");
         MarkdownTable t = new MarkdownTable().right("Nodes").left("Node").right("Workers").right("Link, Gb/s")
                 .right("Every").right("Peer round, ms", ms()).right("Peer images/s", x -> Formats.fixed(
                         x.doubleValue(), 0)).right("Peer efficiency", pct()).left("Peer time to target")
@@ -250,7 +201,18 @@ final class PeerCostReport {
                 }
             }
         }
-        md.append(t.render()).append('\n');
+        Map<String, Object> values = new HashMap<>();
+        values.put("measured", true);
+        values.put("stepMs", Formats.fixed(stepMs, 1));
+        values.put("batch", s.batchSize());
+        values.put("nodeCores", NODE_CORES);
+        values.put("latency", Formats.fixed(LINK_LATENCY_MS, 2));
+        values.put("target", Formats.percent(s.targetAccuracy()));
+        values.put("images", Formats.count(s.imagesToAccuracy()));
+        values.put("imagesSource", s.imagesSource());
+        values.put("segments", segments);
+        values.put("table", t.render());
+        md.append(ReportTemplates.render("peer-projections.md", values));
     }
 
     /**
@@ -278,16 +240,7 @@ final class PeerCostReport {
         if (obs.isEmpty()) {
             return;
         }
-        md.append("## The peer exchange over the link\n\n");
-        if (base.size() < 3) {
-            md.append("No prediction: the loopback measurement has too few peer points for a cost model.\n\n");
-        }
         PeerCostModel fit = base.size() < 3 ? null : PeerCostModel.fit(fitted.cores(), base);
-        md.append("Predicted with the peer exchange's constants fitted on the loopback measurement, plus the ring's ")
-                .append("wire time, 2 (N-1)/N x S / B (a veth pair adds no latency of its own: the kernel's cost ")
-                .append("per step is in alpha already); nothing is fitted on these points. **On the ")
-                .append("interface**: what each executor's own interface sent during its all-reduce (mean over the ")
-                .append("workers and rounds), from the kernel's counters.\n\n");
         MarkdownTable t = new MarkdownTable().left("Model").right("Every").right("Workers")
                 .right("Predicted, ms", ms()).right("of which wire, ms", ms()).right("Measured, ms", ms())
                 .right("All-reduce measured, ms", ms()).right("Error (mean)", signedPct()).left("Within 25%")
@@ -313,7 +266,7 @@ final class PeerCostReport {
                     p.mean().sentBytes(), p.mean().wireBytes() < 0 ? null : p.mean().wireBytes(),
                     o.workers() == 1 ? 0 : 2.0 * (o.workers() - 1) / o.workers() * o.vectorBytes());
         }
-        md.append(t.render()).append('\n');
+        md.append(ReportTemplates.render("peer-link.md", Map.of("fitted", fit != null, "table", t.render())));
     }
 
     static Function<Number, String> ms() {
