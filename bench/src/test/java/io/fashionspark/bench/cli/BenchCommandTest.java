@@ -60,6 +60,23 @@ class BenchCommandTest {
         assertEquals(markdown, Files.readString(again));
     }
 
+    /** Every committed bench report that has its numbers beside it is what they render. */
+    @Test
+    void theCommittedReportsAreWhatTheirNumbersRender() throws Exception {
+        List<Path> saved;
+        try (var files = Files.list(Path.of(BenchCommand.RESULTS))) {
+            saved = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        assertFalse(saved.isEmpty(), "no report with its numbers in " + BenchCommand.RESULTS);
+        for (Path json : saved) {
+            Path again = tmp.resolve("again-" + json.getFileName() + ".md");
+            BenchCommandLine.Result r = BenchCommandLine.run("bench", "--from", json.toString(), "--output",
+                    again.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(Files.readString(RoundCostCommand.markdownOf(json)), Files.readString(again), json.toString());
+        }
+    }
+
     @Test
     void reportHasTheRatioRowsForEveryWorkerCountAndFrequency() {
         for (String row : List.of("| Spark 1 worker, averaging every 1 / best single JVM (images/s) |",
