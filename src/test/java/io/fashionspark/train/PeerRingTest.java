@@ -18,12 +18,10 @@ import org.apache.spark.network.client.TransportClientFactory;
 import org.apache.spark.network.crypto.AuthClientBootstrap;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.server.NoOpRpcHandler;
-import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.util.TransportConf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import scala.Option;
 
 /**
  * The ring all-reduce the peer exchange averages with, on its own: members in one JVM, each with its own server on
@@ -180,12 +178,14 @@ class PeerRingTest {
         }
     }
 
-    private static TransportConf transport(boolean encrypt) {
-        SparkConf conf = new SparkConf(false).set("spark.network.crypto.enabled", Boolean.toString(encrypt));
-        return SparkTransportConf.fromSparkConf(conf, PeerExchange.TRANSPORT_MODULE, 1, Option.empty());
+    /** The peer exchange's transport settings, with Spark's encryption on or off. */
+    static TransportConf transport(boolean encrypt) {
+        return PeerExchange.transport(new SparkConf(false).set("spark.network.crypto.enabled",
+                Boolean.toString(encrypt)));
     }
 
-    private static SecretKeyHolder secret(String key) {
+    /** An application secret, as the executors' security manager holds it. */
+    static SecretKeyHolder secret(String key) {
         return new SecretKeyHolder() {
             @Override
             public String getSaslUser(String appId) {

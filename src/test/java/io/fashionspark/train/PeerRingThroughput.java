@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.spark.SparkConf;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.util.TransportConf;
 
@@ -34,19 +33,8 @@ public final class PeerRingThroughput {
         boolean encrypt = Boolean.parseBoolean(args[1]);
         int floats = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
-        TransportConf conf = PeerExchange.transport(new SparkConf(false)
-                .set("spark.network.crypto.enabled", Boolean.toString(encrypt)));
-        SecretKeyHolder secret = new SecretKeyHolder() {
-            @Override
-            public String getSaslUser(String appId) {
-                return "sparkSaslUser";
-            }
-
-            @Override
-            public String getSecretKey(String appId) {
-                return "a secret for the measurement";
-            }
-        };
+        TransportConf conf = PeerRingTest.transport(encrypt);
+        SecretKeyHolder secret = PeerRingTest.secret("a secret for the measurement");
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<PeerRing> rings = new ArrayList<>();
         for (int i = 0; i < members; i++) {

@@ -91,14 +91,8 @@ public final class ScalingCostReport {
         Analysis an = analyse(r);
         StringBuilder md = new StringBuilder();
         int most = s.workerCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
-        Map<String, Object> head = new HashMap<>();
-        head.put("started", String.valueOf(r.started()));
-        head.put("duration", Formats.duration(r.seconds()));
-        head.put("cpu", String.valueOf(r.machine().get("CPU")));
-        head.put("cores", r.cores());
+        Map<String, Object> head = measurement(r);
         head.put("memory", String.valueOf(r.machine().get("Memory")));
-        head.put("master", String.valueOf(r.master()));
-        head.put("command", s.command());
         head.put("embedded", r.master() != null && r.master().startsWith("local"));
         head.put("executors", r.machine().getOrDefault("Executors", ""));
         head.put("warmUp", RoundCost.WARM_UP_ROUNDS);
@@ -111,7 +105,8 @@ public final class ScalingCostReport {
         head.put("exchanges", s.exchanges().equals(List.of(Exchange.DRIVER)) ? ""
                 : s.exchanges().stream().map(e -> e == Exchange.DRIVER ? "the driver exchange"
                 : "the peer exchange (each run one barrier stage)").collect(Collectors.joining(" and ", ", on ", "")));
-        head.put("driverFitAt", s.frequencies().size() == 1 ? false : s.steps());
+        // A section over no value or one: the sentence appears only where several frequencies were measured.
+        head.put("driverFitAt", s.frequencies().size() == 1 ? List.of() : List.of(s.steps()));
         head.put("loadBefore", r.loadBefore());
         head.put("loadAfter", r.loadAfter());
         head.put("oversubscribed", most > r.cores());
@@ -229,6 +224,18 @@ public final class ScalingCostReport {
         values.put("receive", transfer(c.receive()));
         values.put("direct", direct);
         md.append(ReportTemplates.render("driver-model.md", values));
+    }
+
+    /** What a report's opening says of the measurement it shows: when, how long, where, and its command. */
+    private static Map<String, Object> measurement(RoundCost.Results r) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("started", String.valueOf(r.started()));
+        values.put("duration", Formats.duration(r.seconds()));
+        values.put("cpu", String.valueOf(r.machine().get("CPU")));
+        values.put("cores", r.cores());
+        values.put("master", String.valueOf(r.master()));
+        values.put("command", r.settings().command());
+        return values;
     }
 
     /** "1, 2, 4 and 8 workers" (or "1 worker") from the points' worker counts. */
@@ -496,14 +503,8 @@ public final class ScalingCostReport {
             }
             table = t.render();
         }
-        Map<String, Object> head = new HashMap<>();
+        Map<String, Object> head = measurement(linked);
         head.put("gbps", Formats.fixed(gbps, 3));
-        head.put("started", String.valueOf(linked.started()));
-        head.put("duration", Formats.duration(linked.seconds()));
-        head.put("cpu", String.valueOf(linked.machine().get("CPU")));
-        head.put("cores", linked.cores());
-        head.put("master", String.valueOf(linked.master()));
-        head.put("command", linked.settings().command());
         head.put("hasSetup", !setup.isBlank());
         head.put("setup", setup);
         head.put("fittedStarted", String.valueOf(fitted.started()));
