@@ -1,5 +1,6 @@
 package io.fashionspark;
 
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.model.ModelKind;
 import java.nio.file.Path;
@@ -14,9 +15,13 @@ public final class TestConfigs {
      * 5, 1 epoch, Adam 0.001, seed 1, tested at epoch ends only, no checkpoints, the newest one kept.
      */
     public static TrainingConfig.Builder small(ModelKind model, Path data) {
-        return TrainingConfig.builder().model(model).data(data.toString()).output(data.resolve("out").toString())
-                .overwrite(false).workers(2).batchSize(20).averagingFrequency(5).epochs(1).learningRate(1e-3)
-                .seed(1).evalEvery(0).trainLimit(0).testLimit(0).checkpointEveryEpochs(0).checkpointEvery(0)
-                .keepCheckpoints(1);
+        return TrainingConfig.builder().with(Settings.MODEL, model).with(Settings.DATA, data.toString())
+                .with(Settings.OUTPUT, data.resolve("out").toString())
+                .with(Settings.OVERWRITE, false).with(Settings.WORKERS, 2).with(Settings.BATCH_SIZE, 20)
+                .with(Settings.AVERAGING_FREQUENCY, 5).with(Settings.EPOCHS, 1).with(Settings.LEARNING_RATE, 1e-3)
+                .with(Settings.SEED, 1L).with(Settings.EVAL_EVERY, 0).with(Settings.TRAIN_LIMIT, 0)
+                .with(Settings.TEST_LIMIT, 0).with(Settings.CHECKPOINT_EVERY_EPOCHS, 0)
+                .with(Settings.CHECKPOINT_EVERY, 0)
+                .with(Settings.KEEP_CHECKPOINTS, 1);
     }
 }

@@ -2,7 +2,6 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.TrainingDefaults;
-import io.fashionspark.config.TrainingOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Option defaults from a properties file: {@code conf/fashion-spark.properties} as bundled in the jar, or the file
@@ -88,6 +87,6 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     private static String key(OptionSpec o) {
-        return TrainingOptions.key(o.longestName());
+        return o.longestName().replaceFirst("^-+", "");
     }
 }

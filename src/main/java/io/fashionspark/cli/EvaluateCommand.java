@@ -1,7 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.Settings;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
@@ -41,8 +41,7 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
     static final String NAME = "evaluate";
     /** The keys of conf/fashion-spark.properties (train's options) that evaluate takes as its defaults too. */
-    static final Set<String> CONFIG_KEYS = Set.of(TrainingOptions.key(TrainingOptions.DATA),
-            TrainingOptions.key(TrainingOptions.WORKERS));
+    static final Set<String> CONFIG_KEYS = Set.of(Settings.DATA.key(), Settings.WORKERS.key());
     static final String EVALUATION_JSON = "evaluation.json";
 
     @Spec
@@ -56,16 +55,16 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "The model.zip a train run wrote; local path or Hadoop URI.")
     String model;
 
-    @Option(names = TrainingOptions.DATA, paramLabel = "DIR|URI",
+    @Option(names = "--data", paramLabel = "DIR|URI",
             description = "Directory with the FashionMNIST test files (t10k-images-idx3-ubyte and "
                     + "t10k-labels-idx1-ubyte, gzip'd or raw); local path or Hadoop URI.")
     String data;
 
-    @Option(names = TrainingOptions.WORKERS,
+    @Option(names = "--workers",
             description = "Spark partitions the test set is split into (the embedded master's threads).")
     Integer workers;
 
-    @Option(names = TrainingOptions.TEST_LIMIT, paramLabel = "N", defaultValue = "0",
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
             description = "Evaluate on the first N test images only (0: all).")
     int testLimit;
 
@@ -80,14 +79,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (workers == null || workers < 1) {
-            throw new ConfigException(TrainingOptions.WORKERS + " (Spark partitions of the test set) must be at least 1, got "
+            throw new ConfigException(Settings.WORKERS + " (Spark partitions of the test set) must be at least 1, got "
                     + workers);
         }
         if (testLimit < 0) {
-            throw new ConfigException(TrainingOptions.TEST_LIMIT + " must be 0 or more, got " + testLimit);
+            throw new ConfigException(Settings.TEST_LIMIT + " must be 0 or more, got " + testLimit);
         }
         if (data == null || data.isBlank()) {
-            throw new ConfigException(TrainingOptions.DATA + " must not be empty");
+            throw new ConfigException(Settings.DATA + " must not be empty");
         }
         PrintWriter out = spec.commandLine().getOut();
         Configuration hadoop = SparkContexts.hadoopConfiguration();

@@ -1,7 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.Settings;
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.ml.FashionClassifierModel;
@@ -50,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
     static final String NAME = "predict";
     static final String OUTPUT = "--output";
     /** The conf/ defaults predict shares with train: the embedded master's size. */
-    static final Set<String> CONFIG_KEYS = Set.of(TrainingOptions.key(TrainingOptions.WORKERS));
+    static final Set<String> CONFIG_KEYS = Set.of(Settings.WORKERS.key());
     @Spec
     CommandSpec spec;
 
@@ -78,11 +78,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "Format of --output.")
     String format;
 
-    @Option(names = TrainingOptions.OVERWRITE, description = "Replace --output if it exists (only once the new "
+    @Option(names = "--overwrite", description = "Replace --output if it exists (only once the new "
             + "results are complete).")
     boolean overwrite;
 
-    @Option(names = TrainingOptions.WORKERS, paramLabel = "N",
+    @Option(names = "--workers", paramLabel = "N",
             description = "With --output on the embedded master: tasks run at once (its threads). Under "
                     + "spark-submit the cluster's executors decide.")
     Integer workers;
@@ -162,7 +162,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " they go to files (give --format jsonl for JSON Lines)");
         }
         if (workers == null || workers < 1) {
-            throw new ConfigException(TrainingOptions.WORKERS + " must be at least 1, got " + workers);
+            throw new ConfigException(Settings.WORKERS + " must be at least 1, got " + workers);
         }
         OutputFormat outputFormat = OutputFormat.parse("--format", format);
         BatchPrediction.checkOutput(output, overwrite, hadoop);

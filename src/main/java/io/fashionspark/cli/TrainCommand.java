@@ -2,16 +2,17 @@ package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.Exchange;
+import io.fashionspark.config.Setting;
+import io.fashionspark.config.SettingValues;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
-import io.fashionspark.config.TrainingOptions;
-import io.fashionspark.config.TrainingRecipe;
+import io.fashionspark.config.TrainingDefaults;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.SplitOverlap;
 import io.fashionspark.job.TrainingJob;
 import io.fashionspark.metrics.ConsoleSink;
 import io.fashionspark.metrics.EpochProgress;
-import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
 import io.fashionspark.rundir.NoSpaceLeftException;
 import io.fashionspark.rundir.OutputException;
@@ -41,19 +42,24 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code train}: one model, trained on Spark with parameter averaging, into a run directory. */
 @Command(name = TrainCommand.NAME, mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        modelTransformer = TrainCommand.SettingOptions.class,
         description = {"Trains a model on FashionMNIST across Spark executors with parameter averaging.",
-            "Defaults come from conf/fashion-spark.properties (bundled in the jar) or --config FILE."})
+            "Defaults are the settings' own, as conf/fashion-spark.properties lists them (--print-config writes it);",
+            "--config FILE lays a file of settings over them, and options given here override both."})
 final class TrainCommand implements Callable<Integer> {
     static final String NAME = "train";
-    /** Options of this command alone; the settings a run records are {@link TrainingOptions}. */
+    /** Options of this command alone; the settings a run records are {@link Settings}. */
     static final String RESUME = "--resume";
     static final String PROGRESS = "--progress";
     static final String DRY_RUN = "--dry-run";
+    static final String PRINT_CONFIG = "--print-config";
 
     @Spec
     CommandSpec spec;
@@ -61,150 +67,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = ConfigDefaults.OPTION, paramLabel = "FILE",
             description = "Properties file with option defaults (keys are option names without dashes).")
     Path config;
-
-    @Option(names = TrainingOptions.MODEL, converter = ModelConverter.class,
-            description = "Architecture: dnn (FashionDNN, 235k params, fast), cnn (FashionCNN, 1.48M params, "
-                    + "~3 points more accurate, ~10x slower) or lenet (LeNet-5, 62k params).")
-    ModelKind model;
-
-    @Option(names = TrainingOptions.DATA, paramLabel = "DIR|URI",
-            description = "Directory with the four FashionMNIST idx files (gzip'd or raw), a local path or any "
-                    + "Hadoop URI (hdfs://...).")
-    String data;
-
-    @Option(names = TrainingOptions.OUTPUT, paramLabel = "DIR|URI",
-            description = "Run directory for model.zip, metrics.jsonl, metrics.csv, summary.json, report.html; "
-                    + "local path or Hadoop URI. Empty: runs/<model>-<date>-<time>.")
-    String output;
-
-    @Option(names = TrainingOptions.OVERWRITE, description = "Replace the files of an existing run directory.")
-    boolean overwrite;
-
-    @Option(names = TrainingOptions.WORKERS,
-            description = "Model replicas trained in parallel (Spark partitions). Match the cluster's task slots: "
-                    + "more workers see more images per step but average more often-divergent replicas.")
-    Integer workers;
-
-    @Option(names = TrainingOptions.BATCH_SIZE,
-            description = "Minibatch size per worker. Larger is faster per image on CPU but takes fewer steps per "
-                    + "epoch; the reference uses 100.")
-    Integer batchSize;
-
-    @Option(names = TrainingOptions.AVERAGING_FREQUENCY,
-            description = "Minibatches each worker fits between parameter averagings. Low: replicas stay close "
-                    + "(accuracy like one machine) but every round pays broadcast and aggregation; high: less "
-                    + "overhead, replicas drift apart.")
-    Integer averagingFrequency;
-
-    @Option(names = TrainingOptions.EPOCHS, description = "Passes over the training set.")
-    Integer epochs;
-
-    @Option(names = TrainingOptions.LEARNING_RATE, description = "Adam's learning rate. Too high diverges; too low learns slowly.")
-    Double learningRate;
-
-    @Option(names = TrainingOptions.SEED, description = "Seeds weight initialisation, dropout and the per-epoch shuffle.")
-    Long seed;
-
-    @Option(names = TrainingOptions.EVAL_EVERY, paramLabel = "ITERATIONS",
-            description = "Test the averaged model on the whole test set every this many iterations (and at each "
-                    + "epoch's end; 0: epoch ends only). Each test costs about as much as training 1/6 as many "
-                    + "images.")
-    Integer evalEvery;
-
-    @Option(names = TrainingOptions.TRAIN_LIMIT, paramLabel = "N", description = "Train on the first N images only (0: all).")
-    Integer trainLimit;
-
-    @Option(names = TrainingOptions.TEST_LIMIT, paramLabel = "N", description = "Test on the first N images only (0: all).")
-    Integer testLimit;
-
-    @Option(names = TrainingOptions.CHECKPOINT_EVERY_EPOCHS, paramLabel = "EPOCHS",
-            description = "Write a checkpoint (model, Adam state, progress) at the end of every this many epochs "
-                    + "(0: not at epoch ends). Each costs one model write (2.7 MB DNN, 17 MB CNN).")
-    Integer checkpointEveryEpochs;
-
-    @Option(names = TrainingOptions.CHECKPOINT_EVERY, paramLabel = "ITERATIONS",
-            description = "Also write one every this many iterations, at the end of the averaging round that passes "
-                    + "it (0: off). Less work lost to a crash, more writes.")
-    Integer checkpointEvery;
-
-    @Option(names = TrainingOptions.KEEP_CHECKPOINTS, paramLabel = "N",
-            description = "Newest checkpoints kept in <run>/checkpoints; older ones are deleted once a newer one is "
-                    + "complete.")
-    Integer keepCheckpoints;
-
-    @Option(names = TrainingOptions.RECIPE, paramLabel = "tuned|notes",
-            description = "tuned: the learning-rate schedule and averaging options below (their defaults are the "
-                    + "recipe that measured best, docs/scaling.md); notes: the reference notes' set-up, Adam at a "
-                    + "constant --learning-rate and plain averaging (the options below must then be left alone).")
-    String recipe;
-
-    @Option(names = TrainingOptions.LR_SCALING, paramLabel = "none|linear|sqrt",
-            description = "Peak rate = --learning-rate times 1, the worker count, or its square root. Each step "
-                    + "averages workers x batch images, so it can take a larger step; linear needs a warm-up.")
-    String lrScaling;
-
-    @Option(names = TrainingOptions.LR_WARMUP_EPOCHS, paramLabel = "EPOCHS",
-            description = "Climb linearly to the peak rate over this many epochs (fractions allowed; 0: none). "
-                    + "Protects the first steps from a scaled-up rate; too long wastes training at a low rate.")
-    String lrWarmupEpochs;
-
-    @Option(names = TrainingOptions.LR_DECAY, paramLabel = "constant|cosine|step",
-            description = "After the warm-up: stay at the peak, fall along half a cosine to 0 at the last "
-                    + "iteration, or drop to 1/10 at half the iterations and 1/100 at three quarters. Decay "
-                    + "usually adds accuracy at the end but depends on --epochs: a resumed run that trains longer "
-                    + "stretches it.")
-    String lrDecay;
-
-    @Option(names = TrainingOptions.SYNC_EPOCHS, paramLabel = "EPOCHS",
-            description = "Average after every minibatch for this many epochs first, then every "
-                    + "--averaging-frequency (post-local SGD; 0: off). Holds accuracy with many workers; each "
-                    + "synchronous round costs a broadcast and an aggregation.")
-    String syncEpochs;
-
-    @Option(names = TrainingOptions.BLOCK_MOMENTUM, paramLabel = "M",
-            description = "Block momentum on the driver (BMUF): each round's averaged change of the weights is "
-                    + "added to M times the last one (0: plain averaging; 1 - 1/workers is usual). Speeds up "
-                    + "training with many workers; too high overshoots.")
-    String blockMomentum;
-
-    @Option(names = TrainingOptions.BLOCK_LEARNING_RATE, paramLabel = "R",
-            description = "Scale of each round's averaged change in block momentum (1: plain averaging).")
-    String blockLearningRate;
-
-    @Option(names = TrainingOptions.BLOCK_NESTEROV, paramLabel = "true|false",
-            description = "Start each round from the block momentum's look-ahead point (Nesterov).")
-    String blockNesterov;
-
-    @Option(names = TrainingOptions.ADAM_STATE, paramLabel = "averaged|reset",
-            description = "Adam's moment estimates travel with the weights and are averaged (averaged), or every "
-                    + "round's workers start them afresh (reset: a third of the bytes per round).")
-    String adamState;
-
-    @Option(names = TrainingOptions.ADAM_BETA2, paramLabel = "B|auto",
-            description = "Decay of Adam's second-moment estimate (0.999: Adam's usual value, about 1,000 steps of "
-                    + "memory; lower adapts sooner to a moving rate). auto: the model's own measured value, in "
-                    + "conf/recipes.properties.")
-    String adamBeta2;
-
-    @Option(names = TrainingOptions.MAX_GLOBAL_BATCH, paramLabel = "IMAGES",
-            description = "The most images one averaged step takes in over all workers (workers x --batch-size); "
-                    + "above it each worker's minibatch shrinks to IMAGES / workers (0: no limit). Keeps the "
-                    + "steps per epoch, and so the accuracy, as workers grow; smaller minibatches cost images/s.")
-    String maxGlobalBatch;
-
-    @Option(names = TrainingOptions.EXCHANGE, paramLabel = "driver|allreduce",
-            description = "Where the replicas are averaged each round: driver (dl4j-spark's parameter averaging, "
-                    + "one Spark job a round) or allreduce (the workers average among themselves in a Spark barrier "
-                    + "stage; the driver gets the model only to test or checkpoint it). Needs every worker running "
-                    + "at once.")
-    String exchange;
-
-    @Option(names = TrainingOptions.SYNC_WORKERS, paramLabel = "N|auto",
-            description = "From N workers on, average after every minibatch, whatever --averaging-frequency says "
-                    + "(0: never). The worker-scaled rate makes replicas that fit several minibatches apart drift "
-                    + "further than their average makes up; every step's round costs images/s. auto: the model's "
-                    + "own measured value, in conf/recipes.properties.")
-    String syncWorkers;
 
     @Option(names = RESUME, paramLabel = "RUN_DIR",
             description = "Continue the run in RUN_DIR from its last complete checkpoint, with its own settings "
@@ -220,19 +82,45 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = DRY_RUN, description = "Print the resolved configuration and the model summary; train nothing.")
     boolean dryRun;
 
+    @Option(names = PRINT_CONFIG, description = "Print the settings as a properties file for --config, each with "
+            + "its help, and train nothing: with no other options, conf/fashion-spark.properties.")
+    boolean printConfig;
+
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
+
+    /** Every setting's option, as its declaration gives it ({@link Settings}): its value is read from the parse. */
+    static final class SettingOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            for (Setting<?> s : Settings.all()) {
+                OptionSpec.Builder option = OptionSpec.builder(s.option()).description(s.help());
+                option.type(String.class).paramLabel(s.label());
+                if (s.type() == Setting.Type.FLAG) {
+                    // A switch: given alone it is true; its text stays the setting's, for --config and --print-config.
+                    option.arity("0..1").fallbackValue("true");
+                }
+                command.addOption(option.build());
+            }
+            return command;
+        }
+    }
 
     /**
      * Options that cannot go with --resume: every setting but --epochs (a resumed run keeps its own), and --config
      * and --dry-run.
      */
     private static final List<String> RUN_DEFINING = Stream.concat(
-            TrainingOptions.all().stream().filter(o -> !o.equals(TrainingOptions.EPOCHS)),
+            Settings.all().stream().filter(o -> o != Settings.EPOCHS).map(Setting::option),
             Stream.of(ConfigDefaults.OPTION, DRY_RUN)).toList();
 
     @Override
     public Integer call() throws Exception {
+        if (printConfig) {
+            spec.commandLine().getOut().print(TrainingDefaults.file(this::text));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
         EpochProgress.Mode progressMode = progressMode();
         TrainingConfig cfg = resume != null ? resumedConfig() : newConfig();
         ModelSummary modelSummary = ModelSummary.of(cfg.model(), cfg.seed());
@@ -262,14 +150,25 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** A new run's settings, from the command line and conf/. */
+    /** A new run's settings, from the command line, --config and the defaults. */
     private TrainingConfig newConfig() {
-        return TrainingConfig.builder().model(model).data(data).output(resolveOutput()).overwrite(overwrite)
-                .workers(workers).batchSize(batchSize).averagingFrequency(averagingFrequency).epochs(epochs)
-                .learningRate(baseLearningRate()).seed(seed).evalEvery(evalEvery).trainLimit(trainLimit)
-                .testLimit(testLimit).checkpointEveryEpochs(checkpointEveryEpochs)
-                .checkpointEvery(checkpointEvery).keepCheckpoints(keepCheckpoints).recipe(recipe())
-                .exchange(Exchange.named(exchange)).build();
+        SettingValues values = SettingValues.read(this::text, this::given);
+        if (values.get(Settings.OUTPUT) == null) {
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            values.with(Settings.OUTPUT, "runs/" + values.get(Settings.MODEL).cliName() + "-" + stamp);
+        }
+        return new TrainingConfig.Builder(values).build();
+    }
+
+    /** A setting's text as this command line, --config and the defaults give it. */
+    private String text(Setting<?> setting) {
+        Object value = spec.findOption(setting.option()).getValue();
+        return value == null ? null : value.toString();
+    }
+
+    /** Whether a setting was given on the command line (not by --config or the defaults). */
+    private boolean given(Setting<?> setting) {
+        return spec.commandLine().getParseResult().hasMatchedOption(setting.option());
     }
 
     /** Where the recipe runs other than as asked (a smaller batch, averaging after every minibatch), says so. */
@@ -281,12 +180,12 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (cfg.batchSize() < asked.batchSize()) {
             out.printf("Batch %d per worker: %d workers x %s %d exceed %s %d%n", cfg.batchSize(), cfg.workers(),
-                    TrainingOptions.BATCH_SIZE, asked.batchSize(), TrainingOptions.MAX_GLOBAL_BATCH,
+                    Settings.BATCH_SIZE, asked.batchSize(), Settings.MAX_GLOBAL_BATCH,
                     cfg.recipe().maxGlobalBatch());
         }
         if (cfg.averagingFrequency() < asked.averagingFrequency()) {
             out.printf("Averaging after every minibatch: %d workers reach %s %d%n", cfg.workers(),
-                    TrainingOptions.SYNC_WORKERS, cfg.recipe().syncWorkers());
+                    Settings.SYNC_WORKERS, cfg.recipe().syncWorkers());
         }
     }
 
@@ -386,41 +285,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The notes' set-up is Adam at the notes' rate: the tuned recipe's default rate applies to it only when given on
-     * the command line.
-     */
-    private double baseLearningRate() {
-        return TrainingRecipe.isNotes(recipe) && !spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.LEARNING_RATE)
-                ? TrainingRecipe.NOTES_LEARNING_RATE : learningRate;
-    }
-
-    /** The recipe --recipe names; the notes' set-up refuses the tuned recipe's options rather than ignore them. */
-    private TrainingRecipe recipe() {
-        if (TrainingRecipe.isNotes(recipe)) {
-            for (String option : TrainingRecipe.OPTIONS) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw new ConfigException(option + " is part of the tuned recipe; " + TrainingOptions.RECIPE + " "
-                            + TrainingRecipe.NOTES_NAME + " trains with a constant rate and plain averaging");
-                }
-            }
-        }
-        return TrainingRecipe.named(recipe, option -> switch (option) {
-            case TrainingOptions.LR_SCALING -> lrScaling;
-            case TrainingOptions.LR_WARMUP_EPOCHS -> lrWarmupEpochs;
-            case TrainingOptions.LR_DECAY -> lrDecay;
-            case TrainingOptions.SYNC_EPOCHS -> syncEpochs;
-            case TrainingOptions.BLOCK_MOMENTUM -> blockMomentum;
-            case TrainingOptions.BLOCK_LEARNING_RATE -> blockLearningRate;
-            case TrainingOptions.BLOCK_NESTEROV -> blockNesterov;
-            case TrainingOptions.ADAM_STATE -> adamState;
-            case TrainingOptions.ADAM_BETA2 -> adamBeta2;
-            case TrainingOptions.MAX_GLOBAL_BATCH -> maxGlobalBatch;
-            case TrainingOptions.SYNC_WORKERS -> syncWorkers;
-            default -> throw new IllegalArgumentException(option);
-        });
-    }
-
     private EpochProgress.Mode progressMode() {
         String mode = progress == null ? "auto" : progress.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (mode) {
@@ -437,7 +301,7 @@ final class TrainCommand implements Callable<Integer> {
         for (String option : RUN_DEFINING) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new ConfigException(RESUME + " continues " + resume + " with its own settings (its "
-                        + RunDirectory.CONFIG + "); " + option + " cannot be changed, only " + TrainingOptions.EPOCHS);
+                        + RunDirectory.CONFIG + "); " + option + " cannot be changed, only " + Settings.EPOCHS);
             }
         }
         RunDirectory run = RunDirectory.existing(resume, new Configuration());
@@ -448,22 +312,21 @@ final class TrainCommand implements Callable<Integer> {
             throw new OutputException(run.path(RunDirectory.CONFIG) + ": cannot be read as a run configuration: "
                     + e.getMessage(), e);
         }
-        boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption(TrainingOptions.EPOCHS);
-        return epochsGiven ? stored.withEpochs(epochs) : stored;
+        return given(Settings.EPOCHS) ? stored.withEpochs(Settings.EPOCHS.parse(text(Settings.EPOCHS))) : stored;
     }
 
     /** The last complete checkpoint, checked against what is left to train. */
     private static RunCheckpoints.Loaded resumePoint(RunDirectory run, TrainingConfig cfg, int trainImages) {
         RunCheckpoints.Loaded from = new RunCheckpoints(run, cfg.run().keepCheckpoints()).latest()
                 .orElseThrow(() -> new OutputException(run.location() + ": has no complete checkpoint to resume from"
-                        + " (checkpoints are written every " + TrainingOptions.CHECKPOINT_EVERY_EPOCHS + " epochs and "
-                        + TrainingOptions.CHECKPOINT_EVERY + " iterations)"));
+                        + " (checkpoints are written every " + Settings.CHECKPOINT_EVERY_EPOCHS + " epochs and "
+                        + Settings.CHECKPOINT_EVERY + " iterations)"));
         int steps = ParameterAveragingTrainer.stepsPerEpoch(cfg, trainImages);
         TrainingProgress p = from.progress();
         boolean finished = p.epoch() > cfg.epochs() || (p.epoch() == cfg.epochs() && p.stepsDoneInEpoch() >= steps);
         if (finished) {
             throw new ConfigException(run.location() + " has already trained " + p.epoch() + " epochs (iteration "
-                    + p.iteration() + "); give " + TrainingOptions.EPOCHS + " with more than " + p.epoch() + " to train longer");
+                    + p.iteration() + "); give " + Settings.EPOCHS + " with more than " + p.epoch() + " to train longer");
         }
         return from;
     }
@@ -472,13 +335,5 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         err.println("fashion-spark: warning: " + message);
         err.flush();
-    }
-
-    private String resolveOutput() {
-        if (output != null && !output.isBlank()) {
-            return output;
-        }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        return "runs/" + model.cliName() + "-" + stamp;
     }
 }

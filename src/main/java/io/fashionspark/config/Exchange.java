@@ -36,7 +36,7 @@ public enum Exchange {
                 return e;
             }
         }
-        throw new ConfigException(TrainingOptions.EXCHANGE + " must be one of " + Arrays.stream(values())
+        throw new ConfigException(Settings.EXCHANGE + " must be one of " + Arrays.stream(values())
                 .map(Exchange::cliName).collect(Collectors.joining(", ")) + ", got '" + name + "'");
     }
 }

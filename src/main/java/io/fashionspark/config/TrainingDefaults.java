@@ -1,70 +1,70 @@
 package io.fashionspark.config;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
- * The training defaults the jar carries: {@code conf/fashion-spark.properties}, bundled at build time. {@code train}
- * lays a user's {@code --config} file over them; the Spark ML estimator takes its parameters' defaults from them, so
- * both start from the same settings.
+ * The shipped defaults of the settings, as {@link Settings} declares them: {@code train} lays a user's {@code
+ * --config} file and its flags over them; the Spark ML estimator takes its parameters' defaults from them, so both
+ * start from the same settings. {@code conf/fashion-spark.properties} is these, written by {@code train
+ * --print-config}.
  */
 public final class TrainingDefaults {
-    public static final String RESOURCE = "/io/fashionspark/config/fashion-spark.properties";
-
     private TrainingDefaults() {
     }
 
-    /** Read once: the ML estimator's parameter checks build a configuration from these on every set. */
-    private static final Properties BUNDLED = load();
-
-    /** A fresh copy of the bundled defaults, keyed by option name without dashes. */
+    /** The defaults, keyed by option name without dashes, as a properties file holds them. */
     public static Properties bundled() {
-        Properties copy = new Properties();
-        copy.putAll(BUNDLED);
-        return copy;
-    }
-
-    private static Properties load() {
         Properties p = new Properties();
-        try (InputStream in = TrainingDefaults.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the jar lacks its bundled " + RESOURCE);
+        for (Setting<?> s : Settings.all()) {
+            if (s.defaultText() != null) {
+                p.setProperty(s.key(), s.defaultText());
             }
-            p.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read bundled defaults: " + e.getMessage(), e);
         }
         return p;
     }
 
-    /** A builder holding every bundled default; the run directory ({@code output}) is left for the caller. */
-    public static TrainingConfig.Builder builder() {
-        return TrainingConfig.builder()
-                .model(io.fashionspark.model.ModelKind.parse(of(TrainingOptions.MODEL)))
-                .data(of(TrainingOptions.DATA))
-                .workers(Integer.parseInt(of(TrainingOptions.WORKERS)))
-                .batchSize(Integer.parseInt(of(TrainingOptions.BATCH_SIZE)))
-                .averagingFrequency(Integer.parseInt(of(TrainingOptions.AVERAGING_FREQUENCY)))
-                .epochs(Integer.parseInt(of(TrainingOptions.EPOCHS)))
-                .learningRate(Double.parseDouble(of(TrainingOptions.LEARNING_RATE)))
-                .seed(Long.parseLong(of(TrainingOptions.SEED)))
-                .evalEvery(Integer.parseInt(of(TrainingOptions.EVAL_EVERY)))
-                .trainLimit(Integer.parseInt(of(TrainingOptions.TRAIN_LIMIT)))
-                .testLimit(Integer.parseInt(of(TrainingOptions.TEST_LIMIT)))
-                .checkpointEveryEpochs(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY_EPOCHS)))
-                .checkpointEvery(Integer.parseInt(of(TrainingOptions.CHECKPOINT_EVERY)))
-                .keepCheckpoints(Integer.parseInt(of(TrainingOptions.KEEP_CHECKPOINTS)))
-                .recipe(TrainingRecipe.named(of(TrainingOptions.RECIPE), TrainingDefaults::of))
-                .exchange(Exchange.named(of(TrainingOptions.EXCHANGE)));
+    /**
+     * A properties file of every setting, each with its help as a comment, its value as {@code value} gives it:
+     * with the defaults, {@code conf/fashion-spark.properties}.
+     */
+    public static String file(Function<Setting<?>, String> value) {
+        StringBuilder out = new StringBuilder();
+        comment(out, "Settings of fashion-spark's train. Pass an edited copy with `train --config FILE`; flags on the "
+                + "command line override it, and it overrides the defaults. Keys are train's long option names "
+                + "without the dashes; an unknown key is an error. Written by `train --print-config`, which prints "
+                + "the settings that its other options give (with none, the defaults).");
+        for (Setting<?> s : Settings.all()) {
+            out.append('\n');
+            comment(out, s.help());
+            String v = value.apply(s);
+            out.append(s.key()).append('=').append(v == null ? "" : v).append('\n');
+        }
+        return out.toString();
     }
 
-    /** The bundled default of {@code option} (e.g. {@code --workers}), trimmed. */
-    public static String of(String option) {
-        String v = BUNDLED.getProperty(TrainingOptions.key(option));
-        if (v == null) {
-            throw new IllegalStateException(RESOURCE + " has no default for " + option);
+    /** {@code text} as comment lines of at most {@value #WIDTH} characters. */
+    private static void comment(StringBuilder out, String text) {
+        StringBuilder line = new StringBuilder("#");
+        for (String word : text.split(" ")) {
+            if (line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line = new StringBuilder("#");
+            }
+            line.append(' ').append(word);
         }
-        return v.trim();
+        out.append(line).append('\n');
+    }
+
+    private static final int WIDTH = 116;
+
+    /** The defaults' values, as a run that gives none of its own reads them. */
+    public static SettingValues values() {
+        return SettingValues.read(Setting::defaultText, s -> false);
+    }
+
+    /** A builder holding every default; the run directory ({@code output}) is left for the caller. */
+    public static TrainingConfig.Builder builder() {
+        return new TrainingConfig.Builder(values());
     }
 }

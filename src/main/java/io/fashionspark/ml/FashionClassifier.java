@@ -1,10 +1,11 @@
 package io.fashionspark.ml;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.config.Exchange;
+import io.fashionspark.config.Setting;
+import io.fashionspark.config.SettingValues;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
-import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionMnistFiles;
@@ -12,7 +13,6 @@ import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.RawImages;
 import io.fashionspark.job.TrainingJob;
 import io.fashionspark.metrics.ConsoleSink;
-import io.fashionspark.model.ModelKind;
 import io.fashionspark.model.ModelSummary;
 import io.fashionspark.rundir.RunDirectory;
 import io.fashionspark.rundir.RunSummary;
@@ -25,9 +25,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Estimator;
@@ -68,18 +69,12 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     private static final long serialVersionUID = 1L;
     private final String uid;
 
-    private final Param<String> model;
-    private final IntParam workers;
-    private final IntParam batchSize;
-    private final IntParam averagingFrequency;
-    private final IntParam epochs;
-    private final DoubleParam learningRate;
-    private final LongParam seed;
-    private final IntParam evalEvery;
-    private final Param<String> recipe;
-    private final Param<String> exchange;
+    /**
+     * A parameter for each setting the estimator takes ({@link Setting#inEstimator()}), named after its field; keyed
+     * by the setting's option, since an estimator is serialisable and a declaration is not.
+     */
+    private final Map<String, Param<?>> settings = new LinkedHashMap<>();
     private final Param<String> runDirectory;
-    private final BooleanParam overwrite;
     private final Param<String> labelCol;
     private final Param<String> imageCol;
     private final Param<String> validationIndicatorCol;
@@ -95,41 +90,13 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public FashionClassifier(String uid) {
         this.uid = uid;
         // Created here, not where declared: a Param takes its owner's uid when it is made.
-        model = new Param<>(this, name(TrainingOptions.MODEL),
-                "architecture: " + ModelKind.names(),
-                setting(TrainingOptions.MODEL, (b, v) -> b.model(ModelKind.parse(v))));
-        workers = new IntParam(this, name(TrainingOptions.WORKERS),
-                "model replicas trained in parallel (Spark partitions)", intSetting(TrainingOptions.WORKERS,
-                TrainingConfig.Builder::workers));
-        batchSize = new IntParam(this, name(TrainingOptions.BATCH_SIZE),
-                "minibatch size per worker",
-                intSetting(TrainingOptions.BATCH_SIZE, TrainingConfig.Builder::batchSize));
-        averagingFrequency = new IntParam(this, name(TrainingOptions.AVERAGING_FREQUENCY),
-                "minibatches each worker fits between parameter averagings",
-                intSetting(TrainingOptions.AVERAGING_FREQUENCY, TrainingConfig.Builder::averagingFrequency));
-        epochs = new IntParam(this, name(TrainingOptions.EPOCHS), "passes over the training rows",
-                intSetting(TrainingOptions.EPOCHS, TrainingConfig.Builder::epochs));
-        learningRate = new DoubleParam(this, name(TrainingOptions.LEARNING_RATE),
-                "Adam's learning rate (the base rate of the recipe, as in train)",
-                MlParams.validator(v -> check(TrainingOptions.LEARNING_RATE,
-                        b -> b.learningRate(((Number) v).doubleValue()))));
-        seed = new LongParam(this, name(TrainingOptions.SEED),
-                "seeds weight initialisation, dropout, the shuffle and the validation split",
-                MlParams.validator(v -> check(TrainingOptions.SEED, b -> b.seed(((Number) v).longValue()))));
-        evalEvery = new IntParam(this, name(TrainingOptions.EVAL_EVERY),
-                "test on the validation rows every this many iterations (0: at epoch ends only)",
-                intSetting(TrainingOptions.EVAL_EVERY, TrainingConfig.Builder::evalEvery));
-        recipe = new Param<>(this, name(TrainingOptions.RECIPE), "tuned: train's default recipe "
-                + "(conf/fashion-spark.properties: learning-rate schedule, averaging schedule, block momentum); notes: "
-                + "the reference notes' set-up, Adam at a constant learningRate and plain averaging",
-                MlParams.validator(v -> check(TrainingOptions.RECIPE, b -> b.recipe(namedRecipe((String) v)))));
-        exchange = new Param<>(this, name(TrainingOptions.EXCHANGE), "where the replicas are averaged each round: "
-                + "driver (one Spark job a round) or allreduce (the workers among themselves, in a barrier stage)",
-                MlParams.validator(v -> check(TrainingOptions.EXCHANGE, b -> b.exchange(Exchange.named((String) v)))));
+        for (Setting<?> s : Settings.all()) {
+            if (s.inEstimator()) {
+                settings.put(s.option(), newParam(s));
+            }
+        }
         runDirectory = new Param<>(this, "runDirectory", "where to write the run as train "
                 + "does (local path or Hadoop URI); empty: write nothing");
-        overwrite = new BooleanParam(this, name(TrainingOptions.OVERWRITE),
-                "replace the files of an existing run directory");
         labelCol = new Param<>(this, "labelCol", "column of labels, 0 to 9");
         imageCol = new Param<>(this, "imageCol", "column of images: an image struct "
                 + "(Spark's image source), binary (a picture's bytes or 784 grey levels) or 784 numbers");
@@ -143,19 +110,15 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
                 + "name column");
         probabilityCol = new Param<>(this, "probabilityCol", "the model's probability "
                 + "vector column");
-        TrainingConfig d = TrainingDefaults.builder().build();
-        setDefault(model, d.model().cliName());
-        setDefault(workers, d.workers());
-        setDefault(batchSize, d.batchSize());
-        setDefault(averagingFrequency, d.averagingFrequency());
-        setDefault(epochs, d.epochs());
-        setDefault(learningRate, d.learningRate());
-        setDefault(seed, d.seed());
-        setDefault(evalEvery, d.run().evalEvery());
-        setDefault(recipe, TrainingDefaults.of(TrainingOptions.RECIPE));
-        setDefault(exchange, d.exchange().cliName());
+        allParams = java.util.stream.Stream.concat(settings.values().stream(), java.util.stream.Stream.of(
+                runDirectory, labelCol, imageCol, validationIndicatorCol, validationFraction, predictionCol,
+                predictedClassCol, probabilityCol)).toArray(Param<?>[]::new);
+        SettingValues defaults = TrainingDefaults.values();
+        settings.forEach((option, p) -> {
+            Setting<?> s = Settings.named(option);
+            setDefault(untyped(p), typed(p) ? defaults.get(s) : s.defaultText());
+        });
         setDefault(runDirectory, "");
-        setDefault(overwrite, false);
         setDefault(labelCol, "label");
         setDefault(imageCol, "image");
         setDefault(validationIndicatorCol, "");
@@ -165,68 +128,85 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         setDefault(probabilityCol, "probability");
     }
 
-    /** The recipe {@code name} stands for, its settings (when tuned) from the bundled defaults. */
-    private static TrainingRecipe namedRecipe(String name) {
-        return TrainingRecipe.named(name, TrainingDefaults::of);
+    /** All parameters: Spark ML finds a class's own by reflection on its getters, which these derived ones lack. */
+    private final Param<?>[] allParams;
+
+    @Override
+    public Param<?>[] params() {
+        return allParams == null ? new Param<?>[0] : allParams;
     }
 
-    /** The parameter name of a {@code train} option: {@code --batch-size} is {@code batchSize}. */
-    static String name(String option) {
-        String key = TrainingOptions.key(option);
-        StringBuilder sb = new StringBuilder();
-        boolean upper = false;
-        for (char c : key.toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                sb.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
+    /**
+     * The parameter of {@code setting}: typed where its values are plain numbers or a flag, text otherwise (a choice,
+     * or a number that may be {@value TrainingRecipe#AUTO}). Its validator is the setting's own check.
+     */
+    private Param<?> newParam(Setting<?> setting) {
+        String name = setting.field();
+        String doc = setting.help();
+        scala.Function1<Object, Object> valid = validator(setting.option());
+        Class<?> type = setting.type().javaType();
+        boolean plain = !setting.type().kind().endsWith(TrainingRecipe.AUTO);
+        if (plain && type == Integer.class) {
+            return new IntParam(this, name, doc, valid);
+        } else if (plain && type == Double.class) {
+            return new DoubleParam(this, name, doc, valid);
+        } else if (plain && type == Long.class) {
+            return new LongParam(this, name, doc, valid);
+        } else if (plain && type == Boolean.class) {
+            return new BooleanParam(this, name, doc);
         }
-        return sb.toString();
+        return new Param<String>(this, name, doc, untypedValidator(valid));
     }
 
-    private interface Setter<T> extends java.io.Serializable {
-        TrainingConfig.Builder apply(TrainingConfig.Builder builder, T value);
+    private static boolean typed(Param<?> p) {
+        return p instanceof IntParam || p instanceof DoubleParam || p instanceof LongParam || p instanceof BooleanParam;
     }
 
-    private static scala.Function1<String, Object> setting(String option, Setter<String> setter) {
-        return MlParams.validator(v -> check(option, b -> {
+    @SuppressWarnings("unchecked")
+    private static Param<Object> untyped(Param<?> p) {
+        return (Param<Object>) p;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> scala.Function1<T, Object> untypedValidator(scala.Function1<Object, Object> f) {
+        return (scala.Function1<T, Object>) (scala.Function1<?, Object>) f;
+    }
+
+    /** {@code train}'s own check of a setting's value; its message in parameter names. */
+    private static scala.Function1<Object, Object> validator(String option) {
+        return MlParams.validator(v -> {
             try {
-                return setter.apply(b, v);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(option + ": " + e.getMessage());
+                Settings.named(option).parse(String.valueOf(v));
+                return true;
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
             }
-        }));
-    }
-
-    private static scala.Function1<Object, Object> intSetting(String option, Setter<Integer> setter) {
-        return MlParams.validator(v -> check(option, b -> setter.apply(b, ((Number) v).intValue())));
-    }
-
-    /** train's own validation of one setting, the others at their defaults; its message, in parameter names. */
-    private static boolean check(String option, UnaryOperator<TrainingConfig.Builder> change) {
-        try {
-            change.apply(TrainingDefaults.builder()).build();
-            return true;
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
-        }
+        });
     }
 
     private static String inParamNames(String message) {
         String m = message;
-        for (java.lang.reflect.Field f : TrainingOptions.class.getFields()) {
-            try {
-                if (f.getType() == String.class) {
-                    String option = (String) f.get(null);
-                    m = m.replace(option, name(option));
-                }
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
+        for (Setting<?> s : Settings.all()) {
+            m = m.replace(s.option(), s.field());
         }
         return m;
+    }
+
+    /**
+     * The parameter of a setting the estimator takes (any of {@code train}'s but the data, the run directory, the
+     * limits and the checkpoints): {@code set(param(Settings.LR_DECAY), "step")}.
+     */
+    public Param<?> param(Setting<?> setting) {
+        Param<?> p = settings.get(setting.option());
+        if (p == null) {
+            throw new IllegalArgumentException(setting + " is not a parameter of the estimator");
+        }
+        return p;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <P extends Param<?>> P typedParam(Setting<?> setting) {
+        return (P) param(setting);
     }
 
     @Override
@@ -235,18 +215,19 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     }
 
     // Parameters, with setters that return this estimator.
-    public Param<String> model() { return model; }
-    public IntParam workers() { return workers; }
-    public IntParam batchSize() { return batchSize; }
-    public IntParam averagingFrequency() { return averagingFrequency; }
-    public IntParam epochs() { return epochs; }
-    public DoubleParam learningRate() { return learningRate; }
-    public LongParam seed() { return seed; }
-    public IntParam evalEvery() { return evalEvery; }
-    public Param<String> recipe() { return recipe; }
-    public Param<String> exchange() { return exchange; }
+    // The settings' parameters most set, with setters that return this estimator; the others through param().
+    public Param<String> model() { return typedParam(Settings.MODEL); }
+    public IntParam workers() { return typedParam(Settings.WORKERS); }
+    public IntParam batchSize() { return typedParam(Settings.BATCH_SIZE); }
+    public IntParam averagingFrequency() { return typedParam(Settings.AVERAGING_FREQUENCY); }
+    public IntParam epochs() { return typedParam(Settings.EPOCHS); }
+    public DoubleParam learningRate() { return typedParam(Settings.LEARNING_RATE); }
+    public LongParam seed() { return typedParam(Settings.SEED); }
+    public IntParam evalEvery() { return typedParam(Settings.EVAL_EVERY); }
+    public Param<String> recipe() { return typedParam(Settings.RECIPE); }
+    public Param<String> exchange() { return typedParam(Settings.EXCHANGE); }
+    public BooleanParam overwrite() { return typedParam(Settings.OVERWRITE); }
     public Param<String> runDirectory() { return runDirectory; }
-    public BooleanParam overwrite() { return overwrite; }
     public Param<String> labelCol() { return labelCol; }
     public Param<String> imageCol() { return imageCol; }
     public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
@@ -255,18 +236,18 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public Param<String> predictedClassCol() { return predictedClassCol; }
     public Param<String> probabilityCol() { return probabilityCol; }
 
-    public FashionClassifier setModel(String value) { set(model, value); return this; }
-    public FashionClassifier setWorkers(int value) { set(workers, value); return this; }
-    public FashionClassifier setBatchSize(int value) { set(batchSize, value); return this; }
-    public FashionClassifier setAveragingFrequency(int value) { set(averagingFrequency, value); return this; }
-    public FashionClassifier setEpochs(int value) { set(epochs, value); return this; }
-    public FashionClassifier setLearningRate(double value) { set(learningRate, value); return this; }
-    public FashionClassifier setSeed(long value) { set(seed, value); return this; }
-    public FashionClassifier setEvalEvery(int value) { set(evalEvery, value); return this; }
-    public FashionClassifier setRecipe(String value) { set(recipe, value); return this; }
-    public FashionClassifier setExchange(String value) { set(exchange, value); return this; }
+    public FashionClassifier setModel(String value) { set(model(), value); return this; }
+    public FashionClassifier setWorkers(int value) { set(workers(), value); return this; }
+    public FashionClassifier setBatchSize(int value) { set(batchSize(), value); return this; }
+    public FashionClassifier setAveragingFrequency(int value) { set(averagingFrequency(), value); return this; }
+    public FashionClassifier setEpochs(int value) { set(epochs(), value); return this; }
+    public FashionClassifier setLearningRate(double value) { set(learningRate(), value); return this; }
+    public FashionClassifier setSeed(long value) { set(seed(), value); return this; }
+    public FashionClassifier setEvalEvery(int value) { set(evalEvery(), value); return this; }
+    public FashionClassifier setRecipe(String value) { set(recipe(), value); return this; }
+    public FashionClassifier setExchange(String value) { set(exchange(), value); return this; }
     public FashionClassifier setRunDirectory(String value) { set(runDirectory, value); return this; }
-    public FashionClassifier setOverwrite(boolean value) { set(overwrite, value); return this; }
+    public FashionClassifier setOverwrite(boolean value) { set(overwrite(), value); return this; }
     public FashionClassifier setLabelCol(String value) { set(labelCol, value); return this; }
     public FashionClassifier setImageCol(String value) { set(imageCol, value); return this; }
     public FashionClassifier setValidationIndicatorCol(String value) {
@@ -278,30 +259,20 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     public FashionClassifier setPredictedClassCol(String value) { set(predictedClassCol, value); return this; }
     public FashionClassifier setProbabilityCol(String value) { set(probabilityCol, value); return this; }
 
-    /** The training settings these parameters give, validated as {@code train} validates them. */
+    /**
+     * The training settings these parameters give, validated as {@code train} validates them: a parameter set here is
+     * given as on {@code train}'s command line, the others take {@code train}'s defaults. The estimator reads no
+     * files: no limits; checkpoints only where it writes a run directory.
+     */
     TrainingConfig config(String data) {
         String dir = $(runDirectory);
         try {
-            return TrainingDefaults.builder()
-                    .model(ModelKind.parse($(model)))
-                    .data(data)
-                    .output(dir.isBlank() ? null : dir)
-                    .overwrite((Boolean) $(overwrite))
-                    .workers((Integer) $(workers))
-                    .batchSize((Integer) $(batchSize))
-                    .averagingFrequency((Integer) $(averagingFrequency))
-                    .epochs((Integer) $(epochs))
-                    .learningRate(isSet(learningRate) || !TrainingRecipe.isNotes($(recipe))
-                            ? (Double) $(learningRate) : TrainingRecipe.NOTES_LEARNING_RATE)
-                    .seed((Long) $(seed))
-                    .evalEvery((Integer) $(evalEvery))
-                    .recipe(namedRecipe($(recipe)))
-                    .exchange(Exchange.named($(exchange)))
-                    .trainLimit(0)
-                    .testLimit(0)
-                    .checkpointEveryEpochs(dir.isBlank() ? 0 : Integer.parseInt(
-                            TrainingDefaults.of(TrainingOptions.CHECKPOINT_EVERY_EPOCHS)))
-                    .build();
+            SettingValues values = SettingValues.read(s -> s == Settings.DATA ? data
+                    : s == Settings.OUTPUT ? dir
+                    : settings.containsKey(s.option()) ? String.valueOf($(param(s)))
+                    : s == Settings.CHECKPOINT_EVERY_EPOCHS && dir.isBlank() ? "0"
+                    : s.defaultText(), s -> settings.containsKey(s.option()) && isSet(param(s)));
+            return new TrainingConfig.Builder(values).build();
         } catch (ConfigException e) {
             throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
         }

@@ -1,7 +1,7 @@
 package io.fashionspark.rundir;
 
 import io.fashionspark.config.ConfigException;
-import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.Settings;
 import io.fashionspark.fs.HadoopPaths;
 import java.io.FileNotFoundException;
 import java.io.FilterOutputStream;
@@ -41,7 +41,7 @@ public final class RunDirectory {
      */
     public static RunDirectory prepare(String pathOrUri, boolean overwrite, Configuration conf) {
         if (pathOrUri == null) {
-            throw new ConfigException("no run directory: set " + TrainingOptions.OUTPUT);
+            throw new ConfigException("no run directory: set " + Settings.OUTPUT);
         }
         HadoopPaths.Location loc = location(pathOrUri, conf);
         try {

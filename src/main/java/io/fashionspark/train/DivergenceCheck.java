@@ -1,6 +1,6 @@
 package io.fashionspark.train;
 
-import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.config.Settings;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Stops training when the loss is no longer a number: nothing after a NaN or infinite loss is worth training. */
@@ -18,9 +18,9 @@ final class DivergenceCheck implements RoundListener {
     public void onRoundEnd(RoundEnd end, MultiLayerNetwork averaged) {
         if (!Double.isFinite(end.score())) {
             throw new TrainingDivergedException("the training loss became " + end.score() + " at iteration "
-                    + end.iteration() + " (epoch " + end.epoch() + "); lower " + TrainingOptions.LEARNING_RATE
+                    + end.iteration() + " (epoch " + end.epoch() + "); lower " + Settings.LEARNING_RATE
                     + " (now " + learningRate + (peak == learningRate ? "" : ", a peak of " + peak + " with the "
-                    + "recipe's " + TrainingOptions.LR_SCALING) + ")");
+                    + "recipe's " + Settings.LR_SCALING) + ")");
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.fashionspark.train;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
-import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
@@ -177,10 +177,10 @@ public final class ParameterAveragingTrainer {
     private int stepsPerEpoch(int trainImages) {
         int steps = stepsPerEpoch(config, trainImages);
         if (steps < 1) {
-            throw new ConfigException(TrainingOptions.BATCH_SIZE + " " + config.batchSize() + " times "
-                    + TrainingOptions.WORKERS + " " + config.workers() + " is more than the " + trainImages
+            throw new ConfigException(Settings.BATCH_SIZE + " " + config.batchSize() + " times "
+                    + Settings.WORKERS + " " + config.workers() + " is more than the " + trainImages
                     + " training images: each worker needs at least one full minibatch; lower "
-                    + TrainingOptions.BATCH_SIZE + " or " + TrainingOptions.WORKERS);
+                    + Settings.BATCH_SIZE + " or " + Settings.WORKERS);
         }
         return steps;
     }

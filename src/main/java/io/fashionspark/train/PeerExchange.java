@@ -2,8 +2,8 @@ package io.fashionspark.train;
 
 import io.fashionspark.config.ConfigException;
 import io.fashionspark.config.Exchange;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
-import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.runtime.InterfaceCounters;
@@ -22,17 +22,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkException;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.netty.SparkTransportConf;
+import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.util.TransportConf;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.collection.JavaConverters;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -85,9 +85,9 @@ final class PeerExchange implements ReplicaExchange {
     PeerExchange(JavaSparkContext sc, TrainingConfig config, MultiLayerNetwork start, RoundRecipe recipe,
                  int stepsPerEpoch) {
         if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new ConfigException(TrainingOptions.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " runs every "
+            throw new ConfigException(Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " runs every "
                     + "worker at once in a Spark barrier stage, which Spark refuses under dynamic allocation: set "
-                    + "spark.dynamicAllocation.enabled=false or use " + TrainingOptions.EXCHANGE + " "
+                    + "spark.dynamicAllocation.enabled=false or use " + Settings.EXCHANGE + " "
                     + Exchange.DRIVER.cliName());
         }
         this.sc = sc;
@@ -151,7 +151,7 @@ final class PeerExchange implements ReplicaExchange {
                                 + e.getMessage(), e);
                     }
                     LOG.warn("{} {}: the workers' barrier stage failed ({}); training iterations {} to {} again "
-                            + "from their start (attempt {} of {})", TrainingOptions.EXCHANGE,
+                            + "from their start (attempt {} of {})", Settings.EXCHANGE,
                             Exchange.ALLREDUCE.cliName(), reason(e), rounds.get(0).iteration() + 1,
                             lastIteration(rounds), attempt + 1, attempts);
                     if (!awaitSlots()) {
@@ -290,7 +290,7 @@ final class PeerExchange implements ReplicaExchange {
         PlannedRound last = rounds.get(rounds.size() - 1);
         slotsAtFallback = TaskSlots.available(sc);
         LOG.warn("{} {}: the cluster has {} task slot(s) for {} workers; the driver averages iterations {} to {} "
-                + "instead, on the slots left", TrainingOptions.EXCHANGE, Exchange.ALLREDUCE.cliName(),
+                + "instead, on the slots left", Settings.EXCHANGE, Exchange.ALLREDUCE.cliName(),
                 TaskSlots.available(sc), config.workers(), rounds.get(0).iteration() + 1,
                 last.iteration() + last.steps());
         DriverExchange driver = new DriverExchange(sc, model, ParameterAveragingTrainer.trainingMaster(config,

@@ -69,7 +69,7 @@ class DeployFilesTest {
         CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
         CommandLine.ParseResult train = parsed.subcommand();
         assertEquals("train", train.commandSpec().name());
-        int workers = train.matchedOptionValue("--workers", -1);
+        int workers = io.fashionspark.config.Settings.WORKERS.parse(train.matchedOptionValue("--workers", "-1"));
         JsonNode executor = spec.get("executor");
         assertEquals(executor.get("instances").asInt() * executor.get("cores").asInt(), workers,
                 "--workers must equal executor instances x cores");

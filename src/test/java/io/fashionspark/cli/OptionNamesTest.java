@@ -1,12 +1,16 @@
 package io.fashionspark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fashionspark.config.Setting;
+import io.fashionspark.config.SettingValues;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
-import io.fashionspark.config.TrainingOptions;
+import io.fashionspark.ml.FashionClassifier;
 import io.fashionspark.rundir.RunSummary;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -14,19 +18,25 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
- * Each training setting's name is defined once (TrainingOptions), and everything that lists the settings agrees
- * with it: train's options, the defaults file, a run's config.json. Adding a setting and missing one of them fails
- * here, whatever the number of settings.
+ * Each training setting is declared once (Settings), and everything that lists the settings is derived from the
+ * declarations and agrees with them: train's options, the defaults file, a run's config.json, the records that hold
+ * a run's settings, the Spark ML estimator's parameters. A setting declared and missing from one of them fails here,
+ * whatever the number of settings.
  */
 class OptionNamesTest {
     /** train's options that say how to run this one command, not what the run is: never in conf/ or config.json. */
     private static final Set<String> PER_INVOCATION = Set.of("--help", "--version", ConfigDefaults.OPTION,
-            TrainCommand.RESUME, TrainCommand.PROGRESS, TrainCommand.DRY_RUN, "--verbose");
+            TrainCommand.RESUME, TrainCommand.PROGRESS, TrainCommand.DRY_RUN, TrainCommand.PRINT_CONFIG, "--verbose");
+
+    private static Set<String> options() {
+        return Settings.all().stream().map(Setting::option).collect(Collectors.toCollection(TreeSet::new));
+    }
 
     @Test
     void trainsOptionsAreTheSettingsAndTheCommandsOwn() {
@@ -34,7 +44,7 @@ class OptionNamesTest {
         for (OptionSpec o : new CommandLine(new TrainCommand()).getCommandSpec().options()) {
             options.add(o.longestName());
         }
-        Set<String> expected = new TreeSet<>(TrainingOptions.all());
+        Set<String> expected = options();
         expected.addAll(PER_INVOCATION);
         assertEquals(expected, options);
     }
@@ -45,47 +55,38 @@ class OptionNamesTest {
         try (Reader in = Files.newBufferedReader(Path.of("conf/fashion-spark.properties"))) {
             conf.load(in);
         }
-        Set<String> keys = new TreeSet<>();
-        for (String s : TrainingOptions.all()) {
-            // Replacing a run's files is decided per command, never by a shipped default.
-            if (!s.equals(TrainingOptions.OVERWRITE)) {
-                keys.add(TrainingOptions.key(s));
-            }
-        }
-        Set<String> inConf = new TreeSet<>(conf.stringPropertyNames());
-        assertTrue(inConf.containsAll(keys), "conf/fashion-spark.properties lacks settings: " + missing(keys, inConf));
-        // Beyond the settings, a default for how train shows its progress, which is train's too.
-        inConf.removeAll(keys);
-        assertEquals(Set.of(TrainingOptions.key(TrainCommand.PROGRESS)), inConf);
+        Set<String> keys = Settings.all().stream().map(Setting::key).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(keys, new TreeSet<>(conf.stringPropertyNames()));
     }
 
     @Test
-    void aRunsConfigJsonRecordsEverySetting() throws Exception {
-        TrainingConfig config = TrainingDefaults.builder().output("runs/any").build();
+    void aRunsConfigJsonRecordsEverySettingAndReadsItBack() throws Exception {
+        TrainingConfig config = TrainingDefaults.builder().with(Settings.OUTPUT, "runs/any").build();
         JsonNode json = RunSummary.mapper().readTree(RunSummary.mapper().writeValueAsString(config));
-        for (String s : TrainingOptions.all()) {
-            String field = camelCase(TrainingOptions.key(s));
-            assertTrue(json.has(field) || json.path("recipe").has(field), "config.json has no " + field + " for " + s);
+        for (Setting<?> s : Settings.all()) {
+            JsonNode where = s.concern() == Setting.Concern.RECIPE ? json.path("recipe") : json;
+            assertTrue(where.has(s.field()), "config.json has no " + s.field() + " for " + s);
+        }
+        assertEquals(config, RunSummary.mapper().treeToValue(json, TrainingConfig.class));
+    }
+
+    @Test
+    void everySettingIsAComponentOfTheRecordOfItsConcern() {
+        SettingValues held = SettingValues.of(TrainingDefaults.builder().with(Settings.OUTPUT, "o").build());
+        for (Setting<?> s : Settings.all()) {
+            // --recipe names the recipe, which the config holds whole.
+            assertTrue(s == Settings.RECIPE || held.has(s), s + " has no component named " + s.field());
         }
     }
 
-    private static Set<String> missing(Set<String> wanted, Set<String> present) {
-        Set<String> missing = new TreeSet<>(wanted);
-        missing.removeAll(present);
-        return missing;
-    }
-
-    private static String camelCase(String kebab) {
-        StringBuilder out = new StringBuilder();
-        boolean upper = false;
-        for (char c : kebab.toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                out.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
+    @Test
+    void everySettingTheEstimatorTakesIsOneOfItsParameters() {
+        FashionClassifier classifier = new FashionClassifier();
+        for (Setting<?> s : Settings.all()) {
+            if (s.inEstimator()) {
+                assertNotNull(classifier.getParam(s.field()), s.toString());
+                assertEquals(s.help(), classifier.getParam(s.field()).doc());
             }
         }
-        return out.toString();
     }
 }

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class TrainingConfigTest {
     private static TrainingConfig with(int workers, int batch, int freq, int epochs, double lr, int evalEvery) {
-        return TestConfigs.small(ModelKind.DNN, Path.of("data")).output("out").workers(workers).batchSize(batch)
-                .averagingFrequency(freq).epochs(epochs).learningRate(lr).evalEvery(evalEvery)
-                .checkpointEveryEpochs(1).keepCheckpoints(2).build();
+        return TestConfigs.small(ModelKind.DNN, Path.of("data")).with(Settings.OUTPUT, "out")
+                .with(Settings.WORKERS, workers).with(Settings.BATCH_SIZE, batch)
+                .with(Settings.AVERAGING_FREQUENCY, freq).with(Settings.EPOCHS, epochs)
+                .with(Settings.LEARNING_RATE, lr).with(Settings.EVAL_EVERY, evalEvery)
+                .with(Settings.CHECKPOINT_EVERY_EPOCHS, 1).with(Settings.KEEP_CHECKPOINTS, 2).build();
     }
 
     private static String rejection(Runnable r) {
@@ -51,7 +53,8 @@ class TrainingConfigTest {
     @Test
     void settingsRoundTripThroughTheirJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().checkpointEvery(100).trainLimit(600)
+        TrainingConfig c = with(3, 50, 4, 2, 0.002, 25).toBuilder().with(Settings.CHECKPOINT_EVERY, 100)
+                .with(Settings.TRAIN_LIMIT, 600)
                 .recipe(new TrainingRecipe(TrainingRecipe.LrScaling.SQRT, 0.5, TrainingRecipe.LrDecay.COSINE, 0.25,
                         0.6, 1.5, true, TrainingRecipe.AdamState.AVERAGED, 0.95, 200, 0)).build();
         String text = json.writeValueAsString(c);
@@ -63,9 +66,10 @@ class TrainingConfigTest {
     @Test
     void theDefaultBeta2IsTheModelsOwnHoweverTheSettingsAreBuilt() {
         // The scaling study and the ML estimator start from the bundled defaults and then set the model.
-        assertEquals(0.95, TrainingDefaults.builder().model(ModelKind.DNN).build().recipe().adamBeta2());
-        assertEquals(0.999, TrainingDefaults.builder().model(ModelKind.CNN).build().recipe().adamBeta2());
-        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, TrainingDefaults.builder().model(ModelKind.DNN)
+        assertEquals(0.95, TrainingDefaults.builder().with(Settings.MODEL, ModelKind.DNN).build().recipe().adamBeta2());
+        assertEquals(0.999, TrainingDefaults.builder().with(Settings.MODEL, ModelKind.CNN).build()
+                .recipe().adamBeta2());
+        assertEquals(TrainingRecipe.USUAL_ADAM_BETA2, TrainingDefaults.builder().with(Settings.MODEL, ModelKind.DNN)
                 .recipe(TrainingRecipe.NOTES).build().recipe().adamBeta2());
     }
 
@@ -134,7 +138,7 @@ class TrainingConfigTest {
 
     @Test
     void configJsonKeepsWhatWasAskedBesideWhatTheRecipeTrains() throws Exception {
-        TrainingRecipe tuned = TrainingRecipe.named(TrainingRecipe.TUNED, TrainingDefaults::of);
+        TrainingRecipe tuned = TrainingDefaults.values().recipe();
         TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
         assertEquals(25, eight.batchSize());
         assertEquals(1, eight.averagingFrequency());
@@ -153,15 +157,15 @@ class TrainingConfigTest {
 
     @Test
     void aRunWithoutARunDirectoryNeedsNoOutputButARunDirectoryDoes() {
-        TrainingConfig inMemory = TestConfigs.small(ModelKind.DNN, Path.of("data")).output(null).build();
+        TrainingConfig inMemory = TestConfigs.small(ModelKind.DNN, Path.of("data")).with(Settings.OUTPUT, null).build();
         assertEquals(null, inMemory.run().output());
         assertEquals("--output must not be empty", rejection(
-                () -> TestConfigs.small(ModelKind.DNN, Path.of("data")).output(" ").build()));
+                () -> TestConfigs.small(ModelKind.DNN, Path.of("data")).with(Settings.OUTPUT, " ").build()));
     }
 
     @Test
     void fromTheSyncWorkersOnReplicasAverageAfterEveryMinibatch() throws Exception {
-        TrainingRecipe tuned = TrainingRecipe.named(TrainingRecipe.TUNED, TrainingDefaults::of);
+        TrainingRecipe tuned = TrainingDefaults.values().recipe();
         assertEquals(null, tuned.syncWorkers(), "the bundled default is the model's own");
         TrainingConfig eight = with(8, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build();
         assertEquals(8, eight.recipe().syncWorkers(), "the FashionDNN's own");
@@ -171,7 +175,8 @@ class TrainingConfigTest {
         assertEquals(5, with(4, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency());
         assertEquals(5, with(2, 100, 5, 5, 0.002, 0).toBuilder().recipe(tuned).build().averagingFrequency(),
                 "the quickstart's 2 workers keep their rounds");
-        TrainingConfig cnn = with(8, 100, 5, 5, 0.002, 0).toBuilder().model(ModelKind.CNN).recipe(tuned).build();
+        TrainingConfig cnn = with(8, 100, 5, 5, 0.002, 0).toBuilder().with(Settings.MODEL, ModelKind.CNN)
+                .recipe(tuned).build();
         assertEquals(0, cnn.recipe().syncWorkers());
         assertEquals(5, cnn.averagingFrequency(), "the FashionCNN never syncs every step by default");
         assertEquals(5, with(8, 100, 5, 5, 0.002, 0).averagingFrequency(), "the notes' set-up averages as told");
@@ -180,15 +185,15 @@ class TrainingConfigTest {
         assertEquals(eight, json.readValue(json.writeValueAsString(eight), TrainingConfig.class));
         // A run saved before the setting existed averaged as its averaging frequency said.
         String before = json.writeValueAsString(with(8, 25, 5, 5, 0.002, 0).toBuilder()
-                .recipe(tuned.forModel(ModelKind.CNN)).model(ModelKind.DNN).build()).replace(",\"syncWorkers\":0", "");
+                .recipe(tuned.forModel(ModelKind.CNN)).with(Settings.MODEL, ModelKind.DNN)
+                .build()).replace(",\"syncWorkers\":0", "");
         assertTrue(!before.contains("syncWorkers"), before);
         assertEquals(5, json.readValue(before, TrainingConfig.class).averagingFrequency());
         assertEquals("--sync-workers must be 0 (never) or a number of workers, got -2 (auto takes the model's own)",
                 rejection(() -> new TrainingRecipe(TrainingRecipe.LrScaling.NONE, 0, TrainingRecipe.LrDecay.CONSTANT,
                         0, 0, 1, false, TrainingRecipe.AdamState.AVERAGED, 0.999, 0, -2)));
         assertEquals("--sync-workers must be a whole number or auto, got 'many'", rejection(
-                () -> TrainingRecipe.named(TrainingRecipe.TUNED, o -> o.equals(TrainingOptions.SYNC_WORKERS) ? "many"
-                        : TrainingDefaults.of(o))));
+                () -> Settings.SYNC_WORKERS.parse("many")));
     }
 
     @Test

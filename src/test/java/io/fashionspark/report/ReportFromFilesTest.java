@@ -1,5 +1,6 @@
 package io.fashionspark.report;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,7 +108,8 @@ class ReportFromFilesTest {
 
     @Test
     void valuesFromTheRunAreEscapedNotInterpreted() throws Exception {
-        TrainingConfig cfg = config("dnn", 5, tmp).toBuilder().data("/tmp/<script>alert(1)</script>").build();
+        TrainingConfig cfg = config("dnn", 5, tmp).toBuilder().with(Settings.DATA, "/tmp/<script>alert(1)</script>")
+                .build();
         Path run = writeRun(tmp.resolve("escape"), cfg, 2, 5);
         TrainingReport.write(RunDirectory.prepare(run.toString(), true, CONF), CONF);
         String html = Files.readString(run.resolve("report.html"));
@@ -153,8 +155,9 @@ class ReportFromFilesTest {
     }
 
     static TrainingConfig config(String model, int averagingFrequency, Path data) {
-        return TestConfigs.small(ModelKind.parse(model), data).output("runs/whatever-" + averagingFrequency + "-" + model)
-                .averagingFrequency(averagingFrequency).build();
+        return TestConfigs.small(ModelKind.parse(model), data)
+                .with(Settings.OUTPUT, "runs/whatever-" + averagingFrequency + "-" + model)
+                .with(Settings.AVERAGING_FREQUENCY, averagingFrequency).build();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,9 @@ class OneWorkerEqualsOneMachineTest {
     void oneWorkerWithAveragingEveryStepMatchesSingleMachineTraining(@TempDir Path dir) throws Exception {
         IdxFixtures.writeDataset(dir, 240, 40, 11);
         FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
-        TrainingConfig cfg = TestConfigs.small(ModelKind.LENET, dir).workers(1).averagingFrequency(1).epochs(2)
-                .seed(5).build();
+        TrainingConfig cfg = TestConfigs.small(ModelKind.LENET, dir).with(Settings.WORKERS, 1)
+                .with(Settings.AVERAGING_FREQUENCY, 1).with(Settings.EPOCHS, 2)
+                .with(Settings.SEED, 5L).build();
 
         MultiLayerNetwork spark;
         try (JavaSparkContext sc = SparkContexts.create("one-worker-test", 1)) {

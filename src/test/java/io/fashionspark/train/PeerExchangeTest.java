@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.TestConfigs;
 import io.fashionspark.config.Exchange;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
-import io.fashionspark.config.TrainingOptions;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.FashionMnistFiles;
 import io.fashionspark.metrics.MetricsListener;
@@ -45,11 +45,13 @@ class PeerExchangeTest {
         FashionMnistFiles.Splits data = smallData(dir, 1000);
         // 50 iterations: 1,000 images / (workers x batch), a test every 20 iterations (segments of 4 rounds).
         // At 4 workers, the tuned recipe with Nesterov block momentum and a first half-epoch averaging every step.
-        TrainingConfig driver = TestConfigs.small(ModelKind.DNN, dir).workers(workers).batchSize(20 / workers)
-                .averagingFrequency(5).evalEvery(20).seed(3).recipe(workers == 4 ? withBlockMomentum() : NOTES)
+        TrainingConfig driver = TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, workers)
+                .with(Settings.BATCH_SIZE, 20 / workers)
+                .with(Settings.AVERAGING_FREQUENCY, 5).with(Settings.EVAL_EVERY, 20).with(Settings.SEED, 3L)
+                .recipe(workers == 4 ? withBlockMomentum() : NOTES)
                 .build();
         Run byDriver = train(driver, data);
-        Run byPeers = train(driver.toBuilder().exchange(Exchange.ALLREDUCE).build(), data);
+        Run byPeers = train(driver.toBuilder().with(Settings.EXCHANGE, Exchange.ALLREDUCE).build(), data);
 
         assertEquals(50, byDriver.iterations);
         assertEquals(byDriver.iterations, byPeers.iterations);
@@ -70,9 +72,10 @@ class PeerExchangeTest {
     @Test
     void aRunOfThreeWorkersRepeatsBitForBitWithTheTunedRecipesBlockMomentum(@TempDir Path dir) throws Exception {
         FashionMnistFiles.Splits data = smallData(dir, 600);
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(3).batchSize(10).averagingFrequency(2)
-                .epochs(2).seed(8).recipe(withBlockMomentum())
-                .exchange(Exchange.ALLREDUCE).build();
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, 3)
+                .with(Settings.BATCH_SIZE, 10).with(Settings.AVERAGING_FREQUENCY, 2)
+                .with(Settings.EPOCHS, 2).with(Settings.SEED, 8L).recipe(withBlockMomentum())
+                .with(Settings.EXCHANGE, Exchange.ALLREDUCE).build();
         Run first = train(cfg, data);
         Run second = train(cfg, data);
         assertArrayEquals(first.model.params().toFloatVector(), second.model.params().toFloatVector());
@@ -93,8 +96,9 @@ class PeerExchangeTest {
     void roundsAreLoggedWhileTheWorkersStillTrainNotWhenTheirStageEnds(@TempDir Path dir) throws Exception {
         FashionMnistFiles.Splits data = smallData(dir, 2000);
         // One segment of 100 rounds (tested at the epoch's end only).
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10).averagingFrequency(1)
-                .exchange(Exchange.ALLREDUCE).build();
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, 2)
+                .with(Settings.BATCH_SIZE, 10).with(Settings.AVERAGING_FREQUENCY, 1)
+                .with(Settings.EXCHANGE, Exchange.ALLREDUCE).build();
         int[] duringTheStage = {0};
         int[] rounds = {0};
         try (JavaSparkContext sc = SparkContexts.create("peer-live-test", 2)) {
@@ -119,8 +123,9 @@ class PeerExchangeTest {
     @Test
     void withFewerTaskSlotsThanWorkersTheDriverAveragesOnTheSlotsLeft(@TempDir Path dir) throws Exception {
         FashionMnistFiles.Splits data = smallData(dir, 400);
-        TrainingConfig driver = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10).averagingFrequency(2)
-                .evalEvery(5).seed(4).build();
+        TrainingConfig driver = TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, 2)
+                .with(Settings.BATCH_SIZE, 10).with(Settings.AVERAGING_FREQUENCY, 2)
+                .with(Settings.EVAL_EVERY, 5).with(Settings.SEED, 4L).build();
         Run expected = train(driver, data);
         Run run;
         Map<String, Double> losses = new TreeMap<>();
@@ -128,7 +133,7 @@ class PeerExchangeTest {
         try (JavaSparkContext sc = SparkContexts.create("peer-slots-test", 2, Map.of("spark.master", "local[1]",
                 "spark.scheduler.maxRegisteredResourcesWaitingTime", "1s"))) {
             TrainingOutcome outcome = new ParameterAveragingTrainer(sc,
-                    driver.toBuilder().exchange(Exchange.ALLREDUCE).build(), new MetricsListener() {
+                    driver.toBuilder().with(Settings.EXCHANGE, Exchange.ALLREDUCE).build(), new MetricsListener() {
                         @Override
                         public void onWorkerIteration(WorkerIteration e) {
                             assertEquals(null, losses.put(e.iteration() + "/" + e.worker(), e.loss()));
@@ -143,8 +148,9 @@ class PeerExchangeTest {
     @Test
     void dynamicAllocationIsRefusedInOneSentenceNamingTheSetting(@TempDir Path dir) throws Exception {
         FashionMnistFiles.Splits data = smallData(dir, 400);
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).workers(2).batchSize(10)
-                .exchange(Exchange.ALLREDUCE).build();
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, 2)
+                .with(Settings.BATCH_SIZE, 10)
+                .with(Settings.EXCHANGE, Exchange.ALLREDUCE).build();
         try (JavaSparkContext sc = SparkContexts.create("peer-dyn-test", 2,
                 Map.of("spark.dynamicAllocation.enabled", "true"))) {
             io.fashionspark.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
@@ -166,12 +172,8 @@ class PeerExchangeTest {
 
     /** The tuned recipe with Nesterov block momentum, and averaging after every step for the first half epoch. */
     private static TrainingRecipe withBlockMomentum() {
-        return TrainingRecipe.named(TrainingRecipe.TUNED, option -> switch (option) {
-            case TrainingOptions.BLOCK_MOMENTUM -> "0.5";
-            case TrainingOptions.BLOCK_NESTEROV -> "true";
-            case TrainingOptions.SYNC_EPOCHS -> "0.5";
-            default -> TrainingDefaults.of(option);
-        });
+        return TrainingDefaults.values().with(Settings.BLOCK_MOMENTUM, 0.5).with(Settings.BLOCK_NESTEROV, true)
+                .with(Settings.SYNC_EPOCHS, 0.5).recipe();
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {

@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +78,8 @@ class ResultsSummedOnDriverTest {
 
     /** Averaging every step, so that every one of the run's rounds goes through the sum. */
     private static TrainingConfig averagingEveryStep(Path dir, int workers, int seed) {
-        return TestConfigs.small(ModelKind.DNN, dir).workers(workers).batchSize(10).averagingFrequency(1).seed(seed)
+        return TestConfigs.small(ModelKind.DNN, dir).with(Settings.WORKERS, workers).with(Settings.BATCH_SIZE, 10)
+                .with(Settings.AVERAGING_FREQUENCY, 1).with(Settings.SEED, (long) seed)
                 .build();
     }
 

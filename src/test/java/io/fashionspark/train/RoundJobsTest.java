@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,8 @@ class RoundJobsTest {
         IdxFixtures.writeDataset(dir, 2000, 100, 3);
         FashionMnistFiles.Splits data = FashionMnistFiles.load(dir.toString(), new Configuration());
         // 2 workers x batch 50 = 20 steps per epoch; averaging every 5: 4 rounds; tested every 10 steps: 2 tests.
-        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).batchSize(50).evalEvery(10).build();
+        TrainingConfig cfg = TestConfigs.small(ModelKind.DNN, dir).with(Settings.BATCH_SIZE, 50)
+                .with(Settings.EVAL_EVERY, 10).build();
 
         AtomicInteger jobs = new AtomicInteger();
         AtomicInteger evaluations = new AtomicInteger();

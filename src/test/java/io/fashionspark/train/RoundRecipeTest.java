@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.Test;
 class RoundRecipeTest {
     /** 4 workers, 2 epochs of 100 steps, base rate 0.001, averaging every 5. */
     private static RoundRecipe recipe(TrainingRecipe r) {
-        TrainingConfig c = TrainingConfig.builder().model(ModelKind.DNN).data("d").output("o").workers(4)
-                .batchSize(100).averagingFrequency(5).epochs(2).learningRate(0.001).seed(1).keepCheckpoints(1)
+        TrainingConfig c = TrainingConfig.builder().with(Settings.MODEL, ModelKind.DNN).with(Settings.DATA, "d")
+                .with(Settings.OUTPUT, "o").with(Settings.WORKERS, 4)
+                .with(Settings.BATCH_SIZE, 100).with(Settings.AVERAGING_FREQUENCY, 5).with(Settings.EPOCHS, 2)
+                .with(Settings.LEARNING_RATE, 0.001).with(Settings.SEED, 1L).with(Settings.KEEP_CHECKPOINTS, 1)
                 .recipe(r).build();
         return new RoundRecipe(c, 100, null);
     }

@@ -1,5 +1,6 @@
 package io.fashionspark.train;
 
+import io.fashionspark.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,9 +91,11 @@ class TrainingLoopTest {
     }
 
     private static TrainingConfig config(int workers, int frequency, int epochs, TrainingRecipe recipe) {
-        return TrainingConfig.builder().model(ModelKind.DNN).data("unused").output("unused").workers(workers)
-                .batchSize(10).averagingFrequency(frequency).epochs(epochs).learningRate(0.001).seed(1)
-                .evalEvery(0).keepCheckpoints(1).recipe(recipe).build();
+        return TrainingConfig.builder().with(Settings.MODEL, ModelKind.DNN).with(Settings.DATA, "unused")
+                .with(Settings.OUTPUT, "unused").with(Settings.WORKERS, workers)
+                .with(Settings.BATCH_SIZE, 10).with(Settings.AVERAGING_FREQUENCY, frequency)
+                .with(Settings.EPOCHS, epochs).with(Settings.LEARNING_RATE, 0.001).with(Settings.SEED, 1L)
+                .with(Settings.EVAL_EVERY, 0).with(Settings.KEEP_CHECKPOINTS, 1).recipe(recipe).build();
     }
 
     private static ScriptedExchange run(TrainingConfig config, TrainingState state, List<RoundListener> listeners,

@@ -1,6 +1,7 @@
 package io.fashionspark.bench;
 
 import io.fashionspark.config.Exchange;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
@@ -38,9 +39,12 @@ final class SparkTraining {
                                  int epochs, long seed, double learningRate, int evalEvery, Exchange exchange) {
         // No limits (bench cuts its own subsets), no checkpoints: bench writes no run directory. The notes' recipe:
         // the comparison with the PyTorch reference trains what the notes train.
-        return TrainingConfig.builder().model(kind).data(data).workers(workers).batchSize(batchSize)
-                .averagingFrequency(averagingFrequency).epochs(epochs).learningRate(learningRate).seed(seed)
-                .evalEvery(evalEvery).keepCheckpoints(1).recipe(TrainingRecipe.NOTES).exchange(exchange).build();
+        return TrainingConfig.builder().with(Settings.MODEL, kind).with(Settings.DATA, data)
+                .with(Settings.WORKERS, workers).with(Settings.BATCH_SIZE, batchSize)
+                .with(Settings.AVERAGING_FREQUENCY, averagingFrequency).with(Settings.EPOCHS, epochs)
+                .with(Settings.LEARNING_RATE, learningRate).with(Settings.SEED, seed)
+                .with(Settings.EVAL_EVERY, evalEvery).with(Settings.KEEP_CHECKPOINTS, 1).recipe(TrainingRecipe.NOTES)
+                .with(Settings.EXCHANGE, exchange).build();
     }
 
     /** What trained a scenario of {@code exchange}. */

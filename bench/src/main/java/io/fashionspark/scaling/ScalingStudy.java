@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fashionspark.bench.MachineFacts;
+import io.fashionspark.config.SettingValues;
+import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
-import io.fashionspark.config.TrainingDefaults;
-import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.LabelledImages;
 import io.fashionspark.job.TrainingJob;
 import io.fashionspark.metrics.AveragingRound;
@@ -54,15 +54,18 @@ public final class ScalingStudy {
                        String data) {
         /** The run's settings: the bundled defaults, the notes' recipe or the tuned one, tested every evalImages. */
         TrainingConfig config() {
-            TrainingConfig.Builder b = TrainingDefaults.builder().model(model).data(data)
-                    .workers(workers).seed(seed).epochs(epochs).trainLimit(0).testLimit(0).checkpointEvery(0)
-                    .checkpointEveryEpochs(0);
-            TrainingConfig defaults = b.build();
-            if (TrainingRecipe.isNotes(recipe)) {
-                b.recipe(TrainingRecipe.NOTES).learningRate(TrainingRecipe.NOTES_LEARNING_RATE);
-            }
-            // The same images between tests for every worker count, so that the curves compare.
-            return b.evalEvery(Math.max(1, evalImages / defaults.imagesPerStep())).build();
+            // Tests every evalImages of the tuned recipe's steps, whichever recipe trains (as the study always has).
+            int tunedStep = values(Settings.RECIPE.defaultText()).build().imagesPerStep();
+            return values(recipe).with(Settings.EVAL_EVERY, Math.max(1, evalImages / tunedStep)).build();
+        }
+
+        /** The defaults under {@code recipeName}, with this plan's model, data, workers, seed and epochs. */
+        private TrainingConfig.Builder values(String recipeName) {
+            return new TrainingConfig.Builder(SettingValues.read(s -> s == Settings.RECIPE ? recipeName
+                    : s.defaultText(), s -> false)).with(Settings.MODEL, model).with(Settings.DATA, data)
+                    .with(Settings.WORKERS, workers).with(Settings.SEED, seed).with(Settings.EPOCHS, epochs)
+                    .with(Settings.TRAIN_LIMIT, 0).with(Settings.TEST_LIMIT, 0).with(Settings.CHECKPOINT_EVERY, 0)
+                    .with(Settings.CHECKPOINT_EVERY_EPOCHS, 0);
         }
 
         String fileName() {
