@@ -15,6 +15,7 @@ import static io.fashionspark.bench.Formats.workers;
 import io.fashionspark.model.ModelKind;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,24 +48,10 @@ public final class BenchReport {
 
     private String render() {
         BenchSettings s = r.settings();
-        line("# Benchmarks");
-        line("");
-        line("Measured by `fashion-spark bench` on " + r.started().format(DateTimeFormatter.ofPattern(
-                "yyyy-MM-dd HH:mm z")) + " in one run of " + duration(r.wallSeconds()) + " on one machine (see "
-                + "[Machine](#machine)). **The claims are the ratios between figures measured in this same run**; "
-                + "absolute times depend on the machine and on what else ran on it (load average " + r.loadBefore()
-                + " at the start, " + r.loadAfter() + " at the end; on a quiet machine it is near 0).");
-        line("");
-        line("What these figures mean for the targets, what was tried and what would close the gaps: "
-                + "[performance.md](../../../docs/performance.md) (written by hand; each run writes a report of its own date).");
-        line("");
-        line("Reproduce (after `mvn -B -DskipTests package`; `bin/fashion-spark` runs the jar with the JVM options of "
-                + "`conf/jvm.options`):");
-        line("");
-        line("```");
-        line(s.command());
-        line("```");
-        line("");
+        md.append(ReportTemplates.render("bench-head.md", Map.of(
+                "started", r.started().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
+                "duration", duration(r.wallSeconds()), "loadBefore", r.loadBefore(), "loadAfter", r.loadAfter(),
+                "command", s.command())));
         ratios();
         targets();
         raw();
@@ -83,8 +70,6 @@ public final class BenchReport {
     // ---- Ratios -------------------------------------------------------------------------------------------------
 
     private void ratios() {
-        line("## Ratios");
-        line("");
         int w = targets.workers();
         MarkdownTable table = new MarkdownTable().left("Ratio (same run)");
         models().forEach(m -> table.right(m.displayName()));
@@ -134,10 +119,7 @@ public final class BenchReport {
                         }));
             }
         }
-        table(table);
-        line("Ratios of images/s above 1 mean the first is faster. Every scenario of a model trains on the same "
-                + "images, so accuracies compare; see [Raw figures](#raw-figures).");
-        line("");
+        md.append(ReportTemplates.render("bench-ratios.md", Map.of("table", table.render())));
     }
 
     /** A row with a name and a cell for each model. */
@@ -169,43 +151,20 @@ public final class BenchReport {
     // ---- Targets ------------------------------------------------------------------------------------------------
 
     private void targets() {
-        line("## Targets");
-        line("");
-        line("The product's performance targets, set for a 2-core machine, embedded Spark and "
-                + workers(targets.workers()) + " (`src/main/resources/io/fashionspark/bench/targets.json`).");
-        line("");
         MarkdownTable table = new MarkdownTable().left("Target").left("Measured").left("Met");
         for (BenchTargets.Evaluation e : targets.evaluate(f)) {
             table.row(e.title(), e.measurement().shown(), e.verdict().cell());
         }
-        table(table);
-        if (r.fullRuns().isEmpty()) {
-            line("Without full runs (`--full-run-epochs 0`) the PyTorch target compares "
-                    + "accuracies after the images of this run (see the raw figures), not after full runs.");
-            line("");
-        }
+        md.append(ReportTemplates.render("bench-targets.md", Map.of("workers", workers(targets.workers()),
+                "table", table.render(), "fullRuns", !r.fullRuns().isEmpty())));
     }
 
     // ---- Raw figures ---------------------------------------------------------------------------------------------
 
     private void raw() {
-        line("## Raw figures");
-        line("");
-        line("Training images/s count training time only (the test evaluation after training is left out). GFLOP/s: "
-                + "images/s x training FLOPs per image (see [FLOPs](#flops-per-image)); % of peak: against the "
-                + "ND4J matmul peak of " + gflops(r.peak().gflops()) + " (PyTorch against its own, "
-                + (r.pytorch() == null ? "not measured" : gflops(r.pytorch().matmulGflops())) + "). Memory: peaks "
-                + "of the JVM that trained, driver and executors together (one JVM in the embedded mode); "
-                + "for PyTorch the peak RSS of its process. See [Method](#method).");
-        line("");
+        List<Map<String, Object>> sections = new ArrayList<>();
         for (ModelKind m : models()) {
             BenchSettings.Plan plan = r.settings().plan(m, r.trainSetSize());
-            line("### " + m.displayName());
-            line("");
-            line("The first " + count(plan.subset()) + " training images" + (plan.epochs() > 1
-                    ? ", " + plan.epochs() + " epochs" : "") + " (a last partial step is dropped); "
-                    + count(r.testSetSize()) + " test images.");
-            line("");
             MarkdownTable table = new MarkdownTable().left("Scenario").right("Threads/worker").right("Images", COUNT)
                     .right("Train s", n -> fixed(n.doubleValue(), 1)).right("Images/s", n -> fixed(n.doubleValue(), 0))
                     .right("Test accuracy", PERCENT).right("Test loss", n -> fixed(n.doubleValue(), 3))
@@ -225,41 +184,19 @@ public final class BenchReport {
             if (PyTorchReference.supports(m) && f.pytorch(m).isEmpty()) {
                 table.rowThenBlank(ScenarioResult.Engine.PYTORCH.description(), f.pytorchMissing(m));
             }
-            table(table);
+            sections.add(Map.of("name", m.displayName(), "subset", count(plan.subset()),
+                    "epochs", plan.epochs() > 1 ? ", " + plan.epochs() + " epochs" : "",
+                    "testImages", count(r.testSetSize()), "table", table.render()));
         }
-        if (r.pytorchNote() != null) {
-            line(r.pytorchNote() + ".");
-            line("");
-        }
+        md.append(ReportTemplates.render("bench-raw.md", Map.of("peak", gflops(r.peak().gflops()),
+                "pytorchPeak", r.pytorch() == null ? "not measured" : gflops(r.pytorch().matmulGflops()),
+                "models", sections, "hasNote", r.pytorchNote() != null,
+                "note", r.pytorchNote() == null ? "" : r.pytorchNote())));
     }
 
     // ---- Where an averaging round's time goes --------------------------------------------------------------------
 
     private void rounds() {
-        line("## Where an averaging round's time goes");
-        line("");
-        line("Milliseconds per averaging round, averaged over the scenario's rounds; worker-side figures are means "
-                + "over the workers, which run side by side. Sources: dl4j-spark's training stats "
-                + "(`setCollectTrainingStats`) and Spark's task metrics.");
-        line("");
-        line("- **compute**: the workers fitting their minibatches (forward, backward, Adam);");
-        line("- **broadcast**: the driver broadcasting parameters and Adam state (serialising them), each worker "
-                + "fetching and deserialising them and building its replica;");
-        line("- **aggregation**: the averaging job beyond the workers' own function (serialising each replica's "
-                + "parameters and Adam state back, summing them) and the driver's division and update;");
-        line("- **count job**: dl4j-spark counts each round's data with a Spark job of its own before training on it "
-                + "(that builds the round's minibatches a second time);");
-        line("- **rest**: the round's wall time minus the above: scheduling between and inside the jobs, the workers "
-                + "waiting for their minibatches, splitting the data;");
-        line("- of which **(de)serialisation** and **scheduler delay**: Spark's task deserialisation + result "
-                + "serialisation, and scheduler delay, of the round's tasks (already inside the columns above).");
-        line("");
-        line("Rows of the workers' ring all-reduce (`--exchange allreduce`) come from the tasks' own clocks: "
-                + "**compute** is the workers fitting, **aggregation** the all-reduce (waiting for the slowest "
-                + "worker included), **broadcast** each barrier stage's start and end shared over its rounds (the "
-                + "stage's launch, the model's trips to and from the driver), **rest** the driver's time between "
-                + "stages (tests excluded); no count job. A round's fixed cost is its wall time less compute.");
-        line("");
         Function<Number, String> ms = n -> fixed(n.doubleValue(), 1);
         MarkdownTable table = new MarkdownTable().left("Model").left("Scenario").right("Rounds").right("Round ms", ms)
                 .right("Compute", ms).right("Broadcast", ms).right("Aggregation", ms).right("Count job", ms)
@@ -273,22 +210,12 @@ public final class BenchReport {
                         b.computeShare());
             }
         }
-        table(table);
+        md.append(ReportTemplates.render("bench-rounds.md", Map.of("table", table.render())));
     }
 
     // ---- FLOPs ---------------------------------------------------------------------------------------------------
 
     private void flops() {
-        line("## FLOPs per image");
-        line("");
-        line("Multiply-adds (MACs) of the convolutions (out_h x out_w x out_c x k_h x k_w x in_c) and dense layers "
-                + "(in x out); batch norm, activations, pooling, dropout and the optimiser are left out (under 1%). "
-                + "Forward FLOPs = 2 x MACs; training ≈ " + FlopCounter.TRAINING_PASSES + " x forward (forward, and "
-                + "the backward pass's input and weight gradients). Matmul peak: the fastest of "
-                + r.peak().repetitions() + " ND4J sgemm multiplies of " + r.peak().size() + " x " + r.peak().size()
-                + " floats after a warm-up, " + r.peak().threads() + " threads: **" + gflops(r.peak().gflops())
-                + "** (median " + gflops(r.peak().medianGflops()) + ").");
-        line("");
         Function<Number, String> mflop = n -> fixed(n.doubleValue() / 1e6, 2);
         MarkdownTable table = new MarkdownTable().left("Model").left("MACs per layer").right("Forward MFLOP", mflop)
                 .right("Training MFLOP", mflop);
@@ -300,28 +227,21 @@ public final class BenchReport {
             table.row(c.model(), String.join(", ", parts) + " (total " + count(c.forwardMacs()) + ")",
                     c.forwardFlops(), c.trainingFlops());
         }
-        table(table);
+        md.append(ReportTemplates.render("bench-flops.md", Map.of("passes", FlopCounter.TRAINING_PASSES,
+                "repetitions", r.peak().repetitions(), "size", r.peak().size(), "threads", r.peak().threads(),
+                "peak", gflops(r.peak().gflops()), "median", gflops(r.peak().medianGflops()),
+                "table", table.render())));
     }
 
     // ---- Full runs ----------------------------------------------------------------------------------------------
 
     private void fullRuns() {
-        line("## Full runs");
-        line("");
         if (r.fullRuns().isEmpty()) {
-            line("Not run (`--full-run-epochs 0`, or no DNN or CNN among --models).");
-            line("");
+            md.append(ReportTemplates.render("bench-full-runs.md", Map.of("ran", false)));
             return;
         }
         double goal = r.settings().ttaTarget();
         FullRun any = r.fullRuns().get(0);
-        line("Each model from scratch on all " + count(r.trainSetSize()) + " training images for "
-                + epochs(r.settings().fullEpochs()) + ", tested every " + count(any.evalEveryImages()) + " trained "
-                + "images (DL4J tests at the end of the averaging round that passes that point) and at the end. "
-                + "Times are training time; the tests are left out (with them: the wall column)."
-                + (goal > 0 ? " The time to " + percent(goal) + " (FashionCNN) is the training time before the first "
-                        + "test at or above it." : ""));
-        line("");
         Function<Number, String> seconds = n -> fixed(n.doubleValue(), 1);
         MarkdownTable table = new MarkdownTable().left("Model").left("Engine").left("Setup").right("Images", COUNT)
                 .right("Training s", seconds).right("Wall s (with tests)", seconds).right("Images/s", ROUNDED_COUNT)
@@ -338,83 +258,42 @@ public final class BenchReport {
                 table.rowThenBlank(m.displayName(), ScenarioResult.Engine.PYTORCH.description(), f.pytorchState());
             }
         }
-        table(table);
+        md.append(ReportTemplates.render("bench-full-runs.md", Map.of("ran", true,
+                "trainImages", count(r.trainSetSize()), "epochs", epochs(r.settings().fullEpochs()),
+                "evalEvery", count(any.evalEveryImages()), "hasGoal", goal > 0, "goal", percent(goal),
+                "table", table.render())));
     }
 
     // ---- Machine and method --------------------------------------------------------------------------------------
 
     private void machine() {
-        line("## Machine");
-        line("");
-        for (Map.Entry<String, String> e : r.machine().entrySet()) {
-            line("- " + e.getKey() + ": " + e.getValue());
-        }
+        List<Map<String, String>> facts = r.machine().entrySet().stream()
+                .map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList();
+        String pytorch;
         if (r.pytorch() != null) {
             BenchResults.PyTorchInfo p = r.pytorch();
-            line("- PyTorch: " + p.torch() + " (" + p.python() + "), " + p.threads() + " threads; BLAS loaded: "
-                    + p.blas() + (p.openBlas() ? " (OpenBLAS)" : " (**not OpenBLAS**)") + "; torch matmul peak "
-                    + gflops(p.matmulGflops()));
+            pytorch = p.torch() + " (" + p.python() + "), " + p.threads() + " threads; BLAS loaded: " + p.blas()
+                    + (p.openBlas() ? " (OpenBLAS)" : " (**not OpenBLAS**)") + "; torch matmul peak "
+                    + gflops(p.matmulGflops());
         } else {
-            line("- PyTorch: " + (r.pytorchNote() == null ? "not run" : r.pytorchNote()));
+            pytorch = r.pytorchNote() == null ? "not run" : r.pytorchNote();
         }
-        line("- Load average: " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end");
-        line("");
+        md.append(ReportTemplates.render("bench-machine.md", Map.of("facts", facts, "pytorch", pytorch,
+                "loadBefore", r.loadBefore(), "loadAfter", r.loadAfter())));
     }
 
     private void method() {
-        String cores = f.cores();
         int w = targets.workers();
-        line("## Method");
-        line("");
-        line("- One JVM (`bin/fashion-spark`), one run: first the matmul peak, then each model in one JVM without "
-                + "Spark (DL4J `MultiLayerNetwork.fit` on each minibatch), then on an embedded `local[N]` Spark "
-                + "master for each worker count (the project's `ParameterAveragingTrainer`, as `train` runs it, "
-                + "without checkpoints; DL4J's full runs follow in the context of their worker count), "
-                + "then the single JVM again, then the PyTorch reference and its full runs, as subprocesses. A few "
-                + "untimed minibatches (one JVM) and two untimed averaging rounds (each Spark context) warm up first.");
-        line("- The single-JVM scenarios run twice, before and after the Spark scenarios, and the faster of the two is "
-                + "the figure above (the harder baseline: other work on a shared machine comes and goes within a "
-                + "run). Both:");
-        for (String b : r.baselineRuns()) {
-            line("  - " + b);
-        }
-        line("- The single-JVM runs train on a thread of their own, not the JVM's main thread: DL4J fits the same "
-                + "FashionDNN minibatch 2.5-3x slower on the main thread (18-26 ms against 7-9 ms a minibatch on a "
-                + "2-core machine), and Spark's task threads never are the main thread.");
-        line("- Same data, seed (" + r.settings().seed() + "), Adam learning rate (" + r.settings().learningRate()
-                + ") and minibatch size (" + r.settings().batchSize() + " per worker) everywhere; each epoch "
-                + "reshuffled. Spark's " + workers(w) + " fit " + w + " x " + r.settings().batchSize()
-                + " images per step, so for the same images they take fewer, averaged steps; the single JVM is also "
-                + "run with the minibatch sizes " + r.settings().singleBatchSizes() + " and the fastest is the "
-                + "baseline.");
-        line("- Threads: ND4J's BLAS runs each matrix product on the cores the JVM sees (" + cores + ") in the "
-                + "single JVM, and on that count divided by the workers in each Spark scenario (the embedded "
-                + "master's default: its workers share one process; the column Threads/worker); PyTorch runs with "
-                + "torch.set_num_threads(" + cores + ") and OMP/OpenBLAS threads " + cores + ".");
-        line("- PyTorch: `bench/pytorch_reference.py` (carried in the jar), the reference PyTorch models "
-                + "(docs/models.md) layer for layer, CrossEntropyLoss, Adam; it reads the same idx files, reshuffles "
-                + "each epoch as the DL4J runs do, and scores the test set in inference mode (`model.eval()`), as "
-                + "DL4J does, where the reference code scores it in training mode.");
-        line("- Memory: peak RSS is the kernel's high-water mark (VmHWM), reset per scenario through "
-                + "/proc/self/clear_refs; peak heap is the most heap in use (garbage included) and peak off-heap "
-                + "the most RSS − committed heap (ND4J's native arrays, native libraries, thread stacks, metaspace; "
-                + "a lower bound, as committed heap pages not yet touched are not resident), both sampled every "
-                + MemoryProbe.SAMPLE_MS + " ms. In the embedded mode the driver and the executors are one JVM, so "
-                + "these are their sum.");
-        line("- Where the time goes: see that section; per-phase timers cost a few milliseconds per averaging round "
-                + "and are on in every Spark scenario.");
-        line("");
-    }
-
-    // ---- Writing -------------------------------------------------------------------------------------------------
-
-    /** A table and the blank line after it. */
-    private void table(MarkdownTable table) {
-        md.append(table.render());
-        line("");
-    }
-
-    private void line(String s) {
-        md.append(s).append('\n');
+        Map<String, Object> values = new HashMap<>();
+        values.put("baselines", r.baselineRuns());
+        values.put("seed", r.settings().seed());
+        values.put("learningRate", r.settings().learningRate());
+        values.put("batch", r.settings().batchSize());
+        values.put("workers", workers(w));
+        values.put("w", w);
+        values.put("singleBatches", r.settings().singleBatchSizes());
+        values.put("cores", f.cores());
+        values.put("sampleMs", MemoryProbe.SAMPLE_MS);
+        md.append(ReportTemplates.render("bench-method.md", values));
     }
 }
