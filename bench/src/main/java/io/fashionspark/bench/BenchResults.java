@@ -47,7 +47,8 @@ public record BenchResults(BenchSettings settings, ZonedDateTime started, double
      * fixed table) without measuring again. The start keeps its zone, as the report prints it, and a path stays
      * as it was given (Jackson's own would make it an absolute URI).
      */
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+    /** The bench's JSON: numbers as measured, dates with their zone, paths as text. */
+    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .addModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance)
                     .addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
                         @Override

@@ -61,6 +61,25 @@ public final class PredictBenchmark {
      */
     public record Results(Settings settings, String machine, List<Run> runs, List<Run> decodedRuns,
                           List<Double> bareRates, Costs costs, long modelParameters) {
+        /** These results as JSON, saved beside the report so that it can be written again from them. */
+        public String json() {
+            try {
+                return BenchResults.JSON.writeValueAsString(this);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write the predict bench's results as JSON: " + e.getMessage(),
+                        e);
+            }
+        }
+
+        /** Reads what {@link #json()} wrote. */
+        public static Results read(Path file) throws IOException {
+            return BenchResults.JSON.readValue(file.toFile(), Results.class);
+        }
+
+        /** Whether {@code file} holds a predict bench's results rather than a training bench's. */
+        public static boolean in(Path file) throws IOException {
+            return BenchResults.JSON.readTree(file.toFile()).has("bareRates");
+        }
     }
 
     private final Settings settings;

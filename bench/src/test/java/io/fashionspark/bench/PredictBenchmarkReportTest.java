@@ -1,11 +1,15 @@
 package io.fashionspark.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fashionspark.model.ModelKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The predict benchmark's report states each target from the measured figures, met or not. */
 class PredictBenchmarkReportTest {
@@ -30,5 +34,19 @@ class PredictBenchmarkReportTest {
         String met = PredictBenchmark.markdown(results(1600, 1000, 1050));
         assertTrue(met.contains("at 0.53 of the bare forward-pass rate (target: at least 0.5): met"), met);
         assertTrue(met.contains("+5.0% (target: within 10%): met"), met);
+    }
+
+    @Test
+    void theResultsReadBackFromTheirJsonWriteTheSameReport(@TempDir Path tmp) throws Exception {
+        PredictBenchmark.Results measured = results(1200, 1000, 1150);
+        Path json = tmp.resolve("predict.json");
+        Files.writeString(json, measured.json());
+        assertTrue(PredictBenchmark.Results.in(json));
+        assertEquals(measured, PredictBenchmark.Results.read(json));
+        assertEquals(PredictBenchmark.markdown(measured), PredictBenchmark.markdown(PredictBenchmark.Results.read(json)));
+        // A training bench's numbers are not taken for a predict bench's.
+        Path training = tmp.resolve("training.json");
+        Files.writeString(training, "{\"settings\": {}, \"scenarios\": []}");
+        assertFalse(PredictBenchmark.Results.in(training));
     }
 }

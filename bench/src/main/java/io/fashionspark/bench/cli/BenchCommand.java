@@ -163,9 +163,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (from != null) {
-            BenchResults measured = BenchResults.read(from);
             return publish(out, output != null ? output : RoundCostCommand.markdownOf(from),
-                    BenchReport.markdown(measured));
+                    PredictBenchmark.Results.in(from) ? PredictBenchmark.markdown(PredictBenchmark.Results.read(from))
+                            : BenchReport.markdown(BenchResults.read(from)));
         }
         if (System.getProperty("spark.master") != null) {
             throw new ConfigException("bench measures one machine with an embedded Spark master; run it with "
@@ -197,14 +197,15 @@ final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("fashion-spark-predict-bench");
         PredictBenchmark.Settings settings = new PredictBenchmark.Settings(predictModel, predictPictures,
                 predictWorkers, repeats, data, seed, work, reproduceCommand());
-        String markdown;
+        PredictBenchmark.Results results;
         try {
-            markdown = PredictBenchmark.markdown(new PredictBenchmark(settings, out).run());
+            results = new PredictBenchmark(settings, out).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        return publish(out, target, markdown);
+        AtomicFiles.write(RoundCostCommand.json(target), results.json());
+        return publish(out, target, PredictBenchmark.markdown(results));
     }
 
     /** Writes the report to {@code target} atomically and shows it. */
