@@ -127,14 +127,14 @@ public final class PredictBenchmark {
                 log.printf(Locale.ROOT, "bench: bare forward pass, repeat %d: %.0f images/s%n", r,
                         bare.get(bare.size() - 1));
                 for (int n : settings.pictures()) {
-                    Run run = predict(repo, "spark://127.0.0.1:" + port, model, folders(pictures, n), n, r,
+                    Run run = predict(repo, "spark://127.0.0.1:" + port, state, model, folders(pictures, n), n, r,
                             work.resolve("out-" + n + "-" + r));
                     runs.add(run);
                     log.printf(Locale.ROOT, "bench: predict over %,d pictures, repeat %d: %.0f images/s, executors' "
                             + "peak RSS %,d MB%n", n, r, run.imagesPerSecond(), run.peakRssMb());
                     log.flush();
                 }
-                Run run = predict(repo, "spark://127.0.0.1:" + port, model, List.of(table.toString()), most, r,
+                Run run = predict(repo, "spark://127.0.0.1:" + port, state, model, List.of(table.toString()), most, r,
                         work.resolve("out-decoded-" + r));
                 decoded.add(run);
                 log.printf(Locale.ROOT, "bench: predict over %,d decoded images (Parquet), repeat %d: %.0f images/s, "
@@ -177,8 +177,9 @@ public final class PredictBenchmark {
         }
     }
 
-    private Run predict(Path repo, String master, Path model, List<String> inputs, int n, int repeat, Path output)
-            throws IOException, InterruptedException {
+    /** One {@code predict --output} on the cluster at {@code master}, started with the state directory {@code state}. */
+    private Run predict(Path repo, String master, Path state, Path model, List<String> inputs, int n, int repeat,
+                        Path output) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("deploy/standalone/submit.sh", "predict", "--model",
                 model.toString(), "--output", output.toString(), "--workers", String.valueOf(settings.workers())));
         cmd.addAll(inputs);
@@ -187,7 +188,9 @@ public final class PredictBenchmark {
         long peak;
         ExecutorMemory executors = new ExecutorMemory();
         try {
-            out = runChild(repo, cmd, java.util.Map.of("SPARK_MASTER", master, "SPARK_LOCAL_IP", "127.0.0.1"));
+            // The cluster is closed (authenticated, encrypted): submit.sh takes its secret from the state directory.
+            out = runChild(repo, cmd, java.util.Map.of("SPARK_MASTER", master, "SPARK_LOCAL_IP", "127.0.0.1",
+                    "STATE_DIR", state.toString()));
         } finally {
             executors.close();
         }
@@ -257,14 +260,20 @@ public final class PredictBenchmark {
         return cmd;
     }
 
-    /** The checkout the jar was built in (target/..): its deploy/ scripts start the cluster. */
+    /**
+     * The checkout the bench jar was built in ({@code bench/target/..}/..): its deploy/ scripts start the cluster and
+     * submit the product's jar.
+     */
     private static Path repository() {
-        Path repo = Path.of(jar()).toAbsolutePath().getParent().getParent();
-        if (!Files.isExecutable(repo.resolve("deploy/standalone/start-cluster.sh"))) {
-            throw new IllegalStateException("the predict benchmark runs from a checkout's target/ jar (it starts "
-                    + "deploy/standalone's cluster); " + repo + " has no deploy/standalone/start-cluster.sh");
+        Path jarDirectory = Path.of(jar()).toAbsolutePath().getParent();
+        for (Path dir = jarDirectory; dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve("deploy/standalone/start-cluster.sh"))) {
+                return dir;
+            }
         }
-        return repo;
+        throw new IllegalStateException("the predict benchmark runs from a checkout's bench/target/ jar (it starts "
+                + "deploy/standalone's cluster); no directory above " + jarDirectory + " has "
+                + "deploy/standalone/start-cluster.sh");
     }
 
     private static int freePort() throws IOException {
