@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fashionspark.config.RunSettings;
 import io.fashionspark.config.Setting;
 import io.fashionspark.config.SettingValues;
 import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingDefaults;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.ml.FashionClassifier;
 import io.fashionspark.rundir.RunSummary;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,10 +76,18 @@ class OptionNamesTest {
 
     @Test
     void everySettingIsAComponentOfTheRecordOfItsConcern() {
-        SettingValues held = SettingValues.of(TrainingDefaults.builder().with(Settings.OUTPUT, "o").build());
+        Map<Setting.Concern, Class<? extends Record>> records = Map.of(Setting.Concern.RUN, RunSettings.class,
+                Setting.Concern.TRAINING, TrainingConfig.class, Setting.Concern.RECIPE, TrainingRecipe.class);
         for (Setting<?> s : Settings.all()) {
             // --recipe names the recipe, which the config holds whole.
-            assertTrue(s == Settings.RECIPE || held.has(s), s + " has no component named " + s.field());
+            String component = s == Settings.RECIPE ? "recipe" : s.field();
+            assertTrue(Arrays.stream(records.get(s.concern()).getRecordComponents())
+                    .anyMatch(c -> c.getName().equals(component)), s + " has no component named " + component
+                    + " in " + records.get(s.concern()).getSimpleName());
+        }
+        SettingValues held = SettingValues.of(TrainingDefaults.builder().with(Settings.OUTPUT, "o").build());
+        for (Setting<?> s : Settings.all()) {
+            assertTrue(s == Settings.RECIPE || held.has(s), s + "'s component is not of the setting's type");
         }
     }
 
