@@ -6,8 +6,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -116,7 +116,7 @@ public final class SettingValues {
         return setting.type().javaType().cast(values.get(setting));
     }
 
-    /** These values with {@code setting}'s set to {@code value}, checked. */
+    /** Sets {@code setting} to {@code value}, checked, and returns these values (a builder's, changed in place). */
     public <T> SettingValues with(Setting<T> setting, T value) {
         values.put(setting, setting.require(value));
         return this;
