@@ -31,8 +31,15 @@ public final class Setting<T> {
         RECIPE
     }
 
-    /** How a setting's text becomes its value; {@link #kind} says what the text must be. */
-    public record Type<T>(Class<T> javaType, String kind, Function<String, T> parser) {
+    /**
+     * How a setting's text becomes its value; {@link #kind} says what the text must be. A type that takes
+     * {@value TrainingRecipe#AUTO} ({@link #auto}) reads it as null: the model's own value, filled in later.
+     */
+    public record Type<T>(Class<T> javaType, String kind, Function<String, T> parser, boolean auto) {
+        public Type(Class<T> javaType, String kind, Function<String, T> parser) {
+            this(javaType, kind, parser, false);
+        }
+
         public static final Type<Integer> WHOLE = new Type<>(Integer.class, "a whole number", Integer::valueOf);
         public static final Type<Long> LONG = new Type<>(Long.class, "a whole number", Long::valueOf);
         public static final Type<Double> NUMBER = new Type<>(Double.class, "a number", Double::valueOf);
@@ -61,7 +68,7 @@ public final class Setting<T> {
         /** This type, or {@value TrainingRecipe#AUTO} (null: the model's own value, filled in later). */
         public Type<T> orAuto(String what) {
             return new Type<>(javaType, what + " or " + TrainingRecipe.AUTO,
-                    t -> t.equalsIgnoreCase(TrainingRecipe.AUTO) ? null : parser.apply(t));
+                    t -> t.equalsIgnoreCase(TrainingRecipe.AUTO) ? null : parser.apply(t), true);
         }
     }
 
@@ -168,7 +175,11 @@ public final class Setting<T> {
         return notesValue;
     }
 
-    /** Whether the Spark ML estimator takes it as a parameter (it has no data files, limits or run directory). */
+    /**
+     * Whether the Spark ML estimator takes it as a parameter: not the data, the run directory (a parameter of its
+     * own), the limits or the checkpoints, since the estimator reads a DataFrame and checkpoints only with a run
+     * directory.
+     */
     public boolean inEstimator() {
         return estimator;
     }
@@ -195,7 +206,7 @@ public final class Setting<T> {
     /** {@code value} if this setting allows it; otherwise a {@link ConfigException} that says what it must be. */
     public T require(T value) {
         if (value == null) {
-            if (optional || type.kind().endsWith(TrainingRecipe.AUTO)) {
+            if (optional || type.auto()) {
                 return null;
             }
             throw new ConfigException(option + (notEmpty ? " must not be empty" : " must be given"));

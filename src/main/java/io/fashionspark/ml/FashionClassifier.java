@@ -145,7 +145,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         String doc = setting.help();
         scala.Function1<Object, Object> valid = validator(setting.option());
         Class<?> type = setting.type().javaType();
-        boolean plain = !setting.type().kind().endsWith(TrainingRecipe.AUTO);
+        boolean plain = !setting.type().auto();
         if (plain && type == Integer.class) {
             return new IntParam(this, name, doc, valid);
         } else if (plain && type == Double.class) {
