@@ -193,9 +193,23 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
     }
 
     /**
-     * The parameter of a setting the estimator takes (any of {@code train}'s but the data, the run directory, the
-     * limits and the checkpoints): {@code set(param(Settings.LR_DECAY), "step")}.
+     * Sets a setting the estimator takes (any of {@code train}'s but the data, the run directory, the limits and the
+     * checkpoints) from its text, as {@code train} reads it: {@code setSetting(Settings.LR_DECAY, "step")}. A bad
+     * value fails here, with {@code train}'s message in parameter names.
      */
+    public FashionClassifier setSetting(Setting<?> setting, String text) {
+        Param<?> p = param(setting);
+        Object value;
+        try {
+            value = typed(p) ? setting.parse(text) : text;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
+        }
+        set(untyped(p), value);
+        return this;
+    }
+
+    /** The parameter of a setting the estimator takes, to read it ({@code getOrDefault}) or put it in a ParamMap. */
     public Param<?> param(Setting<?> setting) {
         Param<?> p = settings.get(setting.option());
         if (p == null) {

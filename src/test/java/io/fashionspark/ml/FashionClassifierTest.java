@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.Main;
+import io.fashionspark.config.Settings;
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.pictures.InputImage;
@@ -288,14 +289,38 @@ class FashionClassifierTest {
     }
 
     @Test
+    void everySettingWithoutATypedSetterIsSetFromItsText() {
+        FashionClassifier classifier = new FashionClassifier().setSetting(Settings.LR_DECAY, "step")
+                .setSetting(Settings.MAX_GLOBAL_BATCH, "400").setSetting(Settings.ADAM_BETA2, "auto")
+                .setSetting(Settings.BLOCK_NESTEROV, "true").setSetting(Settings.LR_WARMUP_EPOCHS, "0.5");
+        io.fashionspark.config.TrainingConfig cfg = classifier.setModel("dnn").config("d");
+        assertEquals(io.fashionspark.config.TrainingRecipe.LrDecay.STEP, cfg.recipe().lrDecay());
+        assertEquals(400, cfg.recipe().maxGlobalBatch());
+        assertEquals(0.95, cfg.recipe().adamBeta2(), "auto: the FashionDNN's own");
+        assertTrue(cfg.recipe().blockNesterov());
+        assertEquals(0.5, cfg.recipe().lrWarmupEpochs());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> classifier.setSetting(Settings.MAX_GLOBAL_BATCH, "-1"));
+        assertTrue(bad.getMessage().startsWith("maxGlobalBatch must be 0 (no limit) or more images"),
+                bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> classifier.setSetting(Settings.TRAIN_LIMIT, "10"),
+                "the estimator reads a DataFrame: no limits");
+        IllegalArgumentException notes = assertThrows(IllegalArgumentException.class,
+                () -> classifier.setRecipe("notes").config("d"));
+        assertTrue(notes.getMessage().contains("is part of the tuned recipe"), notes.getMessage());
+    }
+
+    @Test
     void anEstimatorSavesAndLoadsWithItsSettings() throws IOException {
-        FashionClassifier classifier = new FashionClassifier().setModel("lenet").setEpochs(3).setWorkers(4);
+        FashionClassifier classifier = new FashionClassifier().setModel("lenet").setEpochs(3).setWorkers(4)
+                .setSetting(Settings.LR_DECAY, "step");
         classifier.write().overwrite().save(dir.resolve("estimator").toString());
         FashionClassifier loaded = FashionClassifier.load(dir.resolve("estimator").toString());
         assertEquals(classifier.uid(), loaded.uid());
         assertEquals("lenet", loaded.getOrDefault(loaded.model()));
         assertEquals(3, loaded.getOrDefault(loaded.epochs()));
         assertEquals(4, loaded.getOrDefault(loaded.workers()));
+        assertEquals("step", loaded.getOrDefault(loaded.param(Settings.LR_DECAY)));
     }
 
     @Test
