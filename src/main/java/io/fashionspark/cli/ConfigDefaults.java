@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
 
 /**
- * Option defaults from a properties file: {@code conf/fashion-spark.properties} as bundled in the jar, or the file
+ * Option defaults from the settings' declared defaults (which {@code conf/fashion-spark.properties} lists), or the file
  * given with {@code --config}. Keys are the long option names without dashes ({@code batch-size=100}).
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
@@ -33,7 +33,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         this.userKeys = userKeys;
     }
 
-    /** The bundled defaults, with the keys of {@code file} (when given) laid over them. */
+    /** The declared defaults, with the keys of {@code file} (when given) laid over them. */
     static ConfigDefaults load(Path file) {
         Properties p = TrainingDefaults.bundled();
         if (file == null) {

@@ -65,7 +65,7 @@ class TrainingConfigTest {
 
     @Test
     void theDefaultBeta2IsTheModelsOwnHoweverTheSettingsAreBuilt() {
-        // The scaling study and the ML estimator start from the bundled defaults and then set the model.
+        // The scaling study and the ML estimator start from the declared defaults and then set the model.
         assertEquals(0.95, TrainingDefaults.builder().with(Settings.MODEL, ModelKind.DNN).build().recipe().adamBeta2());
         assertEquals(0.999, TrainingDefaults.builder().with(Settings.MODEL, ModelKind.CNN).build()
                 .recipe().adamBeta2());

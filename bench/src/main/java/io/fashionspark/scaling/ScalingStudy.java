@@ -52,7 +52,7 @@ public final class ScalingStudy {
     /** One run to make: the study's settings for these. */
     public record Plan(ModelKind model, String recipe, int workers, long seed, int epochs, int evalImages,
                        String data) {
-        /** The run's settings: the bundled defaults, the notes' recipe or the tuned one, tested every evalImages. */
+        /** The run's settings: the declared defaults, the notes' recipe or the tuned one, tested every evalImages. */
         TrainingConfig config() {
             // Tests every evalImages of the tuned recipe's steps, whichever recipe trains (as the study always has).
             int tunedStep = values(Settings.RECIPE.defaultText()).build().imagesPerStep();
