@@ -162,7 +162,8 @@ public final class Settings {
                     + "warm-up.")
             .declare();
 
-    public static final Setting<Double> LR_WARMUP_EPOCHS = Setting.of("--lr-warmup-epochs", Setting.Concern.RECIPE, Type.NUMBER)
+    public static final Setting<Double> LR_WARMUP_EPOCHS = Setting.of("--lr-warmup-epochs", Setting.Concern.RECIPE,
+                    Type.NUMBER)
             .label("EPOCHS").byDefault("1").notes("0")
             .must(v -> v >= 0 && !v.isInfinite(), "0 or more epochs").inEstimator()
             .help("Climb linearly to the peak rate over this many epochs (fractions allowed; 0: none), but over "
@@ -170,7 +171,8 @@ public final class Settings {
                     + "0.4, one of 5 epochs or more over the epochs given here.")
             .declare();
 
-    public static final Setting<LrDecay> LR_DECAY = Setting.of("--lr-decay", Setting.Concern.RECIPE, Type.choice(LrDecay.class))
+    public static final Setting<LrDecay> LR_DECAY = Setting.of("--lr-decay", Setting.Concern.RECIPE,
+                    Type.choice(LrDecay.class))
             .label("constant|cosine|step").byDefault("cosine").notes("constant").inEstimator()
             .help("After the warm-up: stay at the peak (constant), fall along half a cosine to 0 at the last "
                     + "iteration (cosine), or drop to 1/10 at half the iterations and 1/100 at three quarters "
@@ -184,7 +186,8 @@ public final class Settings {
                     + "(post-local SGD; 0: off).")
             .declare();
 
-    public static final Setting<Double> BLOCK_MOMENTUM = Setting.of("--block-momentum", Setting.Concern.RECIPE, Type.NUMBER)
+    public static final Setting<Double> BLOCK_MOMENTUM = Setting.of("--block-momentum", Setting.Concern.RECIPE,
+                    Type.NUMBER)
             .label("M").byDefault("0").notes("0").must(v -> v >= 0 && v < 1, "at least 0 and below 1")
             .hint("0 is plain averaging; 1 - 1/workers is the usual choice").inEstimator()
             .help("Block momentum on the driver (BMUF): each round's averaged change of the weights is added to M "
@@ -192,14 +195,15 @@ public final class Settings {
                     + "many workers; too high overshoots.")
             .declare();
 
-    public static final Setting<Double> BLOCK_LEARNING_RATE = Setting.of("--block-learning-rate", Setting.Concern.RECIPE,
-                    Type.NUMBER).label("R")
+    public static final Setting<Double> BLOCK_LEARNING_RATE = Setting.of("--block-learning-rate",
+                    Setting.Concern.RECIPE, Type.NUMBER).label("R")
             .byDefault("1").notes("1").must(v -> v > 0 && !v.isInfinite(), "a positive number")
             .hint("1 is plain averaging").inEstimator()
             .help("Scale of each round's averaged change in block momentum (1: plain averaging).")
             .declare();
 
-    public static final Setting<Boolean> BLOCK_NESTEROV = Setting.of("--block-nesterov", Setting.Concern.RECIPE, Type.FLAG)
+    public static final Setting<Boolean> BLOCK_NESTEROV = Setting.of("--block-nesterov", Setting.Concern.RECIPE,
+                    Type.FLAG)
             .label("true|false").byDefault("false").notes("false").inEstimator()
             .help("Start each round from the block momentum's look-ahead point (Nesterov).")
             .declare();
@@ -221,7 +225,8 @@ public final class Settings {
                     + "from conf/recipes.properties.")
             .declare();
 
-    public static final Setting<Integer> MAX_GLOBAL_BATCH = Setting.of("--max-global-batch", Setting.Concern.RECIPE, Type.WHOLE)
+    public static final Setting<Integer> MAX_GLOBAL_BATCH = Setting.of("--max-global-batch", Setting.Concern.RECIPE,
+                    Type.WHOLE)
             .label("IMAGES").byDefault("200").notes("0").must(v -> v >= 0, "0 (no limit) or more images")
             .inEstimator()
             .help("The most images one averaged step takes in over all workers (workers x batch-size; 0: no "
