@@ -1,6 +1,7 @@
 package io.fashionspark.cli;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Setting;
 import io.fashionspark.config.TrainingDefaults;
 import java.io.IOException;
 import java.io.Reader;
@@ -87,6 +88,6 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     private static String key(OptionSpec o) {
-        return o.longestName().replaceFirst("^-+", "");
+        return Setting.key(o.longestName());
     }
 }

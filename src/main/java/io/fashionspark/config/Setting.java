@@ -117,6 +117,11 @@ public final class Setting<T> {
 
     /** The key in a properties file: the option without its dashes, {@code batch-size}. */
     public String key() {
+        return key(option);
+    }
+
+    /** The properties-file key of any long option name: {@code --progress} is {@code progress}. */
+    public static String key(String option) {
         return option.replaceFirst("^-+", "");
     }
 

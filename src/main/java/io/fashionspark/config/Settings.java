@@ -31,6 +31,8 @@ public final class Settings {
                     throw new IllegalArgumentException();
                 }
             });
+    /** Adam's usual beta2 as text (a constant: reading it does not initialise TrainingRecipe, which reads these). */
+    private static final String USUAL_ADAM_BETA2 = String.valueOf(TrainingRecipe.USUAL_ADAM_BETA2);
     /** A run directory, or none where the text is empty. */
     private static final Type<String> PATH_OR_NONE = new Type<>(String.class, "a path", t -> t.isEmpty() ? null : t);
 
@@ -217,7 +219,7 @@ public final class Settings {
 
     public static final Setting<Double> ADAM_BETA2 = Setting.of("--adam-beta2", Setting.Concern.RECIPE,
                     Type.NUMBER.orAuto("a number between 0 and 1")).label("B|auto")
-            .byDefault(TrainingRecipe.AUTO).notes("0.999").whenAbsent("0.999")
+            .byDefault(TrainingRecipe.AUTO).notes(USUAL_ADAM_BETA2).whenAbsent(USUAL_ADAM_BETA2)
             .must(v -> v > 0 && v < 1, "above 0 and below 1")
             .hint("0.999 is Adam's usual value; " + TrainingRecipe.AUTO + " takes the model's own").inEstimator()
             .help("Decay of Adam's second-moment estimate: 0.999 is Adam's usual value (about 1,000 steps of "

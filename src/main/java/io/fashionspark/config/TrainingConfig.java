@@ -79,7 +79,8 @@ public record TrainingConfig(
      */
     static TrainingConfig fromJson(JsonNode json) {
         JsonNode asked = json.get("asked");
-        return SettingValues.read(json).config(SettingValues.read(json).recipe(), asked == null || asked.isNull()
+        SettingValues values = SettingValues.read(json);
+        return values.config(values.recipe(), asked == null || asked.isNull()
                 ? null : new Asked(asked.path("batchSize").asInt(), asked.path("averagingFrequency").asInt()));
     }
 

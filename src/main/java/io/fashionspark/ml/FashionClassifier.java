@@ -116,7 +116,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         SettingValues defaults = TrainingDefaults.values();
         settings.forEach((option, p) -> {
             Setting<?> s = Settings.named(option);
-            setDefault(untyped(p), typed(p) ? defaults.get(s) : s.defaultText());
+            setDefault(untyped(p), typed(s) ? defaults.get(s) : s.defaultText());
         });
         setDefault(runDirectory, "");
         setDefault(labelCol, "label");
@@ -145,21 +145,24 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         String doc = setting.help();
         scala.Function1<Object, Object> valid = validator(setting.option());
         Class<?> type = setting.type().javaType();
-        boolean plain = !setting.type().auto();
-        if (plain && type == Integer.class) {
+        if (!typed(setting)) {
+            return new Param<String>(this, name, doc, untypedValidator(valid));
+        } else if (type == Integer.class) {
             return new IntParam(this, name, doc, valid);
-        } else if (plain && type == Double.class) {
+        } else if (type == Double.class) {
             return new DoubleParam(this, name, doc, valid);
-        } else if (plain && type == Long.class) {
+        } else if (type == Long.class) {
             return new LongParam(this, name, doc, valid);
-        } else if (plain && type == Boolean.class) {
+        } else {
             return new BooleanParam(this, name, doc);
         }
-        return new Param<String>(this, name, doc, untypedValidator(valid));
     }
 
-    private static boolean typed(Param<?> p) {
-        return p instanceof IntParam || p instanceof DoubleParam || p instanceof LongParam || p instanceof BooleanParam;
+    /** Whether {@code setting}'s parameter holds its value (a number or a flag) rather than its text. */
+    private static boolean typed(Setting<?> setting) {
+        Class<?> type = setting.type().javaType();
+        return !setting.type().auto() && (type == Integer.class || type == Double.class || type == Long.class
+                || type == Boolean.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -201,7 +204,7 @@ public final class FashionClassifier extends Estimator<FashionClassifierModel> i
         Param<?> p = param(setting);
         Object value;
         try {
-            value = typed(p) ? setting.parse(text) : text;
+            value = typed(setting) ? setting.parse(text) : text;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(inParamNames(e.getMessage()), e);
         }
