@@ -229,7 +229,9 @@ final class PeerExchange implements ReplicaExchange {
         long shortSince = -1;
         try {
             while (!job.isDone()) {
-                for (RoundFeed.Part p = feed.poll(100); p != null; p = feed.poll(0)) {
+                // A short wait: the stage's end is seen by polling, and every millisecond waited here after the
+                // last round is one the next segment does not start (a segment per test, every 50 iterations).
+                for (RoundFeed.Part p = feed.poll(5); p != null; p = feed.poll(0)) {
                     if (p.segment() == segment) {
                         progress.add(p);
                     }
