@@ -136,11 +136,14 @@ final class PeerCostReport {
         }
         List<Map<String, String>> steps = new ArrayList<>();
         fit.stepMs().forEach((model, ms) -> steps.add(Map.of("model", model, "ms", Formats.fixed(ms, 1))));
+        List<Map<String, String>> after = new ArrayList<>();
+        fit.afterExchangeMs().forEach((model, ms) -> after.add(Map.of("model", model, "ms", Formats.fixed(ms, 1))));
         Map<String, Object> values = new HashMap<>();
         values.put("fitted", true);
         values.put("points", obs.size());
         values.put("batch", r.settings().batchSize());
         values.put("steps", steps);
+        values.put("after", after);
         values.put("alpha", Formats.fixed(fit.alphaMs(), 3));
         values.put("beta", Formats.fixed(fit.betaNsPerByte(), 3));
         values.put("other", Formats.fixed(fit.otherMs(), 2));
@@ -180,7 +183,8 @@ final class PeerCostReport {
                     for (int steps : s.frequencies()) {
                         double bytesPerSecond = CostModel.gbps(g);
                         double ideal = workers * s.batchSize() / (stepMs / 1000);
-                        PeerCostModel.Round p = peerRound(peer, stepMs, steps, vector, nodes, cores, bytesPerSecond);
+                        PeerCostModel.Round p = peerRound(peer, ModelKind.CNN.displayName(), steps, vector, nodes,
+                                cores, bytesPerSecond);
                         double pIps = PeerCostModel.imagesPerSecond(workers, steps, s.batchSize(), p);
                         double pTime = s.imagesToAccuracy() / pIps + segments * peer.stageFixedMs(workers) / 1000;
                         Double dMs = null;
@@ -204,6 +208,7 @@ final class PeerCostReport {
         Map<String, Object> values = new HashMap<>();
         values.put("measured", true);
         values.put("stepMs", Formats.fixed(stepMs, 1));
+        values.put("after", Formats.fixed(fit.afterExchangeMs().getOrDefault(ModelKind.CNN.displayName(), 0.0), 1));
         values.put("batch", s.batchSize());
         values.put("nodeCores", NODE_CORES);
         values.put("latency", Formats.fixed(LINK_LATENCY_MS, 2));
@@ -219,13 +224,13 @@ final class PeerCostReport {
      * A peer round on {@code nodes} nodes of {@code cores} one-core workers: a ring of every worker, whose slowest
      * hop (the one that crosses the network) sets each step's pace.
      */
-    static PeerCostModel.Round peerRound(PeerCostModel peer, double stepMs, int steps, double vector, int nodes,
+    static PeerCostModel.Round peerRound(PeerCostModel peer, String model, int steps, double vector, int nodes,
                                          int cores, double bytesPerSecond) {
         int members = nodes * cores;
         if (nodes == 1) {
-            return peer.predict(stepMs, steps, vector, members, Double.POSITIVE_INFINITY, 0);
+            return peer.predict(model, steps, vector, members, Double.POSITIVE_INFINITY, 0);
         }
-        return peer.predict(stepMs, steps, vector, members, bytesPerSecond, LINK_LATENCY_MS);
+        return peer.predict(model, steps, vector, members, bytesPerSecond, LINK_LATENCY_MS);
     }
 
     /**
@@ -255,7 +260,7 @@ final class PeerCostReport {
             Double error = null;
             String ok = Formats.DASH;
             if (fit != null) {
-                PeerCostModel.Round round = fit.predict(fit.stepMs().getOrDefault(o.model(), Double.NaN), o.steps(), o.vectorBytes(), o.workers(),
+                PeerCostModel.Round round = fit.predict(o.model(), o.steps(), o.vectorBytes(), o.workers(),
                         CostModel.gbps(gbps), latencyMs);
                 predicted = round.totalMs();
                 wire = round.wireMs();

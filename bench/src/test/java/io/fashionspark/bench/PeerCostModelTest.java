@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PeerCostModelTest {
-    private static final PeerCostModel TRUE = new PeerCostModel(2, Map.of("A", 10.0, "B", 60.0), 0.2, 0.5, 1.5, 150,
-            40, 20);
+    private static final PeerCostModel TRUE = new PeerCostModel(2, Map.of("A", 10.0, "B", 60.0),
+            Map.of("A", 3.0, "B", 25.0), 0.2, 0.5, 1.5, 150, 40, 20);
 
     private static List<PeerCostModel.Observation> points() {
         List<PeerCostModel.Observation> out = new ArrayList<>();
@@ -17,10 +17,10 @@ class PeerCostModelTest {
             double bytes = model.equals("A") ? 2.8e6 : 17.7e6;
             for (int steps : List.of(1, 5)) {
                 for (int n : List.of(1, 2, 4, 8)) {
-                    PeerCostModel.Round r = TRUE.predict(TRUE.stepMs().get(model), steps, bytes, n,
-                            Double.POSITIVE_INFINITY, 0);
-                    out.add(new PeerCostModel.Observation(model, steps, bytes, n, r.totalMs(), r.computeMs(),
-                            r.exchangeMs(), TRUE.stageFixedMs(n)));
+                    PeerCostModel.Round r = TRUE.predict(model, steps, bytes, n, Double.POSITIVE_INFINITY, 0);
+                    // A worker's fitting, as its task times it, includes what the all-reduce before it left over.
+                    out.add(new PeerCostModel.Observation(model, steps, bytes, n, r.totalMs(),
+                            r.computeMs() + r.afterExchangeMs(), r.exchangeMs(), TRUE.stageFixedMs(n)));
                 }
             }
         }
@@ -32,6 +32,8 @@ class PeerCostModelTest {
         PeerCostModel fit = PeerCostModel.fit(2, points());
         assertEquals(10.0, fit.stepMs().get("A"), 1e-9);
         assertEquals(60.0, fit.stepMs().get("B"), 1e-9);
+        assertEquals(3.0, fit.afterExchangeMs().get("A"), 1e-9);
+        assertEquals(25.0, fit.afterExchangeMs().get("B"), 1e-9);
         assertEquals(0.2, fit.alphaMs(), 1e-9);
         assertEquals(0.5, fit.betaNsPerByte(), 1e-9);
         assertEquals(1.5, fit.otherMs(), 1e-9);
@@ -50,12 +52,20 @@ class PeerCostModelTest {
     }
 
     @Test
+    void onlyAWorkerWithPeersPaysForWhatTheAllReduceLeftOver() {
+        assertEquals(0, TRUE.predict("B", 5, 17.7e6, 1, Double.POSITIVE_INFINITY, 0).afterExchangeMs());
+        assertEquals(25.0, TRUE.predict("B", 5, 17.7e6, 2, Double.POSITIVE_INFINITY, 0).afterExchangeMs(), 1e-9);
+        // Eight workers on two cores: each pays it at a quarter of a core.
+        assertEquals(100.0, TRUE.predict("B", 5, 17.7e6, 8, Double.POSITIVE_INFINITY, 0).afterExchangeMs(), 1e-9);
+    }
+
+    @Test
     void aRingMemberSendsTheSameBytesWhateverTheRingsSize() {
         // The wire term on a link: 2 (N-1)/N x S / B, which tends to 2 S / B instead of growing with N.
         double s = 17.7e6;
         double b = CostModel.gbps(10);
-        double at8 = TRUE.onOwnCores().predict(60, 1, s, 8, b, 0).wireMs();
-        double at64 = TRUE.onOwnCores().predict(60, 1, s, 64, b, 0).wireMs();
+        double at8 = TRUE.onOwnCores().predict("B", 1, s, 8, b, 0).wireMs();
+        double at64 = TRUE.onOwnCores().predict("B", 1, s, 64, b, 0).wireMs();
         assertEquals(2 * s / b * 1000 * 7 / 8, at8, 1e-9);
         assertEquals(2 * s / b * 1000 * 63 / 64, at64, 1e-9);
     }
