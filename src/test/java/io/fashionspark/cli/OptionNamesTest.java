@@ -78,15 +78,13 @@ class OptionNamesTest {
     void everySettingIsAComponentOfTheRecordOfItsConcern() {
         Map<Setting.Concern, Class<? extends Record>> records = Map.of(Setting.Concern.RUN, RunSettings.class,
                 Setting.Concern.TRAINING, TrainingConfig.class, Setting.Concern.RECIPE, TrainingRecipe.class);
+        SettingValues held = SettingValues.of(TrainingDefaults.builder().with(Settings.OUTPUT, "o").build());
         for (Setting<?> s : Settings.all()) {
             // --recipe names the recipe, which the config holds whole.
             String component = s == Settings.RECIPE ? "recipe" : s.field();
             assertTrue(Arrays.stream(records.get(s.concern()).getRecordComponents())
                     .anyMatch(c -> c.getName().equals(component)), s + " has no component named " + component
                     + " in " + records.get(s.concern()).getSimpleName());
-        }
-        SettingValues held = SettingValues.of(TrainingDefaults.builder().with(Settings.OUTPUT, "o").build());
-        for (Setting<?> s : Settings.all()) {
             assertTrue(s == Settings.RECIPE || held.has(s), s + "'s component is not of the setting's type");
         }
     }

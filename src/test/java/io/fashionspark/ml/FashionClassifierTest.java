@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fashionspark.IdxFixtures;
 import io.fashionspark.cli.Main;
 import io.fashionspark.config.Settings;
+import io.fashionspark.config.TrainingConfig;
+import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.DataException;
 import io.fashionspark.data.FashionClasses;
 import io.fashionspark.pictures.InputImage;
@@ -281,7 +283,7 @@ class FashionClassifierTest {
                 () -> classifier.setLearningRate(-1));
         assertTrue(rate.getMessage().startsWith("learningRate must be a positive number"), rate.getMessage());
         assertEquals("tuned", classifier.getOrDefault(classifier.recipe()));
-        assertEquals(io.fashionspark.config.TrainingRecipe.NOTES, classifier.setRecipe("notes").config("d").recipe());
+        assertEquals(TrainingRecipe.NOTES, classifier.setRecipe("notes").config("d").recipe());
         assertEquals(0.001, classifier.config("d").learningRate(), "the notes' rate unless one is set");
         IllegalArgumentException recipe = assertThrows(IllegalArgumentException.class,
                 () -> classifier.setRecipe("fast"));
@@ -293,8 +295,8 @@ class FashionClassifierTest {
         FashionClassifier classifier = new FashionClassifier().setSetting(Settings.LR_DECAY, "step")
                 .setSetting(Settings.MAX_GLOBAL_BATCH, "400").setSetting(Settings.ADAM_BETA2, "auto")
                 .setSetting(Settings.BLOCK_NESTEROV, "true").setSetting(Settings.LR_WARMUP_EPOCHS, "0.5");
-        io.fashionspark.config.TrainingConfig cfg = classifier.setModel("dnn").config("d");
-        assertEquals(io.fashionspark.config.TrainingRecipe.LrDecay.STEP, cfg.recipe().lrDecay());
+        TrainingConfig cfg = classifier.setModel("dnn").config("d");
+        assertEquals(TrainingRecipe.LrDecay.STEP, cfg.recipe().lrDecay());
         assertEquals(400, cfg.recipe().maxGlobalBatch());
         assertEquals(0.95, cfg.recipe().adamBeta2(), "auto: the FashionDNN's own");
         assertTrue(cfg.recipe().blockNesterov());

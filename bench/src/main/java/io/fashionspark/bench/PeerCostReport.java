@@ -134,16 +134,12 @@ final class PeerCostReport {
             t.row(o.model(), o.steps(), o.workers(), predicted, o.roundMs(), error, worst,
                     fit.predict(o).totalMs() / o.roundMs() - 1, ok ? "yes" : "**no**");
         }
-        List<Map<String, String>> steps = new ArrayList<>();
-        fit.stepMs().forEach((model, ms) -> steps.add(Map.of("model", model, "ms", Formats.fixed(ms, 1))));
-        List<Map<String, String>> after = new ArrayList<>();
-        fit.afterExchangeMs().forEach((model, ms) -> after.add(Map.of("model", model, "ms", Formats.fixed(ms, 1))));
         Map<String, Object> values = new HashMap<>();
         values.put("fitted", true);
         values.put("points", obs.size());
         values.put("batch", r.settings().batchSize());
-        values.put("steps", steps);
-        values.put("after", after);
+        values.put("steps", byModel(fit.stepMs()));
+        values.put("after", byModel(fit.afterExchangeMs()));
         values.put("alpha", Formats.fixed(fit.alphaMs(), 3));
         values.put("beta", Formats.fixed(fit.betaNsPerByte(), 3));
         values.put("other", Formats.fixed(fit.otherMs(), 2));
@@ -272,6 +268,13 @@ final class PeerCostReport {
                     o.workers() == 1 ? 0 : 2.0 * (o.workers() - 1) / o.workers() * o.vectorBytes());
         }
         md.append(ReportTemplates.render("peer-link.md", Map.of("fitted", fit != null, "table", t.render())));
+    }
+
+    /** A constant per model as the template's rows: its name and milliseconds. */
+    private static List<Map<String, String>> byModel(Map<String, Double> ms) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        ms.forEach((model, v) -> rows.add(Map.of("model", model, "ms", Formats.fixed(v, 1))));
+        return rows;
     }
 
     static Function<Number, String> ms() {
