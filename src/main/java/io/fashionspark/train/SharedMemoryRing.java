@@ -16,17 +16,20 @@ import java.util.concurrent.TimeoutException;
  */
 final class SharedMemoryRing implements AllReduce {
     private static final Map<String, Shared> RINGS = new ConcurrentHashMap<>();
+    /** Floats summed a block at a time: small enough to stay in the CPU's cache between the members' reads. */
+    private static final int BLOCK = 4096;
 
     private final String name;
     private final Shared shared;
     private final int rank;
     private final long timeoutMillis;
+    private final float[] sum = new float[BLOCK];
+    private final float[] next = new float[BLOCK];
 
-    /** What the members of one ring share: their vectors, the mean they build, and the barrier they meet at. */
+    /** What the members of one ring share: their vectors and the barrier they meet at. */
     private static final class Shared {
         final FloatBuffer[][] vectors;
         final CyclicBarrier barrier;
-        float[] mean;
 
         Shared(int size) {
             vectors = new FloatBuffer[size][];
@@ -54,8 +57,9 @@ final class SharedMemoryRing implements AllReduce {
 
     /**
      * Reads the members' parts where they lie (the replicas' own parameter and updater buffers on the embedded
-     * master): each element is read once per member and written twice, where a copy per member would move every
-     * vector several times more.
+     * master) and writes the mean back into them: each member sums its own slice, a block at a time from every
+     * member's buffer, and writes it into its own buffer; then each copies the other slices from their members. No
+     * vector is allocated or copied whole, so a round moves each element about three times rather than five.
      */
     @Override
     public void allReduceMean(FloatBuffer... parts) throws InterruptedException {
@@ -68,50 +72,64 @@ final class SharedMemoryRing implements AllReduce {
             length += p.remaining();
         }
         shared.vectors[rank] = parts;
-        if (rank == 0) {
-            shared.mean = new float[length];
-        }
         await();
         // This member sums slice `rank`, as the ring's member `rank - 1` ends up holding it: x_rank first, then
-        // each next member's value added to the running sum (the ring's association, so the ring's bits).
-        int from = (int) ((long) length * rank / n);
-        int to = (int) ((long) length * (rank + 1) / n);
-        float[] mean = shared.mean;
-        float[] next = new float[to - from];
-        int partStart = 0;
-        for (int part = 0; part < parts.length; part++) {
-            int partLength = parts[part].remaining();
-            int lo = Math.max(from, partStart);
-            int hi = Math.min(to, partStart + partLength);
-            if (lo < hi) {
-                int count = hi - lo;
-                read(shared.vectors[rank][part], lo - partStart, mean, lo, count);
+        // each next member's value added to the running sum (the ring's association, so the ring's bits). Only this
+        // member reads or writes slice `rank` until the next barrier, so the mean goes straight into its own buffer.
+        forEachRun(parts, slice(length, rank), (part, offset, count) -> {
+            for (int done = 0; done < count; done += BLOCK) {
+                int block = Math.min(BLOCK, count - done);
+                read(parts[part], offset + done, sum, block);
                 for (int k = 1; k < n; k++) {
-                    read(shared.vectors[(rank + k) % n][part], lo - partStart, next, 0, count);
-                    for (int i = 0; i < count; i++) {
-                        mean[lo + i] += next[i];
+                    read(shared.vectors[(rank + k) % n][part], offset + done, next, block);
+                    for (int i = 0; i < block; i++) {
+                        sum[i] += next[i];
                     }
                 }
-                for (int i = lo; i < hi; i++) {
-                    mean[i] /= n;
+                for (int i = 0; i < block; i++) {
+                    sum[i] /= n;
                 }
+                parts[part].put(parts[part].position() + offset + done, sum, 0, block);
             }
-            partStart += partLength;
-        }
+        });
         await();
-        int at = 0;
-        for (FloatBuffer p : parts) {
-            int count = p.remaining();
-            p.duplicate().put(mean, at, count);
-            at += count;
+        for (int k = 1; k < n; k++) {
+            FloatBuffer[] owner = shared.vectors[(rank + k) % n];
+            forEachRun(parts, slice(length, (rank + k) % n), (part, offset, count) ->
+                    parts[part].put(parts[part].position() + offset, owner[part], owner[part].position() + offset,
+                            count));
         }
-        // Nobody starts the next exchange (and replaces the mean) before every member has copied this one.
+        // Nobody goes on (and writes its buffers again) before every member has copied the slices it needs.
         await();
     }
 
-    /** {@code count} floats of {@code part} from {@code offset} past its position, into {@code into[at...]}. */
-    private static void read(FloatBuffer part, int offset, float[] into, int at, int count) {
-        part.get(part.position() + offset, into, at, count);
+    /** The part-wise runs of a range of the concatenated vector: part index, offset in the part, count. */
+    private interface Run {
+        void accept(int part, int offset, int count);
+    }
+
+    private static void forEachRun(FloatBuffer[] parts, int[] range, Run run) {
+        int partStart = 0;
+        for (int part = 0; part < parts.length; part++) {
+            int partLength = parts[part].remaining();
+            int lo = Math.max(range[0], partStart);
+            int hi = Math.min(range[1], partStart + partLength);
+            if (lo < hi) {
+                run.accept(part, lo - partStart, hi - lo);
+            }
+            partStart += partLength;
+        }
+    }
+
+    /** Slice {@code s} of a vector of {@code length}, as {@link PeerRing} cuts it: {from, to}. */
+    private int[] slice(int length, int s) {
+        int n = size();
+        return new int[] {(int) ((long) length * s / n), (int) ((long) length * (s + 1) / n)};
+    }
+
+    /** {@code count} floats of {@code part} from {@code offset} past its position, into {@code into[0...]}. */
+    private static void read(FloatBuffer part, int offset, float[] into, int count) {
+        part.get(part.position() + offset, into, 0, count);
     }
 
     private void await() throws InterruptedException {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -81,10 +84,16 @@ class PeerRingTest {
         }
     }
 
+    /**
+     * On the embedded master the members average a replica's parameters and updater state where they lie: two
+     * direct buffers, read and written from their positions, longer than the blocks the sums are taken in.
+     */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5, 8})
     void membersInOneJvmAverageInMemoryToTheRingsBits(int members) throws Exception {
-        float[][] vectors = randomVectors(members, 777, 11);
+        int length = 3 * 4096 + 777;
+        int firstPart = 5000;
+        float[][] vectors = randomVectors(members, length, 11);
         List<float[]> overTheNetwork = allReduce(transport(false), null, vectors, 10_000);
         ExecutorService pool = Executors.newFixedThreadPool(members);
         try {
@@ -93,9 +102,15 @@ class PeerRingTest {
                 int rank = i;
                 results.add(pool.submit(() -> {
                     try (SharedMemoryRing ring = new SharedMemoryRing("test-" + members, rank, members, 10_000)) {
-                        float[] v = vectors[rank].clone();
-                        ring.allReduceMean(v);
-                        ring.allReduceMean(v);
+                        FloatBuffer params = direct(2 + firstPart).position(2);
+                        FloatBuffer updater = direct(length - firstPart);
+                        params.duplicate().put(vectors[rank], 0, firstPart);
+                        updater.duplicate().put(vectors[rank], firstPart, length - firstPart);
+                        ring.allReduceMean(params, updater);
+                        ring.allReduceMean(params, updater);
+                        float[] v = new float[length];
+                        params.duplicate().get(v, 0, firstPart);
+                        updater.duplicate().get(v, firstPart, length - firstPart);
                         return v;
                     }
                 }));
@@ -106,6 +121,10 @@ class PeerRingTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @Test
