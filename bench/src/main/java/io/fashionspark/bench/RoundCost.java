@@ -48,8 +48,8 @@ import scala.reflect.ClassTag$;
 public final class RoundCost {
     /** Test images of the epoch-end evaluation each run ends with (outside the timed rounds; kept small). */
     static final int TEST_IMAGES = 500;
-    /** Rounds of the warm-up run: the JIT, oneDNN's kernels for each shape and Kryo's registrations warm up. */
-    static final int WARM_UP_ROUNDS = 2;
+    /** Rounds of the warm-up run in measurements saved before it was a setting. */
+    static final int WARM_UP_ROUNDS_BEFORE = 2;
 
     /**
      * What to measure.
@@ -68,13 +68,17 @@ public final class RoundCost {
      * @param frequencies         every averaging frequency measured ({@code steps}, the driver's cost model's, among
      *                            them); null in measurements saved before there were several: {@code steps} alone
      * @param exchanges           the exchanges measured; null in measurements saved before there were two: the driver
+     * @param warmUpRounds        rounds of each point's untimed warm-up run, in which the executors' JIT, oneDNN's
+     *                            kernels for each shape and Kryo's registrations warm up; null in measurements saved
+     *                            before it was a setting: 2
      */
     public record Settings(List<ModelKind> models, List<Integer> workerCounts, int batchSize, int steps, int rounds,
                            int repeats, String data, long seed, double learningRate, double targetAccuracy,
                            long imagesToAccuracy, String imagesSource, List<Integer> projectedNodes,
                            List<Double> linkGbps, Path output, String command, int sumOnDriverUpTo,
-                           List<Integer> frequencies, List<Exchange> exchanges) {
+                           List<Integer> frequencies, List<Exchange> exchanges, Integer warmUpRounds) {
         public Settings {
+            warmUpRounds = warmUpRounds == null ? WARM_UP_ROUNDS_BEFORE : warmUpRounds;
             frequencies = frequencies == null ? List.of(steps) : List.copyOf(frequencies);
             exchanges = exchanges == null ? List.of(Exchange.DRIVER) : List.copyOf(exchanges);
             if (!frequencies.contains(steps)) {
@@ -89,8 +93,9 @@ public final class RoundCost {
                 throw new ConfigException("give at least one model and one worker count");
             }
             if (workerCounts.stream().anyMatch(n -> n < 1) || batchSize < 1 || steps < 1 || rounds < 1
-                    || repeats < 1) {
-                throw new ConfigException("worker counts, batch size, steps, rounds and repeats must be positive");
+                    || repeats < 1 || warmUpRounds < 1) {
+                throw new ConfigException("worker counts, batch size, steps, rounds, repeats and warm-up rounds must be "
+                        + "positive");
             }
         }
     }
@@ -254,7 +259,7 @@ public final class RoundCost {
         try (JavaSparkContext sc = application("fashion-spark round cost, step time", 1)) {
             for (ModelKind m : settings.models()) {
                 StepTime t = StepTime.measure(sc, m, train, settings.batchSize(), settings.steps() * settings.rounds(),
-                        WARM_UP_ROUNDS * settings.steps(), settings.repeats(), settings.seed(),
+                        settings.warmUpRounds() * settings.steps(), settings.repeats(), settings.seed(),
                         settings.learningRate());
                 say("%s: %.1f ms a minibatch of %d on one executor alone (runs of %d: %s)", m.displayName(),
                         t.meanMs(), t.batchSize(), t.steps(), t.runsMs().stream()
@@ -304,7 +309,7 @@ public final class RoundCost {
         LabelledImages warm = warmUpImages(all, workers, steps);
         LabelledImages timed = timedImages(all, workers, steps);
         say("%s, %s, every %d, driver exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers),
-                steps, WARM_UP_ROUNDS);
+                steps, settings.warmUpRounds());
         train(sc, m, workers, steps, warm, test);
         List<RoundPhases> means = new ArrayList<>();
         List<RoundPhases> firsts = new ArrayList<>();
@@ -326,7 +331,13 @@ public final class RoundCost {
     }
 
     private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
-        return all.head(Math.min(all.size(), WARM_UP_ROUNDS * workers * settings.batchSize() * steps));
+        int images = settings.warmUpRounds() * workers * settings.batchSize() * steps;
+        if (all.size() < images) {
+            throw new ConfigException(settings.warmUpRounds() + " warm-up rounds of " + Formats.workers(workers)
+                    + " x " + steps + " minibatches of " + settings.batchSize() + " need " + images + " training "
+                    + "images, more than the " + all.size() + " there are; lower --warm-up-rounds or --steps");
+        }
+        return all.head(images);
     }
 
     /** A run's images: exactly {@code rounds + 1} rounds of every worker's minibatches, one epoch. */
@@ -349,7 +360,7 @@ public final class RoundCost {
                                 LabelledImages test) {
         LabelledImages timed = timedImages(all, workers, steps);
         say("%s, %s, every %d, peer exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers), steps,
-                WARM_UP_ROUNDS);
+                settings.warmUpRounds());
         trainPeers(sc, m, workers, steps, warmUpImages(all, workers, steps), test);
         List<PeerTimes.Round> means = new ArrayList<>();
         List<PeerTimes.Round> firsts = new ArrayList<>();

@@ -95,7 +95,7 @@ public final class ScalingCostReport {
         head.put("memory", String.valueOf(r.machine().get("Memory")));
         head.put("embedded", r.master() != null && r.master().startsWith("local"));
         head.put("executors", r.machine().getOrDefault("Executors", ""));
-        head.put("warmUp", RoundCost.WARM_UP_ROUNDS);
+        head.put("warmUp", s.warmUpRounds());
         head.put("repeats", s.repeats());
         head.put("runRounds", s.rounds() + 1);
         head.put("rounds", s.rounds());
@@ -185,7 +185,7 @@ public final class ScalingCostReport {
                     st.spread(), inRounds);
         }
         md.append(ReportTemplates.render("driver-step-times.md", Map.of("warmUpSteps",
-                RoundCost.WARM_UP_ROUNDS * r.settings().steps(), "repeats", r.settings().repeats(), "timedSteps",
+                r.settings().warmUpRounds() * r.settings().steps(), "repeats", r.settings().repeats(), "timedSteps",
                 r.settings().steps() * r.settings().rounds(), "table", t.render())));
     }
 

@@ -80,6 +80,11 @@ final class RoundCostCommand implements Callable<Integer> {
             description = "Timed rounds per run, after a first round that is kept aside.")
     int rounds;
 
+    @Option(names = "--warm-up-rounds", paramLabel = "N", defaultValue = "12",
+            description = "Rounds of each point's untimed warm-up run. Fresh executors' JIT compiles the ring's and "
+                    + "Spark's paths for hundreds of rounds; a short warm-up measures that compiling as round cost.")
+    int warmUpRounds;
+
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
             description = "Runs per point; each gives one rounds-average, and their spread is reported.")
     int repeats;
@@ -209,7 +214,7 @@ final class RoundCostCommand implements Callable<Integer> {
                 data, seed, learningRate, targetAccuracy, imagesToAccuracy,
                 defaultImages ? IMAGES_SOURCE : "given with --images-to-accuracy", nodes, links, output,
                 reproduceCommand(), KnownCountTrainingMaster.SUM_ON_DRIVER_UP_TO, frequencies,
-                exchanges.stream().distinct().toList());
+                exchanges.stream().distinct().toList(), warmUpRounds);
     }
 
     /** The command line as given, after {@code bin/fashion-spark} (or submit.sh), quoted for a POSIX shell. */

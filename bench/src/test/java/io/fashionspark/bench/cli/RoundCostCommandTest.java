@@ -35,9 +35,10 @@ class RoundCostCommandTest {
     static void measureOnce() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 200, 40, 3);
         report = tmp.resolve("docs").resolve("scaling-cost.md");
-        // 3 rounds (1 kept aside + 2 timed) of 2 workers x 2 minibatches of 10: 120 images.
+        // 3 rounds (1 kept aside + 2 timed) of 2 workers x 2 minibatches of 10: 120 images; a warm-up of 3: 120.
         result = BenchCommandLine.run("round-cost", "--models", "dnn,cnn", "--workers", "2", "--batch-size", "10",
-                "--steps", "2", "--rounds", "2", "--repeats", "2", "--nodes", "4,16", "--links", "10", "--data",
+                "--steps", "2", "--rounds", "2", "--repeats", "2", "--warm-up-rounds", "3", "--nodes", "4,16",
+                "--links", "10", "--data",
                 data.toString(), "--output", report.toString());
         markdown = Files.exists(report) ? Files.readString(report) : "";
         Path saved = tmp.resolve("docs").resolve("scaling-cost.json");
@@ -55,6 +56,7 @@ class RoundCostCommandTest {
             assertTrue(markdown.contains(section), section + " in\n" + markdown);
         }
         assertTrue(markdown.contains("round-cost --models dnn,cnn --workers 2"), "the command is in the report");
+        assertTrue(markdown.contains("an untimed warm-up run of 3 rounds"), "the warm-up asked for is reported");
         assertTrue(markdown.contains("| 16 | 10 | "), "a projection row for 16 nodes at 10 Gb/s");
     }
 
