@@ -23,8 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * other fits, and the all-reduce. A measuring tool beside the ring's tests, not a test:
  *
  * <pre>
- * OMP_NUM_THREADS=1 java -cp "target/test-classes:target/classes:target/lib/*" io.fashionspark.train.PeerRoundFit cnn 2 peer true 2 60
+ * mvn -B -o -q test-compile dependency:build-classpath -pl product -Dmdep.outputFile=/tmp/cp.txt
+ * OMP_NUM_THREADS=1 java -Xmx1g -cp "target/test-classes:target/classes:$(cat /tmp/cp.txt)" \
+ *     io.fashionspark.train.PeerRoundFit cnn 2 peer true 2 60
  * </pre>
+ *
+ * <p>Arguments: model, members, {@code peer}, {@code shared} or {@code none}, encryption, minibatches a round,
+ * rounds.
  */
 public final class PeerRoundFit {
     private PeerRoundFit() {
