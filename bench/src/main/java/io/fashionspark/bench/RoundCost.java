@@ -217,6 +217,7 @@ public final class RoundCost {
         Map<String, String> machine = new LinkedHashMap<>(MachineFacts.collect());
         FashionMnistFiles.Splits splits = FashionMnistFiles.load(settings.data(), new Configuration());
         LabelledImages test = splits.test().head(Math.min(TEST_IMAGES, splits.test().size()));
+        requireImages(splits.train().size());
         List<StepTime> stepTimes = stepTimes(splits.train());
         List<Point> points = new ArrayList<>();
         List<PeerPoint> peerPoints = new ArrayList<>();
@@ -330,26 +331,37 @@ public final class RoundCost {
         return new Point(m, workers, last.model().numParams(), bytes, List.copyOf(means), List.copyOf(firsts), steps);
     }
 
-    private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
-        int images = settings.warmUpRounds() * workers * settings.batchSize() * steps;
-        if (all.size() < images) {
-            throw new ConfigException(settings.warmUpRounds() + " warm-up rounds of " + Formats.workers(workers)
-                    + " x " + steps + " minibatches of " + settings.batchSize() + " need " + images + " training "
-                    + "images, more than the " + all.size() + " there are; lower --warm-up-rounds or --steps");
+    /**
+     * Refuses, before anything is measured, a point whose warm-up run or timed runs need more training images than
+     * there are: each is one epoch of its own.
+     */
+    private void requireImages(int available) {
+        for (int workers : settings.workerCounts()) {
+            for (int steps : settings.frequencies()) {
+                int perRound = workers * settings.batchSize() * steps;
+                if (available < settings.warmUpRounds() * perRound) {
+                    throw new ConfigException(settings.warmUpRounds() + " warm-up rounds of "
+                            + Formats.workers(workers) + " x " + steps + " minibatches of " + settings.batchSize()
+                            + " need " + settings.warmUpRounds() * perRound + " training images, more than the "
+                            + available + " there are; lower --warm-up-rounds or --steps");
+                }
+                if (available < (settings.rounds() + 1) * perRound) {
+                    throw new ConfigException(settings.rounds() + 1 + " rounds of " + Formats.workers(workers) + " x "
+                            + steps + " minibatches of " + settings.batchSize() + " need "
+                            + (settings.rounds() + 1) * perRound + " training images, more than the " + available
+                            + " there are; lower --rounds or --steps");
+                }
+            }
         }
-        return all.head(images);
+    }
+
+    private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
+        return all.head(settings.warmUpRounds() * workers * settings.batchSize() * steps);
     }
 
     /** A run's images: exactly {@code rounds + 1} rounds of every worker's minibatches, one epoch. */
     private LabelledImages timedImages(LabelledImages all, int workers, int steps) {
-        int perRound = workers * settings.batchSize() * steps;
-        if (all.size() < (settings.rounds() + 1) * perRound) {
-            throw new ConfigException(settings.rounds() + 1 + " rounds of " + Formats.workers(workers) + " x "
-                    + steps + " minibatches of " + settings.batchSize() + " need "
-                    + (settings.rounds() + 1) * perRound + " training images, more than the " + all.size()
-                    + " there are; lower --rounds or --steps");
-        }
-        return all.head((settings.rounds() + 1) * perRound);
+        return all.head((settings.rounds() + 1) * workers * settings.batchSize() * steps);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fashionspark.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,6 +127,20 @@ class RoundCostCommandTest {
         assertTrue(md.contains("**no**"), md);
         assertEquals(2, BenchCommandLine.run("round-cost", "--fit-from", saved.toString()).code(),
                 "--fit-from alone is a usage error");
+    }
+
+    /** A warm-up the training set cannot hold is refused before anything is measured, and nothing is written. */
+    @Test
+    void aWarmUpLongerThanTheDataIsRefusedInOneSentence() {
+        Path out = tmp.resolve("refused").resolve("report.md");
+        BenchCommandLine.Result r = BenchCommandLine.run("round-cost", "--models", "dnn", "--workers", "2",
+                "--batch-size", "10", "--steps", "2", "--rounds", "2", "--warm-up-rounds", "11", "--data",
+                tmp.resolve("data").toString(), "--output", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("11 warm-up rounds of 1 worker x 2 minibatches of 10 need 220 training images, "
+                + "more than the 200 there are; lower --warm-up-rounds or --steps"), r.err());
+        assertFalse(r.err().contains("a minibatch of 10 on one executor alone"), "refused before the step times");
+        assertFalse(Files.exists(out), "no report");
     }
 
     @Test
