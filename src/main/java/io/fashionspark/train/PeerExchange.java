@@ -635,7 +635,7 @@ final class PeerExchange implements ReplicaExchange {
         }
 
         /** The floats of a contiguous array, where they lie. */
-        private static FloatBuffer floats(INDArray array) {
+        static FloatBuffer floats(INDArray array) {
             if (array.dataType() != DataType.FLOAT || array.ordering() != 'c' || array.elementWiseStride() != 1) {
                 throw new IllegalStateException("not a contiguous float array: " + array.shapeInfoToString());
             }

@@ -182,11 +182,20 @@ final class PeerRing implements AllReduce {
     }
 
     private int from(int slice, int length) {
-        return (int) ((long) length * slice / size);
+        return sliceStart(slice, length, size);
     }
 
     private int to(int slice, int length) {
-        return (int) ((long) length * (slice + 1) / size);
+        return sliceStart(slice + 1, length, size);
+    }
+
+    /**
+     * Where slice {@code slice} of a vector of {@code length} cut among {@code members} starts (and slice
+     * {@code slice - 1} ends). {@link SharedMemoryRing} cuts its slices here too: the same cut is part of the same
+     * bits.
+     */
+    static int sliceStart(int slice, int length, int members) {
+        return (int) ((long) length * slice / members);
     }
 
     private int chunks(int slice, int length) {

@@ -124,8 +124,7 @@ final class SharedMemoryRing implements AllReduce {
 
     /** Slice {@code s} of a vector of {@code length}, as {@link PeerRing} cuts it: {from, to}. */
     private int[] slice(int length, int s) {
-        int n = size();
-        return new int[] {(int) ((long) length * s / n), (int) ((long) length * (s + 1) / n)};
+        return new int[] {PeerRing.sliceStart(s, length, size()), PeerRing.sliceStart(s + 1, length, size())};
     }
 
     /** {@code count} floats of {@code part} from {@code offset} past its position, into {@code into[0...]}. */

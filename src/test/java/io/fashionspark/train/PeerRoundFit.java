@@ -2,8 +2,6 @@ package io.fashionspark.train;
 
 import io.fashionspark.model.ModelKind;
 import io.fashionspark.runtime.NativeDefaults;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -82,7 +79,8 @@ public final class PeerRoundFit {
                     long t2 = System.nanoTime();
                     AllReduce ring = rings.get(rank);
                     if (ring != null) {
-                        ring.allReduceMean(floats(net.params()), floats(net.getUpdater().getStateViewArray()));
+                        ring.allReduceMean(PeerExchange.SegmentTask.floats(net.params()),
+                                PeerExchange.SegmentTask.floats(net.getUpdater().getStateViewArray()));
                     }
                     long t3 = System.nanoTime();
                     ms[0][r] = (t1 - t0) / 1e6;
@@ -111,12 +109,5 @@ public final class PeerRoundFit {
         double[] half = Arrays.copyOfRange(all, all.length / 2, all.length);
         Arrays.sort(half);
         return half[half.length / 2];
-    }
-
-    private static FloatBuffer floats(INDArray array) {
-        Nd4j.getExecutioner().commit();
-        FloatBuffer all = array.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-        int offset = (int) array.offset();
-        return all.position(offset).limit(offset + (int) array.length()).slice();
     }
 }

@@ -23,9 +23,9 @@ import java.util.TreeMap;
  * chunks, the scheduling of the next step), beta its cost per byte (copy, encryption, the additions), lambda a
  * link's latency per step and B its bandwidth (neither on the loopback where the constants are measured: there the wire is part
  * of alpha and beta). t_fit is a model's minibatch as the slowest worker of a round fits it, skew between the
- * workers included. d is the ring's work that a member's all-reduce timer does not see, paid by the fitting that
- * follows it: its last messages still encrypted and written after it has received everything, its neighbours' being
- * received; a machine that gives each worker a core of its own pays it too, on the same core. Without it, the
+ * workers included. d is what the fitting takes longer with peers: its core shared with the ring's transport threads
+ * (encryption, decryption, the socket) and, in short runs on new executors, their JIT; a machine that gives each
+ * worker a core of its own pays the transport's part too, on the same core. Without it, the
  * rounds' fitting, one t_fit per model at every N, is too slow alone and too fast after an all-reduce (the points
  * of one worker over-predicted by up to 32%, those averaging every minibatch under-predicted by up to 35%, on the
  * measurement of 2026-12-05). k(N) = max(1, N / cores): N executors sharing the machine's cores. The stage around
