@@ -251,11 +251,14 @@ final class TrainCommand implements Callable<Integer> {
     private void announce(TrainingConfig cfg, FashionMnistFiles.Splits images, RunDirectory run,
                           RunCheckpoints.Loaded from) {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Training %s on %d images (testing on %d) with %d workers, batch %d, averaging every %d, "
-                + "%d epochs, averaging %s; run directory %s%n", cfg.model().displayName(), images.train().size(),
-                images.test().size(), cfg.workers(), cfg.batchSize(), cfg.averagingFrequency(), cfg.epochs(),
-                cfg.exchange() == Exchange.DRIVER ? "on the driver" : "among the workers (allreduce)",
-                run.location());
+        String averaging = cfg.workers() == 1 ? "one replica, nothing to average"
+                : (cfg.exchange() == Exchange.DRIVER ? "the driver averages the replicas (driver)"
+                : "the workers average among themselves (allreduce)") + " every "
+                + (cfg.averagingFrequency() == 1 ? "minibatch" : cfg.averagingFrequency() + " minibatches");
+        out.printf("Training %s on %d images (testing on %d): %s, batch %d, %s; %s; run directory %s%n",
+                cfg.model().displayName(), images.train().size(), images.test().size(),
+                count(cfg.workers(), "worker", "workers"), cfg.batchSize(), count(cfg.epochs(), "epoch", "epochs"),
+                averaging, run.location());
         out.printf("Recipe: Adam %s, peak %s; %s%n", cfg.learningRate(), cfg.peakLearningRate(),
                 cfg.recipe().describe());
         if (from != null) {
@@ -335,5 +338,10 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         err.println("fashion-spark: warning: " + message);
         err.flush();
+    }
+
+    /** "1 epoch", "5 epochs": the count with its noun. */
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 }

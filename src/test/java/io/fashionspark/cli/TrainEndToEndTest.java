@@ -66,6 +66,9 @@ class TrainEndToEndTest {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
         assertTrue(result.out().contains("Final test accuracy"), result.out());
+        // What runs is said in words at the start, with the name that --exchange takes.
+        assertTrue(result.out().contains("Training FashionDNN on 1200 images (testing on 300): 2 workers, batch 20, "
+                + "2 epochs; the workers average among themselves (allreduce) every 2 minibatches"), result.out());
     }
 
     @Test

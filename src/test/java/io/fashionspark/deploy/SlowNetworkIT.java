@@ -106,7 +106,7 @@ class SlowNetworkIT {
                 "--averaging-frequency", "5", "--epochs", "2", "--eval-every", "0", "--seed", "9", "--exchange",
                 "allreduce", "--output", run.toString()), Map.of(), 600);
         assertEquals(0, submitted.code(), submitted.output());
-        assertTrue(submitted.output().contains("averaging among the workers (allreduce)"), submitted.output());
+        assertTrue(submitted.output().contains("the workers average among themselves (allreduce)"), submitted.output());
         assertFalse(submitted.output().contains("again from their start"), "a stage ran twice: "
                 + submitted.output());
         assertFalse(submitted.output().contains("the driver averages iterations"), submitted.output());

@@ -86,7 +86,7 @@ class SlurmIT {
         String out = job.output();
         assertTrue(out.contains("Spark master spark://" + slurm.node + ":" + job.masterPort()), out);
         assertTrue(out.contains("Final test accuracy") && out.contains("stopped master"), out);
-        assertTrue(out.contains("averaging among the workers (allreduce)"), out);
+        assertTrue(out.contains("the workers average among themselves (allreduce)"), out);
         assertTrue(Files.size(run.resolve("model.zip")) > 0, out);
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals("spark://" + slurm.node + ":" + job.masterPort(), summary.get("sparkMaster").asText());

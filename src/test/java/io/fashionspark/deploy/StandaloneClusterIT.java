@@ -227,7 +227,7 @@ class StandaloneClusterIT {
         Path run = tmp.resolve("peer-undisturbed");
         Proc submitted = script(peerRun(data, run), submitEnv(), 600);
         assertEquals(0, submitted.code(), submitted.output());
-        assertTrue(submitted.output().contains("averaging among the workers (allreduce)"), submitted.output());
+        assertTrue(submitted.output().contains("the workers average among themselves (allreduce)"), submitted.output());
         assertEquals(2 * 100, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertTrue(summary.get("finalTestAccuracy").asDouble() > 0.5, summary.toString());

@@ -174,7 +174,7 @@ class YarnIT {
         String driverOut = containerLog(s.app(), s.am(), "stdout");
         assertTrue(driverOut.contains("Spark master yarn, application " + s.app()),
                 () -> "the driver's output in the application master's container: " + driverOut + diagnosis(s));
-        assertTrue(driverOut.contains("averaging among the workers (allreduce)"), driverOut);
+        assertTrue(driverOut.contains("the workers average among themselves (allreduce)"), driverOut);
         checkRun(s);
     }
 
