@@ -224,6 +224,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("Spark master %s, application %s; ND4J %s%n", sc.master(), sc.sc().applicationId(),
                     Nd4j.getBackend().getClass().getSimpleName());
             out.flush();
+            ParameterAveragingTrainer.requireRunnable(cfg.exchange(), sc.getConf());
             TaskSlots.awaitCluster(sc, cfg.workers());
             for (String warning : OffHeapCheck.warnings(sc.getConf(), modelSummary, cfg.batchSize(), cfg.workers(),
                     Runtime.getRuntime().maxMemory(), System.getProperty(NativeDefaults.MAX_PHYSICAL_BYTES))) {

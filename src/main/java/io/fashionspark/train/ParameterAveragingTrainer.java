@@ -1,6 +1,7 @@
 package io.fashionspark.train;
 
 import io.fashionspark.config.ConfigException;
+import io.fashionspark.config.Exchange;
 import io.fashionspark.config.Settings;
 import io.fashionspark.config.TrainingConfig;
 import io.fashionspark.config.TrainingRecipe;
@@ -8,6 +9,7 @@ import io.fashionspark.data.LabelledImages;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.metrics.MetricsListener;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -152,6 +154,16 @@ public final class ParameterAveragingTrainer {
         EvalCounts last = evaluations.last() != null ? evaluations.last() : evaluateOnce(exchange.model(), test);
         return new TrainingOutcome(exchange.model(), last, state.iteration(), state.imagesTrained(),
                 state.trainSeconds(), state.evalSeconds(), (System.nanoTime() - wallStart) / 1e9);
+    }
+
+    /**
+     * Refuses, in one sentence that names the setting, a Spark configuration that {@code exchange} cannot run
+     * under; for a caller to check before it writes anything.
+     */
+    public static void requireRunnable(Exchange exchange, SparkConf conf) {
+        if (exchange == Exchange.ALLREDUCE) {
+            PeerExchange.requireRunnable(conf);
+        }
     }
 
     /** The run's exchange, holding {@code start}. */

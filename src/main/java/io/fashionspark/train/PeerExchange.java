@@ -84,17 +84,45 @@ final class PeerExchange implements ReplicaExchange {
 
     PeerExchange(JavaSparkContext sc, TrainingConfig config, MultiLayerNetwork start, RoundRecipe recipe,
                  int stepsPerEpoch) {
-        if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new ConfigException(Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " runs every "
-                    + "worker at once in a Spark barrier stage, which Spark refuses under dynamic allocation: set "
-                    + "spark.dynamicAllocation.enabled=false or use " + Settings.EXCHANGE + " "
-                    + Exchange.DRIVER.cliName());
-        }
+        requireRunnable(sc.getConf());
         this.sc = sc;
         this.config = config;
         this.model = start;
         this.recipe = recipe;
         this.stepsPerEpoch = stepsPerEpoch;
+    }
+
+    /**
+     * Refuses, in one sentence that names the setting, a Spark configuration the exchange cannot run under: checked
+     * on the driver before anything is trained or written, rather than in every task once the stage has started.
+     */
+    static void requireRunnable(SparkConf conf) {
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new ConfigException(Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " runs every "
+                    + "worker at once in a Spark barrier stage, which Spark refuses under dynamic allocation: set "
+                    + "spark.dynamicAllocation.enabled=false or use " + Settings.EXCHANGE + " "
+                    + Exchange.DRIVER.cliName());
+        }
+        timeoutMillis(conf);
+    }
+
+    /** How long a task waits for its neighbour: {@link #TIMEOUT_KEY}, or {@code spark.network.timeout}. */
+    static long timeoutMillis(SparkConf conf) {
+        String key = conf.contains(TIMEOUT_KEY) ? TIMEOUT_KEY : "spark.network.timeout";
+        String text = conf.get(key, "120s");
+        long millis;
+        try {
+            millis = conf.getTimeAsMs(key, "120s");
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a duration such as 120s or 2min (how long a worker of "
+                    + Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " waits for its neighbour), got '"
+                    + text + "'");
+        }
+        if (millis <= 0) {
+            throw new ConfigException(key + " must be longer than 0 (how long a worker of " + Settings.EXCHANGE
+                    + " " + Exchange.ALLREDUCE.cliName() + " waits for its neighbour), got '" + text + "'");
+        }
+        return millis;
     }
 
     @Override
@@ -521,7 +549,7 @@ final class PeerExchange implements ReplicaExchange {
             SparkEnv env = SparkEnv.get();
             SparkConf conf = env.conf();
             TransportConf transport = transport(conf);
-            long timeout = conf.getTimeAsMs(TIMEOUT_KEY, conf.get("spark.network.timeout", "120s"));
+            long timeout = timeoutMillis(conf);
             SecretKeyHolder secret = env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null;
             String stageAttempt = conf.getAppId() + "/" + task.stageId() + "/" + task.stageAttemptNumber();
             int size = task.getTaskInfos().length;

@@ -70,6 +70,25 @@ class FailureModesTest {
     }
 
     @Test
+    void aMalformedExchangeTimeoutIsRefusedBeforeTheRunDirectoryExists() {
+        // Spark settings reach the driver as system properties (spark-submit's --conf, JAVA_OPTS=-D...).
+        for (String value : List.of("abc", "0s")) {
+            System.setProperty("spark.fashionspark.exchange.timeout", value);
+            try {
+                Path out = tmp.resolve("timeout-" + value);
+                Result r = train(out);
+                assertEquals(ExitCodes.USAGE, r.code(), r.err());
+                assertTrue(r.err().contains("spark.fashionspark.exchange.timeout must be "), r.err());
+                assertTrue(r.err().contains("got '" + value + "'"), r.err());
+                assertOneSentence(r);
+                assertFalse(Files.exists(out), "nothing written for a run that never started");
+            } finally {
+                System.clearProperty("spark.fashionspark.exchange.timeout");
+            }
+        }
+    }
+
+    @Test
     void anUnknownSchemeIsADataOrOutputErrorNamingIt() {
         Result d = CommandLineTest.run("train", "--model", "dnn", "--data", "foo://bar/data", "--output",
                 tmp.resolve("x").toString());
