@@ -104,6 +104,7 @@ final class PeerExchange implements ReplicaExchange {
                     + Exchange.DRIVER.cliName());
         }
         timeoutMillis(conf);
+        PeerPorts.check(conf);
     }
 
     /** How long a task waits for its neighbour: {@link #TIMEOUT_KEY}, or {@code spark.network.timeout}. */
@@ -339,7 +340,7 @@ final class PeerExchange implements ReplicaExchange {
             SparkEnv env = SparkEnv.get();
             feed = new RoundFeed(transport(sc.getConf()),
                     env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null,
-                    sc.isLocal() ? null : sc.getConf().get("spark.driver.host"));
+                    sc.isLocal() ? null : sc.getConf().get("spark.driver.host"), sc.getConf());
         }
         return feed;
     }
@@ -570,7 +571,7 @@ final class PeerExchange implements ReplicaExchange {
                                       TransportConf transport, SecretKeyHolder secret, long timeout)
                 throws IOException, InterruptedException {
             PeerRing ring = new PeerRing(transport, secret, env.conf().getAppId(),
-                    env.blockManager().blockManagerId().host(), timeout);
+                    env.blockManager().blockManagerId().host(), env.conf(), timeout);
             try {
                 ring.join(worker, Arrays.asList(feed.meet(stageAttempt, worker, size, ring.address(), timeout)));
                 return ring;

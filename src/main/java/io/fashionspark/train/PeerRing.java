@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.buffer.NioManagedBuffer;
 import org.apache.spark.network.client.RpcResponseCallback;
@@ -76,17 +77,26 @@ final class PeerRing implements AllReduce {
     }
 
     /**
-     * Starts this member's server on {@code host} (an ephemeral port).
+     * Starts this member's server on {@code host}, on any free port.
      *
      * @param secret the application's secret; null where the cluster does not authenticate
      * @param appId  the application whose secret it is
      */
     PeerRing(TransportConf conf, SecretKeyHolder secret, String appId, String host, long timeoutMillis) {
+        this(conf, secret, appId, host, new SparkConf(false), timeoutMillis);
+    }
+
+    /**
+     * Starts this member's server on {@code host}, at the port {@link PeerPorts#PORT_KEY} names in {@code ports} or
+     * the next free one after it (any free port where it is not set).
+     */
+    PeerRing(TransportConf conf, SecretKeyHolder secret, String appId, String host, SparkConf ports,
+             long timeoutMillis) {
         this.host = host;
         this.timeoutMillis = timeoutMillis;
         // Idle connections stay open: a long round (many minibatches between averagings) is not a dead peer.
         this.context = new TransportContext(conf, new Inbox());
-        this.server = context.createServer(host, 0, PeerAuth.server(conf, secret));
+        this.server = PeerPorts.start(context, host, ports, PeerPorts.PORT_KEY, PeerAuth.server(conf, secret));
         this.clients = context.createClientFactory(PeerAuth.client(conf, appId, secret));
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
@@ -23,6 +24,8 @@ import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
 import org.apache.spark.network.server.TransportServer;
 import org.apache.spark.network.util.TransportConf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver's end of the peer exchange's live metrics: each task sends its losses here at the end of every round,
@@ -30,6 +33,8 @@ import org.apache.spark.network.util.TransportConf;
  * driver's address, authenticated as the peers' servers are.
  */
 final class RoundFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoundFeed.class);
+
     /** The feeds of this JVM by address: a task in the driver's JVM (the embedded master) hands its parts over. */
     private static final Map<String, RoundFeed> LOCAL = new ConcurrentHashMap<>();
 
@@ -55,16 +60,19 @@ final class RoundFeed implements AutoCloseable {
     }
 
     /**
-     * A feed on {@code host}; null: for tasks in this JVM only (the embedded master), with no server at all.
+     * A feed on {@code host}, at the port {@link PeerPorts#DRIVER_PORT_KEY} names in {@code ports} or the next free
+     * one (any free port where it is not set); host null: for tasks in this JVM only (the embedded master), with no
+     * server at all.
      */
-    RoundFeed(TransportConf conf, SecretKeyHolder secret, String host) {
+    RoundFeed(TransportConf conf, SecretKeyHolder secret, String host, SparkConf ports) {
         if (host == null) {
             this.context = null;
             this.server = null;
             this.address = "in-process:" + UUID.randomUUID();
         } else {
             this.context = new TransportContext(conf, new Receiver());
-            this.server = context.createServer(host, 0, PeerAuth.server(conf, secret));
+            this.server = PeerPorts.start(context, host, ports, PeerPorts.DRIVER_PORT_KEY,
+                    PeerAuth.server(conf, secret));
             this.address = host + ":" + server.getPort();
         }
         LOCAL.put(address, this);
@@ -155,6 +163,9 @@ final class RoundFeed implements AutoCloseable {
             if (m.addresses[worker] == null) {
                 m.addresses[worker] = address;
                 if (++m.count == size) {
+                    // Where the ring runs, for whoever must open a firewall for it or find a silent peer.
+                    LOG.info("stage {}: the {} workers' ring servers are at {}", stageAttempt, size,
+                            String.join(", ", m.addresses));
                     m.all.complete(m.addresses.clone());
                     meetings.remove(stageAttempt);
                 }

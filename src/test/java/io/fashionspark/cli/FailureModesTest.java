@@ -70,20 +70,22 @@ class FailureModesTest {
     }
 
     @Test
-    void aMalformedExchangeTimeoutIsRefusedBeforeTheRunDirectoryExists() {
+    void aMalformedExchangeSettingIsRefusedBeforeTheRunDirectoryExists() {
         // Spark settings reach the driver as system properties (spark-submit's --conf, JAVA_OPTS=-D...).
-        for (String value : List.of("abc", "0s")) {
-            System.setProperty("spark.fashionspark.exchange.timeout", value);
+        for (String[] setting : new String[][] {{"spark.fashionspark.exchange.timeout", "abc"},
+            {"spark.fashionspark.exchange.timeout", "0s"}, {"spark.fashionspark.exchange.port", "80"},
+            {"spark.fashionspark.exchange.driverPort", "any"}}) {
+            System.setProperty(setting[0], setting[1]);
             try {
-                Path out = tmp.resolve("timeout-" + value);
+                Path out = tmp.resolve("setting-" + setting[1]);
                 Result r = train(out);
                 assertEquals(ExitCodes.USAGE, r.code(), r.err());
-                assertTrue(r.err().contains("spark.fashionspark.exchange.timeout must be "), r.err());
-                assertTrue(r.err().contains("got '" + value + "'"), r.err());
+                assertTrue(r.err().contains(setting[0] + " must be "), r.err());
+                assertTrue(r.err().contains("got '" + setting[1] + "'"), r.err());
                 assertOneSentence(r);
                 assertFalse(Files.exists(out), "nothing written for a run that never started");
             } finally {
-                System.clearProperty("spark.fashionspark.exchange.timeout");
+                System.clearProperty(setting[0]);
             }
         }
     }

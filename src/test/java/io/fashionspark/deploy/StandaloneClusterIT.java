@@ -218,15 +218,27 @@ class StandaloneClusterIT {
     /**
      * The workers average among themselves on the secured cluster: each executor's peer server accepts only the
      * application's secret (Spark's AES-based authentication, as the cluster's own transport uses; a stranger's
-     * refusal is PeerRingTest's), and every worker's loss on every minibatch reaches the metrics once.
+     * refusal is PeerRingTest's), and every worker's loss on every minibatch reaches the metrics once. The ring's
+     * servers listen where the settings for a firewall say: from the given port on, one port each.
      */
     @Test
     @Order(6)
     void theWorkersAverageAmongThemselvesOnTheSecuredCluster() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data-peer"), 2000, 200, 5);
         Path run = tmp.resolve("peer-undisturbed");
-        Proc submitted = script(peerRun(data, run), submitEnv(), 600);
+        int ringPort = freePort();
+        Proc submitted = script(peerRun(data, run), with(submitEnv(), "JAVA_TOOL_OPTIONS",
+                "-Dspark.fashionspark.exchange.port=" + ringPort + " -Dspark.fashionspark.exchange.driverPort="
+                        + freePort()), 600);
         assertEquals(0, submitted.code(), submitted.output());
+        java.util.regex.Matcher met = java.util.regex.Pattern.compile(
+                "the 2 workers' ring servers are at 127\\.0\\.0\\.1:(\\d+), 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(submitted.output());
+        assertTrue(met.find(), submitted.output());
+        for (int g = 1; g <= 2; g++) {
+            int port = Integer.parseInt(met.group(g));
+            assertTrue(port >= ringPort && port <= ringPort + 16, "ring server at " + port + ", set " + ringPort);
+        }
         assertTrue(submitted.output().contains("the workers average among themselves (allreduce)"), submitted.output());
         assertEquals(2 * 100, RunMetrics.workerLosses(Files.readAllLines(run.resolve("metrics.jsonl"))).size());
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());

@@ -153,6 +153,67 @@ class PeerRingTest {
     }
 
     @Test
+    void membersOnOneHostTakeTheSetPortAndTheNextFreeOnes() throws Exception {
+        int first;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            first = probe.getLocalPort();
+        }
+        SparkConf ports = new SparkConf(false).set(PeerPorts.PORT_KEY, Integer.toString(first));
+        TransportConf conf = transport(false);
+        try (PeerRing a = new PeerRing(conf, null, APP, "127.0.0.1", ports, 10_000);
+             PeerRing b = new PeerRing(conf, null, APP, "127.0.0.1", ports, 10_000)) {
+            assertEquals("127.0.0.1:" + first, a.address());
+            int second = Integer.parseInt(b.address().substring(b.address().lastIndexOf(':') + 1));
+            assertTrue(second > first && second <= first + 16, b.address());
+            float[] x = {1, 2, 3};
+            float[] y = {3, 4, 5};
+            List<String> addresses = List.of(a.address(), b.address());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> other = pool.submit(() -> {
+                    b.join(1, addresses);
+                    b.allReduceMean(y);
+                    return null;
+                });
+                a.join(0, addresses);
+                a.allReduceMean(x);
+                other.get(30, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertArrayEquals(new float[] {2, 3, 4}, x);
+            assertArrayEquals(x, y);
+        }
+    }
+
+    @Test
+    void aTakenPortWithNoRetriesLeftIsAnErrorNamingTheSetting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            SparkConf ports = new SparkConf(false).set(PeerPorts.PORT_KEY, Integer.toString(taken.getLocalPort()))
+                    .set("spark.port.maxRetries", "0");
+            Exception e = assertThrows(Exception.class,
+                    () -> new PeerRing(transport(false), null, APP, "127.0.0.1", ports, 10_000).close());
+            assertTrue(e.getMessage().contains(PeerPorts.PORT_KEY), e.getMessage());
+            assertTrue(e.getMessage().contains("spark.port.maxRetries"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPortSettingOutsideSparksRangeIsRefusedNamingIt() {
+        for (String bad : List.of("80", "70000", "-1", "http")) {
+            SparkConf conf = new SparkConf(false).set(PeerPorts.DRIVER_PORT_KEY, bad);
+            io.fashionspark.config.ConfigException e = assertThrows(io.fashionspark.config.ConfigException.class,
+                    () -> PeerPorts.check(conf));
+            assertEquals(PeerPorts.DRIVER_PORT_KEY + " must be 0 (any free port) or a port from 1024 to 65535, got '"
+                    + bad + "'", e.getMessage());
+        }
+        assertEquals(0, PeerPorts.first(new SparkConf(false), PeerPorts.PORT_KEY));
+        assertEquals(40000, PeerPorts.first(new SparkConf(false).set(PeerPorts.PORT_KEY, "40000"),
+                PeerPorts.PORT_KEY));
+    }
+
+    @Test
     void aMemberWhosePeerSaysNothingFailsWithinTheTimeout() throws Exception {
         TransportConf conf = transport(false);
         try (PeerRing a = new PeerRing(conf, null, APP, "127.0.0.1", 500);
