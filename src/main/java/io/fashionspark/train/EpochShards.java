@@ -2,6 +2,7 @@ package io.fashionspark.train;
 
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.runtime.NativeDefaults;
+import io.fashionspark.runtime.NativeThreads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -117,8 +118,10 @@ public final class EpochShards implements AutoCloseable {
     JavaRDD<DataSet> steps(int fromStep, int toStep) {
         long[] shape = exampleShape;
         long epochSeed = this.epochSeed;
+        int workers = shards.getNumPartitions();
         return shards.mapPartitionsWithIndex((Integer worker, Iterator<MiniBatch> it) -> {
             NativeDefaults.apply();
+            NativeThreads.shareOpenMpThreads(workers);
             Nd4j.getRandom().setSeed(dropoutSeed(epochSeed, fromStep, worker));
             for (int i = 0; i < fromStep && it.hasNext(); i++) {
                 it.next();

@@ -8,6 +8,7 @@ import io.fashionspark.config.TrainingRecipe;
 import io.fashionspark.data.MiniBatch;
 import io.fashionspark.runtime.InterfaceCounters;
 import io.fashionspark.runtime.NativeDefaults;
+import io.fashionspark.runtime.NativeThreads;
 import io.fashionspark.runtime.TaskSlots;
 import java.io.IOException;
 import java.io.Serializable;
@@ -554,6 +555,7 @@ final class PeerExchange implements ReplicaExchange {
             SecretKeyHolder secret = env.securityManager().isAuthenticationEnabled() ? env.securityManager() : null;
             String stageAttempt = conf.getAppId() + "/" + task.stageId() + "/" + task.stageAttemptNumber();
             int size = task.getTaskInfos().length;
+            NativeThreads.shareOpenMpThreads(size);
             try (RoundFeed.Sender feed = RoundFeed.sender(feedAddress, transport, secret, conf.getAppId());
                  AllReduce ring = embedded ? new SharedMemoryRing(stageAttempt, worker, size, timeout)
                          : join(feed, stageAttempt, worker, size, env, transport, secret, timeout)) {
