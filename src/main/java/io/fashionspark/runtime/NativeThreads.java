@@ -6,9 +6,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * How many threads ND4J's BLAS (OpenBLAS; the matrix products of every dense layer) runs each product on. The count
- * is one per process, and every worker of the embedded {@code local[N]} master lives in that process: left at the
- * core count, N workers multiplying side by side run N times as many threads as there are cores.
+ * How many native threads a worker's work runs on: ND4J's BLAS (OpenBLAS; the matrix products of every dense layer),
+ * whose count is one per process, and OpenMP (libnd4j's own operations, oneDNN's convolutions), whose count is one
+ * per calling thread. Every worker of the embedded {@code local[N]} master lives in one process: left at the core
+ * count, N workers side by side run N times as many threads as there are cores.
  *
  * <p>Measured on 2 cores with 2 embedded workers: one BLAS thread per worker trains the FashionDNN about 30% faster
  * than two, the same gain as {@code OMP_NUM_THREADS=1}, which can only be set before the JVM starts. When either
