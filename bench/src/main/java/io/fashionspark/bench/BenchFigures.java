@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 final class BenchFigures {
     static final String NOT_MEASURED = "not measured";
+    /** The two ways Spark scenarios average, in the order the report lists them. */
+    static final java.util.List<ScenarioResult.Engine> SPARK_EXCHANGES = java.util.List.of(
+            ScenarioResult.Engine.SPARK, ScenarioResult.Engine.SPARK_ALLREDUCE);
 
     private final BenchResults r;
 
@@ -36,27 +39,30 @@ final class BenchFigures {
                 .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
     }
 
-    Optional<ScenarioResult> spark(ModelKind m, int workers, int frequency) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream()
+    /** The Spark scenario of a model with that exchange, worker count and averaging frequency. */
+    Optional<ScenarioResult> spark(ModelKind m, ScenarioResult.Engine exchange, int workers, int frequency) {
+        return r.of(m, exchange).stream()
                 .filter(x -> x.workers() == workers && x.averagingFrequency() == frequency).findFirst();
     }
 
-    /** The fastest Spark scenario of a model with that many workers, whatever its averaging frequency. */
+    /** The Spark scenarios of a model with that many workers, through either exchange. */
+    private java.util.stream.Stream<ScenarioResult> sparkScenarios(ModelKind m, int workers) {
+        return SPARK_EXCHANGES.stream().flatMap(e -> r.of(m, e).stream()).filter(x -> x.workers() == workers);
+    }
+
+    /** The fastest Spark scenario of a model with that many workers, whatever its exchange and averaging frequency. */
     Optional<ScenarioResult> fastestSpark(ModelKind m, int workers) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream().filter(x -> x.workers() == workers)
-                .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
+        return sparkScenarios(m, workers).max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
     }
 
     /** The fastest Spark scenario with that many workers that is at least {@code accuracy} accurate. */
     Optional<ScenarioResult> fastestSparkAtLeast(ModelKind m, int workers, double accuracy) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream()
-                .filter(x -> x.workers() == workers && x.accuracy() >= accuracy)
+        return sparkScenarios(m, workers).filter(x -> x.accuracy() >= accuracy)
                 .max(Comparator.comparingDouble(ScenarioResult::imagesPerSecond));
     }
 
     double bestSparkAccuracy(ModelKind m, int workers) {
-        return r.of(m, ScenarioResult.Engine.SPARK).stream().filter(x -> x.workers() == workers)
-                .mapToDouble(ScenarioResult::accuracy).max().orElse(Double.NaN);
+        return sparkScenarios(m, workers).mapToDouble(ScenarioResult::accuracy).max().orElse(Double.NaN);
     }
 
     /** The fastest DL4J scenario of a model, one JVM or Spark. */
@@ -69,8 +75,18 @@ final class BenchFigures {
         return r.of(m, ScenarioResult.Engine.PYTORCH).stream().findFirst();
     }
 
+    /**
+     * DL4J's full run that the targets judge: the one through the product's default exchange, the workers'
+     * all-reduce, or the driver's where a run has only that one (runs saved before both were made).
+     */
     Optional<FullRun> dl4jFullRun(ModelKind m) {
-        return r.fullRun(m, ScenarioResult.Engine.SPARK);
+        Optional<FullRun> allReduce = r.fullRun(m, ScenarioResult.Engine.SPARK_ALLREDUCE);
+        return allReduce.isPresent() ? allReduce : r.fullRun(m, ScenarioResult.Engine.SPARK);
+    }
+
+    /** DL4J's full run through one exchange. */
+    Optional<FullRun> dl4jFullRun(ModelKind m, ScenarioResult.Engine exchange) {
+        return r.fullRun(m, exchange);
     }
 
     Optional<FullRun> pytorchFullRun(ModelKind m) {
@@ -104,6 +120,11 @@ final class BenchFigures {
     /** The setup of DL4J's full runs in words. */
     String fullSetup() {
         return "Spark " + Formats.workers(settings().fullWorkers()) + " avg every " + settings().fullFrequency();
+    }
+
+    /** An exchange as the report's rows name it: the option's value. */
+    static String exchangeName(ScenarioResult.Engine exchange) {
+        return exchange == ScenarioResult.Engine.SPARK_ALLREDUCE ? "allreduce" : "driver";
     }
 
     /** When a full run first reached the time-to-accuracy goal, or that it did not. */

@@ -75,14 +75,19 @@ public final class BenchReport {
         models().forEach(m -> table.right(m.displayName()));
         for (int workers : r.settings().workers()) {
             for (int freq : r.settings().frequencies()) {
-                perModel(table, "Spark " + workers(workers) + ", averaging every " + freq
-                        + " / best single JVM (images/s)", m -> {
-                            Optional<ScenarioResult> spark = f.spark(m, workers, freq);
-                            Optional<ScenarioResult> single = f.bestSingle(m);
-                            return spark.isPresent() && single.isPresent()
-                                    ? ratio(spark.get().imagesPerSecond() / single.get().imagesPerSecond())
-                                    : NOT_MEASURED;
-                        });
+                for (ScenarioResult.Engine exchange : BenchFigures.SPARK_EXCHANGES) {
+                    if (models().stream().allMatch(m -> f.spark(m, exchange, workers, freq).isEmpty())) {
+                        continue;
+                    }
+                    perModel(table, "Spark " + workers(workers) + ", averaging every " + freq + " ("
+                            + BenchFigures.exchangeName(exchange) + ") / best single JVM (images/s)", m -> {
+                                Optional<ScenarioResult> spark = f.spark(m, exchange, workers, freq);
+                                Optional<ScenarioResult> single = f.bestSingle(m);
+                                return spark.isPresent() && single.isPresent()
+                                        ? ratio(spark.get().imagesPerSecond() / single.get().imagesPerSecond())
+                                        : NOT_MEASURED;
+                            });
+                }
             }
         }
         perModel(table, "Best single JVM / PyTorch (images/s)", m -> vsPytorch(m, f.bestSingle(m)));
@@ -102,21 +107,28 @@ public final class BenchReport {
                         : percent(x.gflops(f.trainingFlops(m)) / r.pytorch().matmulGflops()))
                 .orElse(f.pytorchMissing(m)));
         if (!r.fullRuns().isEmpty()) {
-            String run = "Full run (" + epochs(r.settings().fullEpochs()) + "), DL4J " + f.fullSetup() + " / PyTorch";
-            perModel(table, run + " (images/s)",
-                    m -> fullRunCell(m, (d, t) -> ratio(d.imagesPerSecond() / t.imagesPerSecond())));
-            perModel(table, "Full run, test accuracy at the end: DL4J − PyTorch",
-                    m -> fullRunCell(m, (d, t) -> points(d.accuracy() - t.accuracy())));
             double goal = r.settings().ttaTarget();
-            if (goal > 0) {
-                perModel(table, "Full run, time to " + percent(goal) + " test accuracy, DL4J / PyTorch "
-                        + "(lower is faster)", m -> m != ModelKind.CNN ? Formats.DASH : fullRunCell(m, (d, t) -> {
-                            Optional<FullRun.Checkpoint> dc = d.firstReaching(goal);
-                            Optional<FullRun.Checkpoint> tc = t.firstReaching(goal);
-                            return dc.isPresent() && tc.isPresent()
-                                    ? ratio(dc.get().trainSeconds() / tc.get().trainSeconds())
-                                    : f.timeToAccuracy(d) + " vs " + f.timeToAccuracy(t);
-                        }));
+            for (ScenarioResult.Engine exchange : BenchFigures.SPARK_EXCHANGES) {
+                if (models().stream().allMatch(m -> f.dl4jFullRun(m, exchange).isEmpty())) {
+                    continue;
+                }
+                String name = BenchFigures.exchangeName(exchange);
+                perModel(table, "Full run (" + epochs(r.settings().fullEpochs()) + "), DL4J " + f.fullSetup() + " ("
+                        + name + ") / PyTorch (images/s)", m -> fullRunCell(f.dl4jFullRun(m, exchange), m,
+                        (d, t) -> ratio(d.imagesPerSecond() / t.imagesPerSecond())));
+                perModel(table, "Full run (" + name + "), test accuracy at the end: DL4J − PyTorch",
+                        m -> fullRunCell(f.dl4jFullRun(m, exchange), m, (d, t) -> points(d.accuracy() - t.accuracy())));
+                if (goal > 0) {
+                    perModel(table, "Full run (" + name + "), time to " + percent(goal) + " test accuracy, DL4J / "
+                            + "PyTorch (lower is faster)", m -> m != ModelKind.CNN ? Formats.DASH
+                            : fullRunCell(f.dl4jFullRun(m, exchange), m, (d, t) -> {
+                                Optional<FullRun.Checkpoint> dc = d.firstReaching(goal);
+                                Optional<FullRun.Checkpoint> tc = t.firstReaching(goal);
+                                return dc.isPresent() && tc.isPresent()
+                                        ? ratio(dc.get().trainSeconds() / tc.get().trainSeconds())
+                                        : f.timeToAccuracy(d) + " vs " + f.timeToAccuracy(t);
+                            }));
+                }
             }
         }
         md.append(ReportTemplates.render("bench-ratios.md", Map.of("table", table.render())));
@@ -139,8 +151,7 @@ public final class BenchReport {
     }
 
     /** A cell from the model's two full runs, or why there is none. */
-    private String fullRunCell(ModelKind m, BiFunction<FullRun, FullRun, String> cell) {
-        Optional<FullRun> d = f.dl4jFullRun(m);
+    private String fullRunCell(Optional<FullRun> d, ModelKind m, BiFunction<FullRun, FullRun, String> cell) {
         Optional<FullRun> t = f.pytorchFullRun(m);
         if (d.isEmpty()) {
             return PyTorchReference.supports(m) ? NOT_MEASURED : "no reference";

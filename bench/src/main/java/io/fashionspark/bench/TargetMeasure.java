@@ -46,7 +46,8 @@ enum TargetMeasure {
                 FullRun t = torchFull.get();
                 double x = d.imagesPerSecond() / t.imagesPerSecond();
                 return Measurement.of(x, d.accuracy() >= t.accuracy(), ratio(x) + " after " + epochs(d.epochs())
-                        + " (full runs, DL4J " + d.setup() + "); accuracy " + percent(d.accuracy()) + " against "
+                        + " (full runs, DL4J " + d.setup() + ", " + BenchFigures.exchangeName(d.engine())
+                        + "); accuracy " + percent(d.accuracy()) + " against "
                         + percent(t.accuracy()));
             }
             Optional<ScenarioResult> torch = f.pytorch(m);
@@ -112,7 +113,8 @@ enum TargetMeasure {
                         + f.pytorchState());
             }
             double x = secondsTo(dl4j.get(), goal) / secondsTo(torch.get(), goal);
-            return Measurement.of(x, "DL4J " + f.timeToAccuracy(dl4j.get()) + ", PyTorch "
+            return Measurement.of(x, "DL4J (" + BenchFigures.exchangeName(dl4j.get().engine()) + ") "
+                    + f.timeToAccuracy(dl4j.get()) + ", PyTorch "
                     + f.timeToAccuracy(torch.get()));
         }
 

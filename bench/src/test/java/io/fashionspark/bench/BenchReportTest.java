@@ -89,7 +89,7 @@ class BenchReportTest {
                 + "avg every 5 against single JVM, batch 200) | **met** |\n"
                 + "| Spark 2 workers ≥ 0.90x the images/s of the best single JVM, FashionCNN | 1.00x"), targets);
         assertTrue(targets.contains("| ≥ 1.00x PyTorch's training images/s at equal or better test accuracy, "
-                + "FashionDNN | 1.50x after 5 epochs (full runs, DL4J Spark 2 workers, batch 100, avg every 5); "
+                + "FashionDNN | 1.50x after 5 epochs (full runs, DL4J Spark 2 workers, batch 100, avg every 5, driver); "
                 + "accuracy 87.00% against 86.00% | **met** |"), targets);
         assertTrue(targets.contains("| ≥ 1.00x PyTorch's training images/s at equal or better test accuracy, "
                 + "FashionCNN | PyTorch failed | n/a |"), targets);

@@ -78,14 +78,17 @@ class BenchCommandTest {
     }
 
     @Test
-    void reportHasTheRatioRowsForEveryWorkerCountAndFrequency() {
-        for (String row : List.of("| Spark 1 worker, averaging every 1 / best single JVM (images/s) |",
-                "| Spark 1 worker, averaging every 2 / best single JVM (images/s) |",
-                "| Spark 2 workers, averaging every 1 / best single JVM (images/s) |",
-                "| Spark 2 workers, averaging every 2 / best single JVM (images/s) |")) {
-            Matcher m = Pattern.compile(Pattern.quote(row) + " (\\d+\\.\\d\\dx) \\| (\\d+\\.\\d\\dx) \\|")
-                    .matcher(markdown);
-            assertTrue(m.find(), row + " with a ratio for both models in\n" + markdown);
+    void reportHasTheRatioRowsForEveryWorkerCountFrequencyAndExchange() {
+        for (String workers : List.of("1 worker", "2 workers")) {
+            for (String every : List.of("1", "2")) {
+                for (String exchange : List.of("driver", "allreduce")) {
+                    String row = "| Spark " + workers + ", averaging every " + every + " (" + exchange
+                            + ") / best single JVM (images/s) |";
+                    Matcher m = Pattern.compile(Pattern.quote(row) + " (\\d+\\.\\d\\dx) \\| (\\d+\\.\\d\\dx) \\|")
+                            .matcher(markdown);
+                    assertTrue(m.find(), row + " with a ratio for both models in\n" + markdown);
+                }
+            }
         }
         assertTrue(markdown.contains("| Best single JVM / PyTorch (images/s) | skipped | skipped |"), markdown);
         assertTrue(markdown.contains("| Achieved / matmul peak, best DL4J |"), markdown);
