@@ -163,11 +163,12 @@ class RoundCostCommandTest {
 
     @Test
     void everyReportInTheResultsIsWhatItsNumbersRender() throws Exception {
-        // A link check needs its setup paragraph and link speed too; the measurements need only their numbers.
+        // A link check needs its setup paragraph and link speed too; the measurements (a date, or a date and -warm
+        // for a longer warm-up of one point) need only their numbers.
         List<Path> reports;
         try (Stream<Path> files = Files.list(Path.of(RoundCostCommand.RESULTS))) {
-            reports = files.filter(f -> f.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.md")).sorted()
-                    .toList();
+            reports = files.filter(f -> f.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}(-warm)?\\.md"))
+                    .sorted().toList();
         }
         assertTrue(reports.size() >= 2, "reports in " + RoundCostCommand.RESULTS + ": " + reports);
         for (Path report : reports) {
