@@ -3,6 +3,7 @@ package io.fashionspark.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +39,11 @@ class NativeThreadsTest {
         assumeFalse(NativeThreads.fixedByEnvironment(), "OMP_NUM_THREADS or OPENBLAS_NUM_THREADS is set here");
         int cores = Runtime.getRuntime().availableProcessors();
         try (JavaSparkContext sc = SparkContexts.create("omp-threads-test", 2)) {
-            java.util.List<Integer> perTask = sc.parallelize(java.util.List.of(0, 1), 2).map(x -> {
+            List<Integer> perTask = sc.parallelize(List.of(0, 1), 2).map(x -> {
                 NativeThreads.shareOpenMpThreads(2);
                 return NativeThreads.openMpThreads();
             }).collect();
-            assertEquals(java.util.List.of(NativeThreads.perWorker(2), NativeThreads.perWorker(2)), perTask);
+            assertEquals(List.of(NativeThreads.perWorker(2), NativeThreads.perWorker(2)), perTask);
             // OpenMP keeps the count per thread: the caller's own is left as it was.
             assertEquals(cores, NativeThreads.openMpThreads());
         } finally {

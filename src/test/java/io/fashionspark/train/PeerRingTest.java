@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fashionspark.config.ConfigException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -22,9 +25,9 @@ import org.apache.spark.network.crypto.AuthClientBootstrap;
 import org.apache.spark.network.sasl.SecretKeyHolder;
 import org.apache.spark.network.server.NoOpRpcHandler;
 import org.apache.spark.network.util.TransportConf;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The ring all-reduce the peer exchange averages with, on its own: members in one JVM, each with its own server on
@@ -155,7 +158,7 @@ class PeerRingTest {
     @Test
     void membersOnOneHostTakeTheSetPortAndTheNextFreeOnes() throws Exception {
         int first;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+        try (ServerSocket probe = new ServerSocket(0)) {
             first = probe.getLocalPort();
         }
         SparkConf ports = new SparkConf(false).set(PeerPorts.PORT_KEY, Integer.toString(first));
@@ -188,8 +191,7 @@ class PeerRingTest {
 
     @Test
     void aTakenPortWithNoRetriesLeftIsAnErrorNamingTheSetting() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             SparkConf ports = new SparkConf(false).set(PeerPorts.PORT_KEY, Integer.toString(taken.getLocalPort()))
                     .set("spark.port.maxRetries", "0");
             Exception e = assertThrows(Exception.class,
@@ -203,7 +205,7 @@ class PeerRingTest {
     void aPortSettingOutsideSparksRangeIsRefusedNamingIt() {
         for (String bad : List.of("80", "70000", "-1", "http")) {
             SparkConf conf = new SparkConf(false).set(PeerPorts.DRIVER_PORT_KEY, bad);
-            io.fashionspark.config.ConfigException e = assertThrows(io.fashionspark.config.ConfigException.class,
+            ConfigException e = assertThrows(ConfigException.class,
                     () -> PeerPorts.check(conf));
             assertEquals(PeerPorts.DRIVER_PORT_KEY + " must be 0 (any free port) or a port from 1024 to 65535, got '"
                     + bad + "'", e.getMessage());

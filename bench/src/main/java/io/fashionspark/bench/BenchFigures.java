@@ -6,7 +6,9 @@ import static io.fashionspark.bench.Formats.percent;
 
 import io.fashionspark.model.ModelKind;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The figures the report and the targets compare, looked up in one run's results: the best single JVM, the fastest
@@ -16,7 +18,7 @@ import java.util.Optional;
 final class BenchFigures {
     static final String NOT_MEASURED = "not measured";
     /** The two ways Spark scenarios average, in the order the report lists them. */
-    static final java.util.List<ScenarioResult.Engine> SPARK_EXCHANGES = java.util.List.of(
+    static final List<ScenarioResult.Engine> SPARK_EXCHANGES = List.of(
             ScenarioResult.Engine.SPARK, ScenarioResult.Engine.SPARK_ALLREDUCE);
 
     private final BenchResults r;
@@ -46,7 +48,7 @@ final class BenchFigures {
     }
 
     /** The Spark scenarios of a model with that many workers, through either exchange. */
-    private java.util.stream.Stream<ScenarioResult> sparkScenarios(ModelKind m, int workers) {
+    private Stream<ScenarioResult> sparkScenarios(ModelKind m, int workers) {
         return SPARK_EXCHANGES.stream().flatMap(e -> r.of(m, e).stream()).filter(x -> x.workers() == workers);
     }
 
