@@ -31,6 +31,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.sasl.SecretKeyHolder;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.network.util.TransportConf;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -112,17 +113,16 @@ final class PeerExchange implements ReplicaExchange {
     static long timeoutMillis(SparkConf conf) {
         String key = conf.contains(TIMEOUT_KEY) ? TIMEOUT_KEY : "spark.network.timeout";
         String text = conf.get(key, "120s");
+        String what = " (how long a worker of " + Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName()
+                + " waits for its neighbour), got '" + text + "'";
         long millis;
         try {
-            millis = conf.getTimeAsMs(key, "120s");
+            millis = JavaUtils.timeStringAsMs(text);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a duration such as 120s or 2min (how long a worker of "
-                    + Settings.EXCHANGE + " " + Exchange.ALLREDUCE.cliName() + " waits for its neighbour), got '"
-                    + text + "'");
+            throw new ConfigException(key + " must be a duration such as 120s or 2min" + what);
         }
         if (millis <= 0) {
-            throw new ConfigException(key + " must be longer than 0 (how long a worker of " + Settings.EXCHANGE
-                    + " " + Exchange.ALLREDUCE.cliName() + " waits for its neighbour), got '" + text + "'");
+            throw new ConfigException(key + " must be longer than 0" + what);
         }
         return millis;
     }

@@ -338,7 +338,7 @@ public final class RoundCost {
     private void requireImages(int available) {
         for (int workers : settings.workerCounts()) {
             for (int steps : settings.frequencies()) {
-                int perRound = workers * settings.batchSize() * steps;
+                int perRound = imagesPerRound(workers, steps);
                 if (available < settings.warmUpRounds() * perRound) {
                     throw new ConfigException(settings.warmUpRounds() + " warm-up rounds of "
                             + Formats.workers(workers) + " x " + steps + " minibatches of " + settings.batchSize()
@@ -355,13 +355,18 @@ public final class RoundCost {
         }
     }
 
+    /** The images one round of {@code workers} workers fitting {@code steps} minibatches each takes. */
+    private int imagesPerRound(int workers, int steps) {
+        return workers * settings.batchSize() * steps;
+    }
+
     private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
-        return all.head(settings.warmUpRounds() * workers * settings.batchSize() * steps);
+        return all.head(settings.warmUpRounds() * imagesPerRound(workers, steps));
     }
 
     /** A run's images: exactly {@code rounds + 1} rounds of every worker's minibatches, one epoch. */
     private LabelledImages timedImages(LabelledImages all, int workers, int steps) {
-        return all.head((settings.rounds() + 1) * workers * settings.batchSize() * steps);
+        return all.head((settings.rounds() + 1) * imagesPerRound(workers, steps));
     }
 
     /**
