@@ -5,8 +5,11 @@
 # shaped with tc's token bucket. Each executor reads its own interface's counters around every all-reduce, so the
 # report shows the bytes each one sent per round as the ring grows.
 #
-#   bench/ring-over-links.sh [--rate 200mbit] [--workers 8] [--worker-counts 2,4,8] [--fit-from FILE] [--output FILE]
+#   bench/ring-over-links.sh [--rate 200mbit] [--workers 8] [--worker-counts 2,4,8] [--rounds 4] [--repeats 2]
+#                            [--pin] [--fit-from FILE] [--output FILE]
 #
+# --pin starts worker i's daemon, and so its executor, on core (i - 1) mod nproc (taskset), so that with as many
+# workers as cores each executor has a core of its own, as on a cluster of one-core nodes.
 # Root only (it makes namespaces, veth pairs and qdiscs); everything it makes is removed on exit. Traffic stays
 # inside the namespaces it makes (10.78.0.0/24). Needs the built jar (mvn -B package -DskipTests).
 set -euo pipefail
@@ -15,6 +18,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rate=200mbit
 workers=8
 counts=2,4,8
+rounds=4
+repeats=2
+pin=
 fit_from=bench/results/round-cost/2026-12-05.json
 output=bench/results/round-cost/$(date -u +%F)-link.md
 while [[ $# -gt 0 ]]; do
@@ -22,9 +28,12 @@ while [[ $# -gt 0 ]]; do
     --rate) rate="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --worker-counts) counts="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --repeats) repeats="$2"; shift 2 ;;
+    --pin) pin=1; shift ;;
     --fit-from) fit_from="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ring-over-links: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -78,7 +87,10 @@ ip netns exec "$prefix-d" deploy/standalone/start-cluster.sh --host 10.78.0.1 --
 for i in $(seq 1 "$workers"); do
   mkdir -p "$state/w$i"
   (umask 077 && cp "$state/d/secret" "$state/w$i/secret")
-  ip netns exec "$prefix-w$i" deploy/standalone/start-cluster.sh --worker-only --master "$master" \
+  # A daemon's children inherit its CPU affinity: the executor it launches runs on the same core.
+  on_core=()
+  [[ -n "$pin" ]] && on_core=(taskset -c "$(( (i - 1) % $(nproc) ))")
+  ip netns exec "$prefix-w$i" "${on_core[@]}" deploy/standalone/start-cluster.sh --worker-only --master "$master" \
     --host "$(address "w$i")" --workers 1 --worker-cores 1 --worker-memory 3g --state-dir "$state/w$i" >/dev/null
 done
 echo "ring-over-links: $workers one-core workers, each behind a $rate veth, master and driver at 10.78.0.1"
@@ -86,13 +98,18 @@ echo "ring-over-links: $workers one-core workers, each behind a $rate veth, mast
 measured="$state/links.md"
 ip netns exec "$prefix-d" env SPARK_MASTER="$master" SPARK_LOCAL_IP=10.78.0.1 STATE_DIR="$state/d" \
   EXECUTOR_MEMORY=1g deploy/standalone/submit.sh round-cost --exchanges allreduce --models cnn,dnn \
-  --workers "$workers" --worker-counts "$counts" --steps 1 --rounds 4 --repeats 2 --output "$measured"
+  --workers "$workers" --worker-counts "$counts" --steps 1 --rounds "$rounds" --repeats "$repeats" --output "$measured"
 json="${output%.md}.json"
 cp "$state/links.json" "$json"
+pinned=""
+[[ -n "$pin" ]] && pinned=" --pin"
+sharing="all the executors share this machine's cores, as on the loopback."
+[[ -n "$pin" ]] && sharing="each worker's daemon and executor pinned to core (i - 1) mod $(nproc) with taskset, the \
+master and the driver on any core."
 setup="A network namespace for the master and the driver (10.78.0.1) and one for each one-core worker \
 (10.78.0.11 and up), each behind its own veth pair into a bridge in a namespace of its own; both ends of every pair \
 shaped with \`tc qdisc add dev <end> root tbf rate $rate burst 256kb latency 50ms\`, so every executor sends and \
 receives at $rate at most. Made and removed by \`bench/ring-over-links.sh --rate $rate --workers $workers \
---worker-counts $counts\`; all the executors share this machine's cores, as on the loopback."
+--worker-counts $counts --rounds $rounds --repeats $repeats$pinned\`; $sharing"
 bin/fashion-spark round-cost --from "$json" --fit-from "$fit_from" --link-gbps "$gbps" --setup "$setup" \
   --output "$output"
