@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -41,8 +42,8 @@ import scala.reflect.ClassTag$;
 /**
  * Measures what an averaging round costs as the workers grow: for each worker count a Spark application of its own
  * (on a cluster, {@code spark.cores.max} = the worker count, so each count gets exactly its executors; embedded,
- * {@code local[N]}), then per model an untimed warm-up run and {@code repeats} timed runs of {@code rounds + 1}
- * rounds each. The first round of a run also fetches the training set's broadcast and cuts the epoch's shards, so
+ * {@code local[N]}), then per model an untimed warm-up (one run, or as many as its rounds need of the training
+ * images) and {@code repeats} timed runs of {@code rounds + 1} rounds each. The first round of a run also fetches the training set's broadcast and cuts the epoch's shards, so
  * it is kept aside, not averaged.
  */
 public final class RoundCost {
@@ -307,11 +308,10 @@ public final class RoundCost {
 
     private Point point(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages all,
                         LabelledImages test) {
-        LabelledImages warm = warmUpImages(all, workers, steps);
         LabelledImages timed = timedImages(all, workers, steps);
-        say("%s, %s, every %d, driver exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers),
-                steps, settings.warmUpRounds());
-        train(sc, m, workers, steps, warm, test);
+        say("%s, %s, every %d, driver exchange: warm-up (%s)", m.displayName(), Formats.workers(workers), steps,
+                warmUpText(all, workers, steps));
+        warmUp(all, workers, steps, images -> train(sc, m, workers, steps, images, test));
         List<RoundPhases> means = new ArrayList<>();
         List<RoundPhases> firsts = new ArrayList<>();
         TrainingOutcome last = null;
@@ -332,19 +332,13 @@ public final class RoundCost {
     }
 
     /**
-     * Refuses, before anything is measured, a point whose warm-up run or timed runs need more training images than
-     * there are: each is one epoch of its own.
+     * Refuses, before anything is measured, a point whose timed runs need more training images than there are: each
+     * is one epoch of its own. A warm-up longer than that runs over the images again ({@link #warmUp}).
      */
     private void requireImages(int available) {
         for (int workers : settings.workerCounts()) {
             for (int steps : settings.frequencies()) {
                 int perRound = imagesPerRound(workers, steps);
-                if (available < settings.warmUpRounds() * perRound) {
-                    throw new ConfigException(settings.warmUpRounds() + " warm-up rounds of "
-                            + Formats.workers(workers) + " x " + steps + " minibatches of " + settings.batchSize()
-                            + " need " + settings.warmUpRounds() * perRound + " training images, more than the "
-                            + available + " there are; lower --warm-up-rounds or --steps");
-                }
                 if (available < (settings.rounds() + 1) * perRound) {
                     throw new ConfigException(settings.rounds() + 1 + " rounds of " + Formats.workers(workers) + " x "
                             + steps + " minibatches of " + settings.batchSize() + " need "
@@ -360,8 +354,23 @@ public final class RoundCost {
         return workers * settings.batchSize() * steps;
     }
 
-    private LabelledImages warmUpImages(LabelledImages all, int workers, int steps) {
-        return all.head(settings.warmUpRounds() * imagesPerRound(workers, steps));
+    /**
+     * The untimed warm-up: {@code warmUpRounds} rounds, in runs of at most an epoch of the training images each. What
+     * the JIT compiles depends on how often a path runs, not on which images it sees, so a warm-up longer than the
+     * data (hundreds of rounds at 8 workers) goes over them again.
+     */
+    private void warmUp(LabelledImages all, int workers, int steps, Consumer<LabelledImages> run) {
+        int perRound = imagesPerRound(workers, steps);
+        int perRun = all.size() / perRound;
+        for (int left = settings.warmUpRounds(); left > 0; left -= perRun) {
+            run.accept(all.head(Math.min(left, perRun) * perRound));
+        }
+    }
+
+    private String warmUpText(LabelledImages all, int workers, int steps) {
+        int perRun = all.size() / imagesPerRound(workers, steps);
+        int runs = (settings.warmUpRounds() + perRun - 1) / perRun;
+        return settings.warmUpRounds() + " rounds" + (runs == 1 ? "" : " in " + runs + " runs");
     }
 
     /** A run's images: exactly {@code rounds + 1} rounds of every worker's minibatches, one epoch. */
@@ -376,9 +385,9 @@ public final class RoundCost {
     private PeerPoint peerPoint(JavaSparkContext sc, ModelKind m, int workers, int steps, LabelledImages all,
                                 LabelledImages test) {
         LabelledImages timed = timedImages(all, workers, steps);
-        say("%s, %s, every %d, peer exchange: warm-up (%d rounds)", m.displayName(), Formats.workers(workers), steps,
-                settings.warmUpRounds());
-        trainPeers(sc, m, workers, steps, warmUpImages(all, workers, steps), test);
+        say("%s, %s, every %d, peer exchange: warm-up (%s)", m.displayName(), Formats.workers(workers), steps,
+                warmUpText(all, workers, steps));
+        warmUp(all, workers, steps, images -> trainPeers(sc, m, workers, steps, images, test));
         List<PeerTimes.Round> means = new ArrayList<>();
         List<PeerTimes.Round> firsts = new ArrayList<>();
         List<Double> fixed = new ArrayList<>();

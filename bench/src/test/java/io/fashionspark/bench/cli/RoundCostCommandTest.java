@@ -36,9 +36,10 @@ class RoundCostCommandTest {
     static void measureOnce() throws Exception {
         Path data = IdxFixtures.writeDataset(tmp.resolve("data"), 200, 40, 3);
         report = tmp.resolve("docs").resolve("scaling-cost.md");
-        // 3 rounds (1 kept aside + 2 timed) of 2 workers x 2 minibatches of 10: 120 images; a warm-up of 3: 120.
+        // 3 rounds (1 kept aside + 2 timed) of 2 workers x 2 minibatches of 10: 120 images. A warm-up of 6 rounds
+        // needs 240 at 2 workers, more than the 200 there are: it runs over them twice (5 rounds, then 1).
         result = BenchCommandLine.run("round-cost", "--models", "dnn,cnn", "--workers", "2", "--batch-size", "10",
-                "--steps", "2", "--rounds", "2", "--repeats", "2", "--warm-up-rounds", "3", "--nodes", "4,16",
+                "--steps", "2", "--rounds", "2", "--repeats", "2", "--warm-up-rounds", "6", "--nodes", "4,16",
                 "--links", "10", "--data",
                 data.toString(), "--output", report.toString());
         markdown = Files.exists(report) ? Files.readString(report) : "";
@@ -57,7 +58,13 @@ class RoundCostCommandTest {
             assertTrue(markdown.contains(section), section + " in\n" + markdown);
         }
         assertTrue(markdown.contains("round-cost --models dnn,cnn --workers 2"), "the command is in the report");
-        assertTrue(markdown.contains("an untimed warm-up run of 3 rounds"), "the warm-up asked for is reported");
+        assertTrue(markdown.contains("an untimed warm-up of 6 rounds"), "the warm-up asked for is reported");
+        for (String exchange : List.of("driver", "peer")) {
+            assertTrue(result.out().contains("FashionDNN, 1 worker, every 2, " + exchange + " exchange: warm-up (6 rounds)")
+                    && result.out().contains("FashionDNN, 2 workers, every 2, " + exchange
+                    + " exchange: warm-up (6 rounds in 2 runs)"), "a warm-up longer than the data goes over it again: "
+                    + result.out());
+        }
         assertTrue(markdown.contains("| 16 | 10 | "), "a projection row for 16 nodes at 10 Gb/s");
     }
 
@@ -74,7 +81,10 @@ class RoundCostCommandTest {
             assertEquals(2, point.get("stageFixedMs").size());
             for (JsonNode run : point.get("repeats")) {
                 double round = run.get("roundMs").asDouble();
-                assertTrue(run.get("fitMs").asDouble() > 0 && run.get("fitMs").asDouble() <= round, run.toString());
+                // Each worker's fitting is part of its round; the slowest worker's fitting can outlast the mean
+                // round where that worker started its round early (it left the last all-reduce first).
+                double fitMean = run.get("fitMeanMs").asDouble();
+                assertTrue(fitMean > 0 && fitMean <= round && run.get("fitMs").asDouble() >= fitMean, run.toString());
                 assertTrue(run.get("exchangeMs").asDouble() <= run.get("exchangeMeanMs").asDouble(), run.toString());
                 // The embedded master's tasks share the driver's memory: nothing is sent.
                 assertEquals(0, run.get("sentBytes").asDouble(), run.toString());
@@ -129,36 +139,18 @@ class RoundCostCommandTest {
                 "--fit-from alone is a usage error");
     }
 
-    /** A warm-up the training set cannot hold is refused before anything is measured, and nothing is written. */
+    /** Timed runs the training set cannot hold are refused before anything is measured, and nothing is written. */
     @Test
-    void aWarmUpLongerThanTheDataIsRefusedInOneSentence() {
+    void runsLongerThanTheDataAreRefusedInOneSentence() {
         Path out = tmp.resolve("refused").resolve("report.md");
         BenchCommandLine.Result r = BenchCommandLine.run("round-cost", "--models", "dnn", "--workers", "2",
-                "--batch-size", "10", "--steps", "2", "--rounds", "2", "--warm-up-rounds", "11", "--data",
-                tmp.resolve("data").toString(), "--output", out.toString());
+                "--batch-size", "10", "--steps", "2", "--rounds", "10", "--data", tmp.resolve("data").toString(),
+                "--output", out.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("11 warm-up rounds of 1 worker x 2 minibatches of 10 need 220 training images, "
-                + "more than the 200 there are; lower --warm-up-rounds or --steps"), r.err());
+        assertTrue(r.err().contains("11 rounds of 1 worker x 2 minibatches of 10 need 220 training images, "
+                + "more than the 200 there are; lower --rounds or --steps"), r.err());
         assertFalse(r.err().contains("a minibatch of 10 on one executor alone"), "refused before the step times");
         assertFalse(Files.exists(out), "no report");
-    }
-
-    @Test
-    void eachModelsStepTimeIsMeasuredApartAndIsTheModelsTStep() {
-        assertEquals(2, json.get("stepTimes").size(), "one per model");
-        for (JsonNode t : json.get("stepTimes")) {
-            assertEquals(10, t.get("batchSize").asInt());
-            assertEquals(4, t.get("steps").asInt(), "2 steps x 2 rounds a run");
-            assertEquals(2, t.get("runsMs").size(), "one per repeat");
-            t.get("runsMs").forEach(ms -> assertTrue(ms.asDouble() > 0, t.toString()));
-            // The model's t_step is the runs' mean, not a fit on the rounds.
-            double mean = (t.get("runsMs").get(0).asDouble() + t.get("runsMs").get(1).asDouble()) / 2;
-            String name = t.get("model").asText().equals("DNN") ? "FashionDNN" : "FashionCNN";
-            String row = String.format(Locale.ROOT, "| t_step, %s | %,.1f ms | measured on a core of its own, apart "
-                    + "from the rounds", name, mean);
-            assertTrue(markdown.contains(row), row + " in\n" + markdown);
-        }
-        assertTrue(markdown.contains("## A minibatch on a core of its own"), markdown);
     }
 
     @Test
