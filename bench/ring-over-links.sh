@@ -21,7 +21,7 @@ counts=2,4,8
 rounds=4
 repeats=2
 pin=
-fit_from=bench/results/round-cost/2026-12-05.json
+fit_from=bench/results/round-cost/2026-12-05-warm.json
 output=bench/results/round-cost/$(date -u +%F)-link.md
 while [[ $# -gt 0 ]]; do
   case "$1" in
