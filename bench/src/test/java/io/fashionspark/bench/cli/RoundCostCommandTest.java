@@ -154,6 +154,24 @@ class RoundCostCommandTest {
     }
 
     @Test
+    void eachModelsStepTimeIsMeasuredApartAndIsTheModelsTStep() {
+        assertEquals(2, json.get("stepTimes").size(), "one per model");
+        for (JsonNode t : json.get("stepTimes")) {
+            assertEquals(10, t.get("batchSize").asInt());
+            assertEquals(4, t.get("steps").asInt(), "2 steps x 2 rounds a run");
+            assertEquals(2, t.get("runsMs").size(), "one per repeat");
+            t.get("runsMs").forEach(ms -> assertTrue(ms.asDouble() > 0, t.toString()));
+            // The model's t_step is the runs' mean, not a fit on the rounds.
+            double mean = (t.get("runsMs").get(0).asDouble() + t.get("runsMs").get(1).asDouble()) / 2;
+            String name = t.get("model").asText().equals("DNN") ? "FashionDNN" : "FashionCNN";
+            String row = String.format(Locale.ROOT, "| t_step, %s | %,.1f ms | measured on a core of its own, apart "
+                    + "from the rounds", name, mean);
+            assertTrue(markdown.contains(row), row + " in\n" + markdown);
+        }
+        assertTrue(markdown.contains("## A minibatch on a core of its own"), markdown);
+    }
+
+    @Test
     void everyReportInTheResultsIsWhatItsNumbersRender() throws Exception {
         // A link check needs its setup paragraph and link speed too; the measurements (a date, or a date and -warm
         // for a longer warm-up of one point) need only their numbers.
