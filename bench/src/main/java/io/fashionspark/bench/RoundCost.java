@@ -43,8 +43,8 @@ import scala.reflect.ClassTag$;
  * Measures what an averaging round costs as the workers grow: for each worker count a Spark application of its own
  * (on a cluster, {@code spark.cores.max} = the worker count, so each count gets exactly its executors; embedded,
  * {@code local[N]}), then per model an untimed warm-up (one run, or as many as its rounds need of the training
- * images) and {@code repeats} timed runs of {@code rounds + 1} rounds each. The first round of a run also fetches the training set's broadcast and cuts the epoch's shards, so
- * it is kept aside, not averaged.
+ * images) and {@code repeats} timed runs of {@code rounds + 1} rounds each. The first round of a run also fetches the
+ * training set's broadcast and cuts the epoch's shards, so it is kept aside, not averaged.
  */
 public final class RoundCost {
     /** Test images of the epoch-end evaluation each run ends with (outside the timed rounds; kept small). */
@@ -361,7 +361,7 @@ public final class RoundCost {
      */
     private void warmUp(LabelledImages all, int workers, int steps, Consumer<LabelledImages> run) {
         int perRound = imagesPerRound(workers, steps);
-        int perRun = all.size() / perRound;
+        int perRun = all.size() / perRound; // at least rounds + 1: requireImages has checked
         for (int left = settings.warmUpRounds(); left > 0; left -= perRun) {
             run.accept(all.head(Math.min(left, perRun) * perRound));
         }

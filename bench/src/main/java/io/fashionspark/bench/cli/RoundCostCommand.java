@@ -81,9 +81,9 @@ final class RoundCostCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--warm-up-rounds", paramLabel = "N", defaultValue = "60",
-            description = "Rounds of each point's untimed warm-up, in runs of at most one epoch of the training images. "
-                    + "Fresh executors' JIT compiles the ring's and Spark's paths for hundreds of rounds; a short "
-                    + "warm-up measures that compiling as round cost.")
+            description = "Rounds of each point's untimed warm-up, in runs of at most one epoch of the training "
+                    + "images. Fresh executors' JIT compiles the ring's and Spark's paths for hundreds of rounds; a "
+                    + "short warm-up measures that compiling as round cost.")
     int warmUpRounds;
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",

@@ -60,10 +60,10 @@ class RoundCostCommandTest {
         assertTrue(markdown.contains("round-cost --models dnn,cnn --workers 2"), "the command is in the report");
         assertTrue(markdown.contains("an untimed warm-up of 6 rounds"), "the warm-up asked for is reported");
         for (String exchange : List.of("driver", "peer")) {
-            assertTrue(result.out().contains("FashionDNN, 1 worker, every 2, " + exchange + " exchange: warm-up (6 rounds)")
-                    && result.out().contains("FashionDNN, 2 workers, every 2, " + exchange
-                    + " exchange: warm-up (6 rounds in 2 runs)"), "a warm-up longer than the data goes over it again: "
-                    + result.out());
+            String one = "FashionDNN, 1 worker, every 2, " + exchange + " exchange: warm-up (6 rounds)";
+            String two = "FashionDNN, 2 workers, every 2, " + exchange + " exchange: warm-up (6 rounds in 2 runs)";
+            assertTrue(result.out().contains(one) && result.out().contains(two),
+                    "a warm-up longer than the data goes over it again: " + result.out());
         }
         assertTrue(markdown.contains("| 16 | 10 | "), "a projection row for 16 nodes at 10 Gb/s");
     }
