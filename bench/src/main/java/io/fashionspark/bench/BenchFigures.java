@@ -4,6 +4,7 @@ import static io.fashionspark.bench.Formats.count;
 import static io.fashionspark.bench.Formats.fixed;
 import static io.fashionspark.bench.Formats.percent;
 
+import io.fashionspark.config.Exchange;
 import io.fashionspark.model.ModelKind;
 import java.util.Comparator;
 import java.util.List;
@@ -126,7 +127,7 @@ final class BenchFigures {
 
     /** An exchange as the report's rows name it: the option's value. */
     static String exchangeName(ScenarioResult.Engine exchange) {
-        return exchange == ScenarioResult.Engine.SPARK_ALLREDUCE ? "allreduce" : "driver";
+        return (exchange == ScenarioResult.Engine.SPARK_ALLREDUCE ? Exchange.ALLREDUCE : Exchange.DRIVER).cliName();
     }
 
     /** When a full run first reached the time-to-accuracy goal, or that it did not. */
