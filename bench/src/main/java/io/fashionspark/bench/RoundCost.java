@@ -361,15 +361,21 @@ public final class RoundCost {
      */
     private void warmUp(LabelledImages all, int workers, int steps, Consumer<LabelledImages> run) {
         int perRound = imagesPerRound(workers, steps);
+        warmUpRuns(all, perRound).forEach(rounds -> run.accept(all.head(rounds * perRound)));
+    }
+
+    /** The rounds of each warm-up run: as many as an epoch of {@code all} holds, the last one what is left. */
+    private List<Integer> warmUpRuns(LabelledImages all, int perRound) {
         int perRun = all.size() / perRound; // at least rounds + 1: requireImages has checked
+        List<Integer> runs = new ArrayList<>();
         for (int left = settings.warmUpRounds(); left > 0; left -= perRun) {
-            run.accept(all.head(Math.min(left, perRun) * perRound));
+            runs.add(Math.min(left, perRun));
         }
+        return runs;
     }
 
     private String warmUpText(LabelledImages all, int workers, int steps) {
-        int perRun = all.size() / imagesPerRound(workers, steps);
-        int runs = (settings.warmUpRounds() + perRun - 1) / perRun;
+        int runs = warmUpRuns(all, imagesPerRound(workers, steps)).size();
         return settings.warmUpRounds() + " rounds" + (runs == 1 ? "" : " in " + runs + " runs");
     }
 
