@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,7 +233,7 @@ class StandaloneClusterIT {
                 "-Dspark.fashionspark.exchange.port=" + ringPort + " -Dspark.fashionspark.exchange.driverPort="
                         + freePort()), 600);
         assertEquals(0, submitted.code(), submitted.output());
-        java.util.regex.Matcher met = java.util.regex.Pattern.compile(
+        Matcher met = Pattern.compile(
                 "the 2 workers' ring servers are at 127\\.0\\.0\\.1:(\\d+), 127\\.0\\.0\\.1:(\\d+)")
                 .matcher(submitted.output());
         assertTrue(met.find(), submitted.output());
@@ -425,7 +427,7 @@ class StandaloneClusterIT {
                 data.toString(), "--output", run.toString(), "--workers", "3", "--batch-size", "20", "--epochs", "1"),
                 with(submitEnv(), "JAVA_TOOL_OPTIONS", "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=25s"), 300);
         assertEquals(ExitCodes.USAGE, submitted.code(), submitted.output());
-        assertTrue(java.util.regex.Pattern.compile("fashion-spark: --workers 3 needs 3 task slots at once, but the "
+        assertTrue(Pattern.compile("fashion-spark: --workers 3 needs 3 task slots at once, but the "
                 + "cluster gave ([0-2]) executor\\(s\\) with \\1 slot\\(s\\) in all after waiting 25 s "
                 + "\\(spark.scheduler.maxRegisteredResourcesWaitingTime\\); ask for more executor cores")
                 .matcher(submitted.output()).find(), submitted.output());
